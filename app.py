@@ -1,0 +1,78 @@
+"""The desk's Chalice app: routes only. Each body is one call into ``chalicelib``."""
+
+from chalice import Chalice
+
+from chalicelib.entrypoints import http
+
+app = Chalice(app_name="desk")
+app.register_middleware(http.middleware, "http")
+
+
+@app.route("/health", methods=["GET"])
+def health():
+    return http.health(app.current_request)
+
+
+@app.route("/openapi.json", methods=["GET"])
+def openapi():
+    return http.openapi(app.current_request)
+
+
+@app.route("/auth/login", methods=["POST"], content_types=http.JSON)
+def login():
+    return http.login(app.current_request)
+
+
+@app.route("/auth/refresh", methods=["POST"], content_types=http.JSON)
+def refresh():
+    return http.refresh(app.current_request)
+
+
+@app.route("/agents/me", methods=["GET"])
+def me():
+    return http.me(app.current_request)
+
+
+@app.route("/agents", methods=["GET"])
+def list_agents():
+    return http.list_agents(app.current_request)
+
+
+@app.route("/agents", methods=["POST"], content_types=http.JSON)
+def create_agent():
+    return http.create_agent(app.current_request)
+
+
+@app.route("/customers/{customer_id}", methods=["GET"])
+def get_customer(customer_id):
+    return http.get_customer(app.current_request, customer_id=customer_id)
+
+
+@app.route("/tickets", methods=["GET"])
+def list_tickets():
+    return http.list_tickets(app.current_request)
+
+
+@app.route("/tickets", methods=["POST"], content_types=http.JSON)
+def create_ticket():
+    return http.create_ticket(app.current_request)
+
+
+@app.route("/tickets/{ticket_id}", methods=["GET"])
+def get_ticket(ticket_id):
+    return http.get_ticket(app.current_request, ticket_id=ticket_id)
+
+
+@app.route("/tickets/{ticket_id}", methods=["PATCH"], content_types=http.JSON)
+def update_ticket(ticket_id):
+    return http.update_ticket(app.current_request, ticket_id=ticket_id)
+
+
+@app.route("/tickets/{ticket_id}/messages", methods=["GET"])
+def list_messages(ticket_id):
+    return http.list_messages(app.current_request, ticket_id=ticket_id)
+
+
+@app.route("/tickets/{ticket_id}/messages", methods=["POST"], content_types=http.JSON)
+def post_message(ticket_id):
+    return http.post_message(app.current_request, ticket_id=ticket_id)

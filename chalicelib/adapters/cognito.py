@@ -1,0 +1,89 @@
+"""Agents' credentials in a Cognito user pool (the emulated one locally)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..domain.errors import AuthenticationError, ConflictError, UnprocessableError
+from ..domain.people import Role
+
+
+class CognitoDirectory:
+    """Signs agents in and manages their accounts; roles are the pool's groups."""
+
+    def __init__(self, client_factory: Callable[[], Any], user_pool_id: str, client_id: str) -> None:
+        self._client_factory = client_factory
+        self._client: Any = None
+        self.user_pool_id = user_pool_id
+        self.client_id = client_id
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self._client_factory()
+        return self._client
+
+    def sign_in(self, email: str, password: str) -> dict[str, Any]:
+        """Exchange an e-mail address and password for the pool's tokens."""
+        return self._initiate("USER_PASSWORD_AUTH", {"USERNAME": email, "PASSWORD": password})
+
+    def refresh(self, refresh_token: str) -> dict[str, Any]:
+        return self._initiate("REFRESH_TOKEN_AUTH", {"REFRESH_TOKEN": refresh_token})
+
+    def _initiate(self, flow: str, parameters: dict[str, str]) -> dict[str, Any]:
+        errors = self.client.exceptions
+        try:
+            response = self.client.initiate_auth(
+                ClientId=self.client_id, AuthFlow=flow, AuthParameters=parameters
+            )
+        except (errors.NotAuthorizedException, errors.UserNotFoundException):
+            # One answer for a wrong password and an unknown address: no account probing.
+            raise AuthenticationError(
+                "The e-mail address or password is not right.", code="invalid_credentials"
+            ) from None
+        except errors.PasswordResetRequiredException:
+            raise AuthenticationError(
+                "This account must reset its password first.", code="password_reset_required"
+            ) from None
+        if "AuthenticationResult" not in response:
+            raise AuthenticationError(
+                "This account must finish setting up its password first.",
+                code="challenge_required",
+                details={"challenge": response.get("ChallengeName")},
+            )
+        return response["AuthenticationResult"]
+
+    def create_user(self, *, email: str, name: str, password: str, role: Role) -> str:
+        """Create an agent's account with a permanent password; returns its id (``sub``)."""
+        errors = self.client.exceptions
+        try:
+            created = self.client.admin_create_user(
+                UserPoolId=self.user_pool_id,
+                Username=email,
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "name", "Value": name},
+                ],
+                MessageAction="SUPPRESS",
+            )
+        except errors.UsernameExistsException:
+            raise ConflictError(
+                "An agent with this e-mail address already exists.", code="agent_exists"
+            ) from None
+        try:
+            self.client.admin_set_user_password(
+                UserPoolId=self.user_pool_id, Username=email, Password=password, Permanent=True
+            )
+        except errors.InvalidPasswordException as error:
+            self.client.admin_delete_user(UserPoolId=self.user_pool_id, Username=email)
+            raise UnprocessableError(
+                "The password does not meet the pool's policy.",
+                code="weak_password",
+                details={"reason": error.response["Error"].get("Message", "")},
+            ) from None
+        self.client.admin_add_user_to_group(
+            UserPoolId=self.user_pool_id, Username=email, GroupName=role.value
+        )
+        attrs = {a["Name"]: a["Value"] for a in created["User"]["Attributes"]}
+        return attrs["sub"]

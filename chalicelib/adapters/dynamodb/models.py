@@ -1,0 +1,225 @@
+"""The desk's one DynamoDB table, described as PynamoDB models.
+
+This module is the single definition of the table: the local stack creates it from
+``table_schema()`` and ``infra/`` turns the same schema into the CloudFormation resource.
+Every request path reads it with GetItem, Query or a transaction on a key listed here;
+nothing scans it. ``docs/data-model.md`` explains the design.
+
+Items (pk / sk):
+
+    TICKET#<ticket id>      #TICKET                 a ticket
+    TICKET#<ticket id>      MSG#<seq, 12 digits>    its messages, in order
+    CUSTOMER#<customer id>  #CUSTOMER               a customer (contact)
+    EMAIL#<address>         #EMAIL                  address -> customer id (unique)
+    AGENTS                  AGENT#<agent id>        an agent's profile
+    COUNTER#<name>          #COUNTER                an atomic counter (ticket numbers)
+
+Access patterns:
+
+    ticket by id                          GetItem  TICKET#id / #TICKET
+    ticket by number (#1001)              Query    tickets_by_number   number = n
+    tickets, newest activity first        Query    tickets_by_activity entity = ticket
+    tickets by status                     Query    tickets_by_status   status = s
+    tickets by assignee (or unassigned)   Query    tickets_by_assignee assignee_key = id | "-"
+    tickets by team (or none)             Query    tickets_by_team     team_key = team | "-"
+    tickets by customer                   Query    tickets_by_customer customer_id = id
+      (all five sorted by ``activity`` = last activity + id, read backwards; further
+       filters - priority, tag, a second of the keys above - are filter expressions on
+       the most selective of these, read a bounded number of pages per request)
+    messages of a ticket in order         Query    TICKET#id, sk begins_with MSG#
+    customer by id                        GetItem  CUSTOMER#id / #CUSTOMER
+    customer by email                     GetItem  EMAIL#address, then GetItem customer
+    agent by id / all agents              GetItem / Query  AGENTS
+    next ticket number                    UpdateItem ADD on COUNTER#ticket_number
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+TICKET_SK = "#TICKET"
+CUSTOMER_SK = "#CUSTOMER"
+EMAIL_SK = "#EMAIL"
+COUNTER_SK = "#COUNTER"
+AGENTS_PK = "AGENTS"
+MESSAGE_SK_PREFIX = "MSG#"
+NONE_KEY = "-"  # stands for 'no assignee' / 'no team' in index keys
+
+
+def ticket_pk(ticket_id: str) -> str:
+    return f"TICKET#{ticket_id}"
+
+
+def message_sk(seq: int) -> str:
+    return f"{MESSAGE_SK_PREFIX}{seq:012d}"
+
+
+class DeskModel(Model):
+    """Shared key schema of every item in the table."""
+
+    class Meta:
+        table_name = "desk"
+        region = "us-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+def _activity_index(name: str, hash_attr: str) -> type[GlobalSecondaryIndex]:
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    attrs: dict[str, Any] = {
+        "Meta": meta,
+        hash_attr: UnicodeAttribute(hash_key=True),
+        "activity": UnicodeAttribute(range_key=True),
+    }
+    return type(f"{name}_index", (GlobalSecondaryIndex,), attrs)
+
+
+class TicketsByNumber(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "tickets_by_number"
+        projection = AllProjection()
+
+    number = NumberAttribute(hash_key=True)
+
+
+class TicketItem(DeskModel):
+    entity = UnicodeAttribute(default="ticket")
+    id = UnicodeAttribute()
+    number = NumberAttribute()
+    subject = UnicodeAttribute()
+    status = UnicodeAttribute()
+    priority = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    assignee_id = UnicodeAttribute(null=True)
+    team = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    last_activity_at = UnicodeAttribute()
+    solved_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    message_count = NumberAttribute(default=0)
+    # Optimistic locking, managed explicitly: edits bump it, appending a message does not.
+    version = NumberAttribute(default=1)
+    # Index keys, derived from the fields above on every write.
+    activity = UnicodeAttribute()
+    assignee_key = UnicodeAttribute()
+    team_key = UnicodeAttribute()
+
+    tickets_by_activity = _activity_index("tickets_by_activity", "entity")()
+    tickets_by_status = _activity_index("tickets_by_status", "status")()
+    tickets_by_assignee = _activity_index("tickets_by_assignee", "assignee_key")()
+    tickets_by_team = _activity_index("tickets_by_team", "team_key")()
+    tickets_by_customer = _activity_index("tickets_by_customer", "customer_id")()
+    tickets_by_number = TicketsByNumber()
+
+
+class MessageItem(DeskModel):
+    id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    seq = NumberAttribute()
+    kind = UnicodeAttribute()
+    author_type = UnicodeAttribute()
+    author_id = UnicodeAttribute(null=True)
+    body = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class CustomerItem(DeskModel):
+    id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+
+class CustomerEmailItem(DeskModel):
+    customer_id = UnicodeAttribute()
+
+
+class AgentItem(DeskModel):
+    id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    role = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class CounterItem(DeskModel):
+    value = NumberAttribute(default=0)
+
+
+MODELS: tuple[type[DeskModel], ...] = (
+    DeskModel,
+    TicketItem,
+    MessageItem,
+    CustomerItem,
+    CustomerEmailItem,
+    AgentItem,
+    CounterItem,
+)
+
+
+_shared_connection: list[Connection] = []
+
+
+def connection() -> Connection:
+    """A low-level connection for transactions, shared like the models' own."""
+    if not _shared_connection:
+        meta = DeskModel.Meta
+        _shared_connection.append(Connection(region=meta.region, host=meta.host))
+    return _shared_connection[0]
+
+
+def configure(*, table_name: str, region: str, host: str | None) -> None:
+    """Point every model at the table (called once per cold start by the bootstrap)."""
+    for model in MODELS:
+        model.Meta.table_name = table_name
+        model.Meta.region = region
+        model.Meta.host = host
+        model._connection = None  # the connection is cached per class: drop a stale one
+    _shared_connection.clear()
+
+
+def _keys(key_schema: list[dict[str, str]]) -> list[dict[str, str]]:
+    # DynamoDB and CloudFormation want the HASH key first.
+    keys = [{"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in key_schema]
+    return sorted(keys, key=lambda k: k["KeyType"] != "HASH")
+
+
+def table_schema() -> dict[str, Any]:
+    """The table as CreateTable parameters (DynamoDB API casing), from the models above."""
+    attributes: dict[str, str] = {}
+    indexes: dict[str, dict[str, Any]] = {}
+    for model in MODELS:
+        schema = model._get_schema()
+        for attr in schema["attribute_definitions"]:
+            attributes[attr["AttributeName"]] = attr["AttributeType"]
+        for index in schema.get("global_secondary_indexes", []):
+            indexes[index["index_name"]] = {
+                "IndexName": index["index_name"],
+                "KeySchema": _keys(index["key_schema"]),
+                "Projection": {"ProjectionType": index["projection"]["ProjectionType"]},
+            }
+    return {
+        "TableName": DeskModel.Meta.table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": _keys(DeskModel._get_schema()["key_schema"]),
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": kind}
+            for name, kind in sorted(attributes.items())
+        ],
+        "GlobalSecondaryIndexes": [indexes[name] for name in sorted(indexes)],
+    }

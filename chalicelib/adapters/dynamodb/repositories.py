@@ -1,0 +1,425 @@
+"""DynamoDB implementations of the desk's repositories (see ``models.py`` for the keys)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from pynamodb.exceptions import (
+    DoesNotExist,
+    TransactWriteError,
+    UpdateError,
+)
+from pynamodb.transactions import TransactWrite
+
+from ...domain.clock import from_iso, to_iso
+from ...domain.errors import BadRequestError, ConflictError
+from ...domain.people import Agent, Customer, Role
+from ...domain.tickets import (
+    AuthorType,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+    Ticket,
+    TicketFilter,
+)
+from . import models as m
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    cursor: str | None
+
+
+def _conditional_failure(error: Exception) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    if cause == "ConditionalCheckFailedException":
+        return True
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+
+
+# ---------------------------------------------------------------- cursors
+
+def _encode_cursor(index: str, key: dict[str, dict[str, str]]) -> str:
+    raw = json.dumps({"i": index, "k": key}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, index: str, partition: tuple[str, str]) -> dict[str, Any]:
+    """Read a cursor back, refusing one that belongs to another listing or was tampered with."""
+    invalid = BadRequestError(
+        "The cursor is not valid for this listing; start again without it.", code="invalid_cursor"
+    )
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError):
+        raise invalid from None
+    if not isinstance(data, dict) or data.get("i") != index or not isinstance(data.get("k"), dict):
+        raise invalid
+    key = data["k"]
+    hash_attr, hash_value = partition
+    for value in key.values():
+        if not (isinstance(value, dict) and len(value) == 1):
+            raise invalid
+        (kind, inner), = value.items()
+        if kind not in ("S", "N") or not isinstance(inner, str):
+            raise invalid
+    if key.get(hash_attr) != {"S" if hash_attr != "number" else "N": hash_value}:
+        raise invalid
+    return key
+
+
+# ---------------------------------------------------------------- tickets
+
+def _ticket_to_item(ticket: Ticket) -> m.TicketItem:
+    item = m.TicketItem(m.ticket_pk(ticket.id), m.TICKET_SK)
+    item.id = ticket.id
+    item.number = ticket.number
+    item.subject = ticket.subject
+    item.status = ticket.status.value
+    item.priority = ticket.priority.value
+    item.channel = ticket.channel
+    item.customer_id = ticket.customer_id
+    item.assignee_id = ticket.assignee_id
+    item.team = ticket.team
+    item.tags = list(ticket.tags)
+    item.created_at = to_iso(ticket.created_at)
+    item.updated_at = to_iso(ticket.updated_at)
+    item.last_activity_at = to_iso(ticket.last_activity_at)
+    item.solved_at = to_iso(ticket.solved_at) if ticket.solved_at else None
+    item.closed_at = to_iso(ticket.closed_at) if ticket.closed_at else None
+    item.message_count = ticket.message_count
+    item.activity = f"{item.last_activity_at}#{ticket.id}"
+    item.assignee_key = ticket.assignee_id or m.NONE_KEY
+    item.team_key = ticket.team or m.NONE_KEY
+    return item
+
+
+def _ticket_from_item(item: m.TicketItem) -> Ticket:
+    return Ticket(
+        id=item.id,
+        number=int(item.number),
+        subject=item.subject,
+        status=Status(item.status),
+        priority=Priority(item.priority),
+        channel=item.channel,
+        customer_id=item.customer_id,
+        assignee_id=item.assignee_id,
+        team=item.team,
+        tags=tuple(item.tags or ()),
+        created_at=from_iso(item.created_at),
+        updated_at=from_iso(item.updated_at),
+        last_activity_at=from_iso(item.last_activity_at),
+        solved_at=from_iso(item.solved_at) if item.solved_at else None,
+        closed_at=from_iso(item.closed_at) if item.closed_at else None,
+        message_count=int(item.message_count or 0),
+        version=int(item.version or 1),
+    )
+
+
+def _message_to_item(message: Message) -> m.MessageItem:
+    item = m.MessageItem(m.ticket_pk(message.ticket_id), m.message_sk(message.seq))
+    item.id = message.id
+    item.ticket_id = message.ticket_id
+    item.seq = message.seq
+    item.kind = message.kind.value
+    item.author_type = message.author_type.value
+    item.author_id = message.author_id
+    item.body = message.body
+    item.channel = message.channel
+    item.created_at = to_iso(message.created_at)
+    return item
+
+
+def _message_from_item(item: m.MessageItem) -> Message:
+    return Message(
+        id=item.id,
+        ticket_id=item.ticket_id,
+        seq=int(item.seq),
+        kind=MessageKind(item.kind),
+        author_type=AuthorType(item.author_type),
+        author_id=item.author_id,
+        body=item.body,
+        channel=item.channel,
+        created_at=from_iso(item.created_at),
+    )
+
+
+# The fields an edit may change, and so the attributes an update writes.
+_MUTABLE = (
+    "subject", "status", "priority", "assignee_id", "team", "tags", "updated_at",
+    "last_activity_at", "solved_at", "closed_at", "activity", "assignee_key", "team_key",
+)
+
+
+class DynamoTicketRepository:
+    """Tickets and their messages in the desk table."""
+
+    # A filtered list reads at most this many index pages per request, so that a rare tag
+    # cannot make one request read the whole index; the caller gets a cursor to go on.
+    MAX_PAGES_PER_LIST = 5
+    PAGE_SIZE = 100
+
+    def next_number(self) -> int:
+        """The next human-friendly ticket number (#1001, #1002 ...), from an atomic counter."""
+        counter = m.CounterItem("COUNTER#ticket_number", m.COUNTER_SK)
+        counter.update(actions=[m.CounterItem.value.add(1)])
+        return 1000 + int(counter.value)
+
+    def add(self, ticket: Ticket, first_message: Message | None) -> None:
+        """Store a new ticket with its first message, both or neither."""
+        with TransactWrite(connection=m.connection()) as tx:
+            tx.save(_ticket_to_item(ticket), condition=m.TicketItem.pk.does_not_exist())
+            if first_message is not None:
+                tx.save(
+                    _message_to_item(first_message),
+                    condition=m.MessageItem.pk.does_not_exist(),
+                )
+
+    def get(self, ticket_id: str) -> Ticket | None:
+        try:
+            return _ticket_from_item(m.TicketItem.get(m.ticket_pk(ticket_id), m.TICKET_SK))
+        except DoesNotExist:
+            return None
+
+    def get_by_number(self, number: int) -> Ticket | None:
+        for item in m.TicketItem.tickets_by_number.query(number, limit=1):
+            return _ticket_from_item(item)
+        return None
+
+    def update(self, before: Ticket, after: Ticket) -> Ticket:
+        """Write an edit if nobody else changed the ticket since ``before`` was read."""
+        new_item = _ticket_to_item(after)
+        actions = [m.TicketItem.version.set(before.version + 1)]
+        for name in _MUTABLE:
+            attr = getattr(m.TicketItem, name)
+            value = getattr(new_item, name)
+            actions.append(attr.remove() if value is None else attr.set(value))
+        try:
+            new_item.update(
+                actions=actions,
+                condition=m.TicketItem.pk.exists() & (m.TicketItem.version == before.version),
+            )
+        except UpdateError as error:
+            if _conditional_failure(error):
+                raise ConflictError(
+                    "The ticket was changed by someone else; reload it and try again.",
+                    code="version_conflict",
+                ) from None
+            raise
+        return _ticket_from_item(new_item)
+
+    def append_message(self, before: Ticket, after: Ticket, message: Message) -> bool:
+        """Add a message and the ticket's new state in one transaction.
+
+        Returns False when the ticket moved on since ``before`` was read (another message or
+        an edit); the caller reloads and tries again, so sequence numbers never repeat.
+        """
+        item = _ticket_to_item(after)
+        status_changed = after.status != before.status
+        actions = [
+            m.TicketItem.message_count.set(after.message_count),
+            m.TicketItem.last_activity_at.set(item.last_activity_at),
+            m.TicketItem.activity.set(item.activity),
+            m.TicketItem.updated_at.set(item.updated_at),
+        ]
+        if status_changed:
+            actions += [
+                m.TicketItem.status.set(item.status),
+                m.TicketItem.version.add(1),
+                m.TicketItem.solved_at.remove() if item.solved_at is None
+                else m.TicketItem.solved_at.set(item.solved_at),
+            ]
+        condition = (m.TicketItem.version == before.version) & (
+            m.TicketItem.message_count == before.message_count
+        )
+        try:
+            with TransactWrite(connection=m.connection()) as tx:
+                tx.update(
+                    m.TicketItem(m.ticket_pk(before.id), m.TICKET_SK),
+                    actions=actions,
+                    condition=condition,
+                )
+                tx.save(_message_to_item(message), condition=m.MessageItem.pk.does_not_exist())
+        except TransactWriteError as error:
+            if _conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Page:
+        """Tickets matching ``query``, most recent activity first, ``limit`` at most a page."""
+        index, hash_attr, hash_value, filters = self._plan(query)
+        start = _decode_cursor(cursor, index.Meta.index_name, (hash_attr, hash_value)) if cursor else None
+        condition = None
+        for f in filters:
+            condition = f if condition is None else condition & f
+        results = index.query(
+            hash_value,
+            filter_condition=condition,
+            scan_index_forward=False,
+            page_size=max(limit, self.PAGE_SIZE if condition is not None else limit),
+            last_evaluated_key=start,
+        )
+        key_names = ("pk", "sk", hash_attr, "activity")
+        found: list[Ticket] = []
+        next_key = None
+        for _ in range(self.MAX_PAGES_PER_LIST):
+            try:
+                page = next(results.page_iter)
+            except StopIteration:
+                next_key = None
+                break
+            next_key = page.get("LastEvaluatedKey")
+            for raw in page.get("Items", []):
+                found.append(_ticket_from_item(m.TicketItem.from_raw_data(raw)))
+                if len(found) == limit:
+                    next_key = {k: raw[k] for k in key_names}
+                    break
+            if len(found) == limit or next_key is None:
+                break
+        # A full page that ended exactly at the end of the index still gets a cursor; the
+        # next request then returns an empty page without one, as DynamoDB itself does.
+        token = _encode_cursor(index.Meta.index_name, next_key) if next_key else None
+        return Page(found, token)
+
+    @staticmethod
+    def _plan(query: TicketFilter) -> tuple[Any, str, str, list[Any]]:
+        """Pick the most selective index for the query; the rest become filter expressions."""
+        T = m.TicketItem
+        assignee = None
+        if query.assignee_id is not None:
+            assignee = m.NONE_KEY if query.assignee_id == TicketFilter.NONE else query.assignee_id
+        team = None
+        if query.team is not None:
+            team = m.NONE_KEY if query.team == TicketFilter.NONE else query.team
+        candidates = [
+            (T.tickets_by_customer, "customer_id", query.customer_id, T.customer_id),
+            (T.tickets_by_assignee, "assignee_key", assignee, T.assignee_key),
+            (T.tickets_by_team, "team_key", team, T.team_key),
+            (T.tickets_by_status, "status", query.status.value if query.status else None, T.status),
+        ]
+        chosen = None
+        filters: list[Any] = []
+        for index, attr_name, value, attr in candidates:
+            if value is None:
+                continue
+            if chosen is None:
+                chosen = (index, attr_name, value)
+            else:
+                filters.append(attr == value)
+        if query.priority is not None:
+            filters.append(T.priority == query.priority.value)
+        if query.tag is not None:
+            filters.append(T.tags.contains(query.tag))
+        if chosen is None:
+            chosen = (T.tickets_by_activity, "entity", "ticket")
+        return chosen[0], chosen[1], chosen[2], filters
+
+    def list_messages(
+        self, ticket_id: str, *, after_seq: int, limit: int, include_notes: bool
+    ) -> tuple[list[Message], int | None]:
+        """Messages in order after ``after_seq``; also the seq to continue from, if any."""
+        messages: list[Message] = []
+        last_seq = after_seq
+        condition = None if include_notes else (m.MessageItem.kind == MessageKind.REPLY.value)
+        results = m.MessageItem.query(
+            m.ticket_pk(ticket_id),
+            range_key_condition=m.MessageItem.sk.between(
+                m.message_sk(after_seq + 1), m.message_sk(10**12 - 1)
+            ),
+            filter_condition=condition,
+            page_size=limit,
+        )
+        for _ in range(self.MAX_PAGES_PER_LIST):
+            try:
+                page = next(results.page_iter)
+            except StopIteration:
+                return messages, None
+            for raw in page.get("Items", []):
+                message = _message_from_item(m.MessageItem.from_raw_data(raw))
+                messages.append(message)
+                last_seq = message.seq
+                if len(messages) == limit:
+                    return messages, last_seq
+            lek = page.get("LastEvaluatedKey")
+            if lek is None:
+                return messages, None
+            last_seq = int(lek["sk"]["S"][len(m.MESSAGE_SK_PREFIX):])
+        return messages, last_seq
+
+
+
+# ---------------------------------------------------------------- customers
+
+class DynamoCustomerRepository:
+    """Customers, unique by e-mail address."""
+
+    def get(self, customer_id: str) -> Customer | None:
+        try:
+            item = m.CustomerItem.get(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK)
+        except DoesNotExist:
+            return None
+        return Customer(item.id, item.email, item.name, from_iso(item.created_at))
+
+    def get_by_email(self, email: str) -> Customer | None:
+        try:
+            link = m.CustomerEmailItem.get(f"EMAIL#{email}", m.EMAIL_SK)
+        except DoesNotExist:
+            return None
+        return self.get(link.customer_id)
+
+    def add(self, customer: Customer) -> bool:
+        """Store a new customer; False if the address already belongs to someone."""
+        item = m.CustomerItem(f"CUSTOMER#{customer.id}", m.CUSTOMER_SK)
+        item.id, item.email, item.name = customer.id, customer.email, customer.name
+        item.created_at = to_iso(customer.created_at)
+        link = m.CustomerEmailItem(f"EMAIL#{customer.email}", m.EMAIL_SK)
+        link.customer_id = customer.id
+        try:
+            with TransactWrite(connection=m.connection()) as tx:
+                tx.save(link, condition=m.CustomerEmailItem.pk.does_not_exist())
+                tx.save(item, condition=m.CustomerItem.pk.does_not_exist())
+        except TransactWriteError as error:
+            if _conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
+        keys = [(f"CUSTOMER#{cid}", m.CUSTOMER_SK) for cid in dict.fromkeys(customer_ids)]
+        return {
+            item.id: Customer(item.id, item.email, item.name, from_iso(item.created_at))
+            for item in m.CustomerItem.batch_get(keys)
+        }
+
+
+# ---------------------------------------------------------------- agents
+
+class DynamoAgentRepository:
+    """Agents' profiles (their credentials live in the user pool)."""
+
+    def get(self, agent_id: str) -> Agent | None:
+        try:
+            return self._from_item(m.AgentItem.get(m.AGENTS_PK, f"AGENT#{agent_id}"))
+        except DoesNotExist:
+            return None
+
+    def list(self) -> list[Agent]:
+        return [self._from_item(i) for i in m.AgentItem.query(m.AGENTS_PK)]
+
+    def save(self, agent: Agent) -> None:
+        item = m.AgentItem(m.AGENTS_PK, f"AGENT#{agent.id}")
+        item.id, item.email, item.name = agent.id, agent.email, agent.name
+        item.role = agent.role.value
+        item.created_at = to_iso(agent.created_at)
+        item.save()
+
+    @staticmethod
+    def _from_item(item: m.AgentItem) -> Agent:
+        return Agent(item.id, item.email, item.name, Role(item.role), from_iso(item.created_at))

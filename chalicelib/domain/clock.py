@@ -1,0 +1,18 @@
+"""Instants are timezone-aware UTC datetimes; on the wire they are RFC 3339 with 'Z'."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_iso(value: datetime) -> str:
+    """Fixed width (microseconds always present) so that strings sort as instants do."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)

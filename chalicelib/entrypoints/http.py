@@ -1,0 +1,459 @@
+"""The REST API: one registry of operations, the one error shape, and the request pipeline.
+
+Each operation declares who may call it, the schema of its body and of its answer; the same
+declarations build ``/openapi.json``. ``app.py`` only routes to the functions defined here.
+Pipeline of a request: size check -> authenticate -> parse JSON -> validate -> handler;
+any ``DeskError`` becomes ``{"error": {"code", "message", "details"}}`` with its status.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from chalice import Response
+
+from ..bootstrap import container
+from ..domain.errors import (
+    BadRequestError,
+    DeskError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    PreconditionRequiredError,
+    ValidationError,
+)
+from ..domain.people import Principal, Role
+from ..domain.tickets import MessageKind, Priority, Status, TicketChanges, TicketFilter, UNSET
+from ..observability import logger
+from ..schemas import validator
+from ..services.tickets import OpenTicket, PostMessage
+from . import representations as rep
+
+JSON = ["application/json"]
+PUBLIC, AGENT, ADMIN = "public", "agent", "admin"
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    summary: str
+    auth: str
+    body: str | None
+    response: str | None
+    status: int
+    query: dict[str, Any] = field(default_factory=dict)
+    errors: tuple[int, ...] = ()
+
+
+OPERATIONS: dict[tuple[str, str], Operation] = {}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def error_response(error: DeskError) -> Response:
+    return Response(
+        body=error_body(error.code, error.message, error.details),
+        status_code=error.status,
+        headers={"Content-Type": "application/json"},
+    )
+
+
+def operation(
+    method: str,
+    path: str,
+    *,
+    summary: str,
+    auth: str,
+    body: str | None = None,
+    response: str | None = None,
+    status: int = 200,
+    query: dict[str, Any] | None = None,
+    errors: tuple[int, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+    """Declare an operation and wrap its handler in the request pipeline."""
+    op = Operation(method, path, summary, auth, body, response, status, query or {}, errors)
+    OPERATIONS[(method, path)] = op
+
+    def decorate(handler: Callable[..., Any]) -> Callable[..., Response]:
+        def run(request: Any, **path_params: str) -> Response:
+            try:
+                return _run(op, handler, request, path_params)
+            except DeskError as error:
+                return error_response(error)
+
+        run.__name__ = handler.__name__
+        run.__doc__ = handler.__doc__
+        run.operation = op  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
+
+@dataclass
+class Call:
+    """What a handler gets: the caller, the validated body and query, the raw request."""
+
+    principal: Principal | None
+    body: Any
+    query: dict[str, str]
+    request: Any
+
+
+def _run(op: Operation, handler: Callable[..., Any], request: Any, path_params: dict[str, str]) -> Response:
+    principal = None
+    if op.auth != PUBLIC:
+        principal = container().agents.authenticate(request.headers.get("authorization"))
+        if op.auth == ADMIN and principal.role != Role.ADMIN:
+            raise PermissionDeniedError("This needs an admin.", code="admin_required")
+        logger.append_keys(agent_id=principal.agent_id)
+    query = _parse_query(op, request.query_params or {})
+    body = _parse_body(op, request)
+    result = handler(Call(principal, body, query, request), **path_params)
+    if isinstance(result, Response):
+        return result
+    return Response(body=result, status_code=op.status, headers={"Content-Type": "application/json"})
+
+
+def _parse_query(op: Operation, params: dict[str, str]) -> dict[str, str]:
+    unknown = sorted(set(params) - set(op.query))
+    if unknown:
+        raise BadRequestError(
+            f"Unknown query parameter(s): {', '.join(unknown)}.",
+            code="unknown_parameter",
+            details={"allowed": sorted(op.query)},
+        )
+    problems = []
+    for name, value in params.items():
+        spec = op.query[name]
+        if "enum" in spec and value not in spec["enum"]:
+            problems.append({"field": name, "message": f"must be one of {', '.join(spec['enum'])}"})
+        elif "pattern" in spec and not re.fullmatch(spec["pattern"], value):
+            problems.append({"field": name, "message": spec.get("description", "is not valid")})
+    if problems:
+        raise ValidationError("The query parameters are not valid.", details=problems)
+    return dict(params)
+
+
+def _parse_body(op: Operation, request: Any) -> Any:
+    if op.body is None:
+        return None
+    raw = request.raw_body or b""
+    if len(raw) > container().settings.max_body_bytes:
+        raise PayloadTooLargeError(
+            f"The body is larger than {container().settings.max_body_bytes} bytes."
+        )
+    if not raw.strip():
+        raise BadRequestError("A JSON body is required.", code="body_required")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequestError(
+            "The body is not valid JSON.", code="invalid_json", details={"reason": str(error)}
+        ) from None
+    problems = [
+        {
+            "field": "/".join(str(p) for p in e.absolute_path) or "(body)",
+            "message": _describe(e),
+        }
+        for e in sorted(validator(op.body).iter_errors(body), key=lambda e: list(e.absolute_path))
+    ]
+    if problems:
+        raise ValidationError("The body does not match the expected shape.", details=problems)
+    return body
+
+
+def _describe(error: Any) -> str:
+    if error.validator == "pattern" and isinstance(error.instance, str):
+        return "is not in the expected format" if error.instance.strip() else "must not be blank"
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
+    return str(error.message)
+
+
+# ------------------------------------------------------------------ middleware
+
+def middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Per request: log keys and an access line, our error shape for Chalice's own errors,
+    and security headers. Registered for every HTTP route in ``app.py``."""
+    started = time.perf_counter()
+    logger.clear_state()
+    context = getattr(event, "context", None) or {}
+    lambda_context = getattr(event, "lambda_context", None)
+    logger.append_keys(
+        request_id=context.get("requestId") or getattr(lambda_context, "aws_request_id", None),
+        path=context.get("resourcePath"),
+    )
+    try:
+        response = get_response(event)
+    except Exception:  # a bug, never the caller's fault: log it, answer in our shape
+        logger.exception("unhandled error")
+        response = Response(
+            body=error_body("internal_error", "Something went wrong on our side."),
+            status_code=500,
+        )
+    response = _normalise_error(response)
+    response.headers.setdefault("Content-Type", "application/json")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    logger.info(
+        "request",
+        method=getattr(event, "method", None),
+        status=response.status_code,
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return response
+
+
+_CHALICE_CODES = {
+    "MethodNotAllowedError": "method_not_allowed",
+    "UnsupportedMediaType": "unsupported_media_type",
+    "BadRequestError": "bad_request",
+    "BadRequest": "bad_request",
+    "InternalServerError": "internal_error",
+}
+
+
+def _normalise_error(response: Response) -> Response:
+    """Chalice answers some requests itself (405, 415) with ``{"Code", "Message"}``."""
+    body = response.body
+    if isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        code = _CHALICE_CODES.get(body["Code"], re.sub(r"(?<!^)(?=[A-Z])", "_", body["Code"]).lower())
+        response.body = error_body(code, body["Message"])
+    return response
+
+
+# ------------------------------------------------------------------ operations
+
+_ID_PATTERN = re.compile(r"^#?[A-Za-z0-9_]{1,64}$")
+
+
+def _reference(value: str) -> str:
+    if not _ID_PATTERN.match(value):
+        raise NotFoundError(f"No ticket {value!r}.", code="ticket_not_found")
+    return value
+
+
+def _expected_version(call: Call) -> int:
+    header = call.request.headers.get("if-match")
+    if header is not None:
+        value = header.strip().removeprefix("W/").strip('"')
+        if not value.isdigit():
+            raise BadRequestError(
+                'If-Match must be the ETag from GET, e.g. "3".', code="invalid_if_match"
+            )
+        return int(value)
+    if "version" in call.body:
+        return int(call.body["version"])
+    raise PreconditionRequiredError(
+        "Say which version you edited: send If-Match with the ticket's ETag, or 'version'.",
+        code="version_required",
+    )
+
+
+@operation("GET", "/health", summary="Is the desk up", auth=PUBLIC, response="Health")
+def health(call: Call) -> Any:
+    return {"status": "ok", "stage": container().settings.stage}
+
+
+@operation("GET", "/openapi.json", summary="This API, as OpenAPI 3.1", auth=PUBLIC)
+def openapi(call: Call) -> Any:
+    from .openapi import document
+
+    return document(OPERATIONS)
+
+
+@operation(
+    "POST", "/auth/login", summary="Sign an agent in", auth=PUBLIC,
+    body="LoginRequest", response="Tokens", errors=(401,),
+)
+def login(call: Call) -> Any:
+    return container().agents.sign_in(call.body["email"], call.body["password"])
+
+
+@operation(
+    "POST", "/auth/refresh", summary="New tokens for a refresh token", auth=PUBLIC,
+    body="RefreshRequest", response="Tokens", errors=(401,),
+)
+def refresh(call: Call) -> Any:
+    return container().agents.refresh(call.body["refresh_token"])
+
+
+@operation("GET", "/agents/me", summary="The signed-in agent", auth=AGENT, response="Agent")
+def me(call: Call) -> Any:
+    assert call.principal is not None
+    return rep.agent(container().agents.get(call.principal.agent_id))
+
+
+@operation("GET", "/agents", summary="The team's agents", auth=AGENT, response="AgentList")
+def list_agents(call: Call) -> Any:
+    return {"items": [rep.agent(a) for a in container().agents.list()]}
+
+
+@operation(
+    "POST", "/agents", summary="Add an agent (admins)", auth=ADMIN, body="AgentCreate",
+    response="Agent", status=201, errors=(409, 422),
+)
+def create_agent(call: Call) -> Any:
+    body = call.body
+    agent = container().agents.create(
+        email=body["email"], name=body["name"], password=body["password"],
+        role=Role(body.get("role", "agent")), by=call.principal,
+    )
+    return rep.agent(agent)
+
+
+@operation(
+    "GET", "/customers/{customer_id}", summary="A customer", auth=AGENT, response="Customer",
+    errors=(404,),
+)
+def get_customer(call: Call, customer_id: str) -> Any:
+    return rep.customer(container().customers.get(customer_id))
+
+
+_TICKET_QUERY = {
+    "status": {"enum": [s.value for s in Status]},
+    "priority": {"enum": [p.value for p in Priority]},
+    "assignee": {"pattern": r"[A-Za-z0-9_-]{1,64}", "description": "an agent id, 'me' or 'none'"},
+    "team": {"pattern": r"[a-z0-9][a-z0-9-]{0,39}", "description": "a team, or 'none'"},
+    "tag": {"pattern": r"[a-z0-9][a-z0-9_:\-]{0,49}", "description": "a tag"},
+    "customer": {"pattern": r"cus_[a-z0-9]{1,40}", "description": "a customer id"},
+    "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
+    "cursor": {"pattern": r"[A-Za-z0-9_-]{1,2048}", "description": "a cursor from a previous page"},
+}
+
+
+@operation(
+    "GET", "/tickets", summary="List tickets, newest activity first", auth=AGENT,
+    response="TicketList", query=_TICKET_QUERY,
+)
+def list_tickets(call: Call) -> Any:
+    q = call.query
+    assert call.principal is not None
+    assignee = q.get("assignee")
+    if assignee == "me":
+        assignee = call.principal.agent_id
+    query = TicketFilter(
+        status=Status(q["status"]) if "status" in q else None,
+        priority=Priority(q["priority"]) if "priority" in q else None,
+        assignee_id=assignee,
+        team=q.get("team"),
+        tag=q.get("tag"),
+        customer_id=q.get("customer"),
+    )
+    page = container().tickets.list(query, limit=int(q.get("limit", "25")), cursor=q.get("cursor"))
+    customers = container().customers.many([t.customer_id for t in page.items])
+    return {
+        "items": [rep.ticket(t, customers.get(t.customer_id)) for t in page.items],
+        "next_cursor": page.cursor,
+    }
+
+
+def _ticket_response(ticket: Any, status: int = 200) -> Response:
+    customer = container().customers.many([ticket.customer_id]).get(ticket.customer_id)
+    return Response(
+        body=rep.ticket(ticket, customer),
+        status_code=status,
+        headers={"Content-Type": "application/json", "ETag": f'"{ticket.version}"'},
+    )
+
+
+@operation(
+    "POST", "/tickets", summary="Open a ticket", auth=AGENT, body="TicketCreate",
+    response="Ticket", status=201, errors=(422,),
+)
+def create_ticket(call: Call) -> Any:
+    b = call.body
+    ticket, _ = container().tickets.open(
+        OpenTicket(
+            subject=b["subject"],
+            customer_email=b["customer"]["email"],
+            customer_name=b["customer"].get("name"),
+            body=b.get("body"),
+            channel=b.get("channel", "api"),
+            priority=Priority(b.get("priority", "normal")),
+            status=Status(b["status"]) if "status" in b else None,
+            assignee_id=b.get("assignee_id"),
+            team=b.get("team"),
+            tags=b.get("tags", ()),
+        ),
+        call.principal,
+    )
+    response = _ticket_response(ticket, 201)
+    response.headers["Location"] = f"/tickets/{ticket.id}"
+    return response
+
+
+@operation(
+    "GET", "/tickets/{ticket_id}", summary="A ticket, by id or number", auth=AGENT,
+    response="Ticket", errors=(404,),
+)
+def get_ticket(call: Call, ticket_id: str) -> Any:
+    return _ticket_response(container().tickets.get(_reference(ticket_id)))
+
+
+@operation(
+    "PATCH", "/tickets/{ticket_id}",
+    summary="Change a ticket (send If-Match or version: a stale edit gets 409)",
+    auth=AGENT, body="TicketUpdate", response="Ticket", errors=(404, 409, 422, 428),
+)
+def update_ticket(call: Call, ticket_id: str) -> Any:
+    b = call.body
+    changes = TicketChanges(
+        subject=b.get("subject"),
+        status=Status(b["status"]) if "status" in b else None,
+        priority=Priority(b["priority"]) if "priority" in b else None,
+        assignee_id=b["assignee_id"] if "assignee_id" in b else UNSET,
+        team=b["team"] if "team" in b else UNSET,
+        tags=b.get("tags"),
+    )
+    assert call.principal is not None
+    ticket = container().tickets.update(
+        _reference(ticket_id), changes, _expected_version(call), call.principal
+    )
+    return _ticket_response(ticket)
+
+
+@operation(
+    "POST", "/tickets/{ticket_id}/messages", summary="Reply to the customer or add a note",
+    auth=AGENT, body="MessageCreate", response="MessageCreated", status=201, errors=(404, 422),
+)
+def post_message(call: Call, ticket_id: str) -> Any:
+    b = call.body
+    assert call.principal is not None
+    ticket, message = container().tickets.post_message(
+        _reference(ticket_id),
+        PostMessage(
+            body=b["body"],
+            kind=MessageKind(b.get("kind", "reply")),
+            status=Status(b["status"]) if "status" in b else None,
+        ),
+        call.principal,
+    )
+    customer = container().customers.many([ticket.customer_id]).get(ticket.customer_id)
+    return {"message": rep.message(message), "ticket": rep.ticket(ticket, customer)}
+
+
+@operation(
+    "GET", "/tickets/{ticket_id}/messages", summary="A ticket's messages, in order", auth=AGENT,
+    response="MessageList", errors=(404,),
+    query={
+        "after": {"pattern": r"0|[1-9][0-9]{0,11}", "description": "a sequence number"},
+        "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
+    },
+)
+def list_messages(call: Call, ticket_id: str) -> Any:
+    _, messages, next_after = container().tickets.messages(
+        _reference(ticket_id),
+        after_seq=int(call.query.get("after", "0")),
+        limit=int(call.query.get("limit", "50")),
+    )
+    return {"items": [rep.message(m) for m in messages], "next_after": next_after}
+

@@ -1,0 +1,63 @@
+"""How domain objects look on the wire (and in websocket frames later)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.clock import to_iso
+from ..domain.people import Agent, Customer
+from ..domain.tickets import Message, Ticket
+
+
+def _time(value: Any) -> str | None:
+    return to_iso(value) if value is not None else None
+
+
+def customer(c: Customer) -> dict[str, Any]:
+    return {"id": c.id, "email": c.email, "name": c.name, "created_at": to_iso(c.created_at)}
+
+
+def agent(a: Agent) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "email": a.email,
+        "name": a.name,
+        "role": a.role.value,
+        "created_at": to_iso(a.created_at),
+    }
+
+
+def ticket(t: Ticket, who: Customer | None) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "number": t.number,
+        "subject": t.subject,
+        "status": t.status.value,
+        "priority": t.priority.value,
+        "channel": t.channel,
+        "customer": customer(who) if who else {"id": t.customer_id, "email": None, "name": None, "created_at": None},
+        "assignee_id": t.assignee_id,
+        "team": t.team,
+        "tags": list(t.tags),
+        "created_at": to_iso(t.created_at),
+        "updated_at": to_iso(t.updated_at),
+        "last_activity_at": to_iso(t.last_activity_at),
+        "solved_at": _time(t.solved_at),
+        "closed_at": _time(t.closed_at),
+        "version": t.version,
+        "message_count": t.message_count,
+    }
+
+
+def message(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "ticket_id": m.ticket_id,
+        "seq": m.seq,
+        "kind": m.kind.value,
+        "author_type": m.author_type.value,
+        "author_id": m.author_id,
+        "body": m.body,
+        "channel": m.channel,
+        "created_at": to_iso(m.created_at),
+    }

@@ -1,0 +1,253 @@
+"""JSON Schemas (draft 2020-12, as OpenAPI 3.1 uses) of every request and response body.
+
+Request bodies are validated against these before any handler runs; ``/openapi.json`` is
+built from the same dictionaries, so the document cannot drift from what is enforced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+STATUSES = ["new", "open", "pending", "solved", "closed"]
+PRIORITIES = ["low", "normal", "high", "urgent"]
+ROLES = ["admin", "agent"]
+
+_EMAIL = {
+    "type": "string",
+    "maxLength": 254,
+    "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    "description": "An e-mail address.",
+}
+_SUBJECT = {"type": "string", "minLength": 1, "maxLength": 250, "pattern": r"\S"}
+_BODY = {"type": "string", "minLength": 1, "maxLength": 65536, "pattern": r"\S"}
+_TEAM = {"type": ["string", "null"], "pattern": r"^[a-z0-9][a-z0-9-]{0,39}$"}
+_AGENT_ID = {"type": ["string", "null"], "minLength": 1, "maxLength": 64}
+_TAGS = {
+    "type": "array",
+    "maxItems": 20,
+    "items": {"type": "string", "minLength": 1, "maxLength": 50},
+}
+_TIME = {"type": "string", "format": "date-time"}
+
+REQUESTS: dict[str, dict[str, Any]] = {
+    "LoginRequest": {
+        "type": "object",
+        "required": ["email", "password"],
+        "properties": {
+            "email": _EMAIL,
+            "password": {"type": "string", "minLength": 1, "maxLength": 256},
+        },
+        "additionalProperties": False,
+    },
+    "RefreshRequest": {
+        "type": "object",
+        "required": ["refresh_token"],
+        "properties": {"refresh_token": {"type": "string", "minLength": 1, "maxLength": 4096}},
+        "additionalProperties": False,
+    },
+    "AgentCreate": {
+        "type": "object",
+        "required": ["email", "name", "password"],
+        "properties": {
+            "email": _EMAIL,
+            "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
+            "password": {"type": "string", "minLength": 8, "maxLength": 256},
+            "role": {"enum": ROLES, "default": "agent"},
+        },
+        "additionalProperties": False,
+    },
+    "TicketCreate": {
+        "type": "object",
+        "required": ["subject", "customer"],
+        "properties": {
+            "subject": _SUBJECT,
+            "body": {**_BODY, "description": "The customer's description: the first message."},
+            "customer": {
+                "type": "object",
+                "required": ["email"],
+                "properties": {
+                    "email": _EMAIL,
+                    "name": {"type": "string", "maxLength": 100},
+                },
+                "additionalProperties": False,
+            },
+            "priority": {"enum": PRIORITIES},
+            "status": {"enum": ["new", "open", "pending"]},
+            "assignee_id": _AGENT_ID,
+            "team": _TEAM,
+            "tags": _TAGS,
+            "channel": {"enum": ["api", "web", "phone", "email", "chat"], "default": "api"},
+        },
+        "additionalProperties": False,
+    },
+    "TicketUpdate": {
+        "type": "object",
+        "minProperties": 1,
+        "properties": {
+            "subject": _SUBJECT,
+            "status": {"enum": STATUSES},
+            "priority": {"enum": PRIORITIES},
+            "assignee_id": _AGENT_ID,
+            "team": _TEAM,
+            "tags": _TAGS,
+            "version": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The version the edit was made against (or send If-Match).",
+            },
+        },
+        "additionalProperties": False,
+    },
+    "MessageCreate": {
+        "type": "object",
+        "required": ["body"],
+        "properties": {
+            "body": _BODY,
+            "kind": {"enum": ["reply", "note"], "default": "reply"},
+            "status": {
+                "enum": ["open", "pending", "solved"],
+                "description": "Set the ticket's status with the message, e.g. reply and solve.",
+            },
+        },
+        "additionalProperties": False,
+    },
+}
+
+RESPONSES: dict[str, dict[str, Any]] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "details"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "details": {},
+                },
+            }
+        },
+    },
+    "Tokens": {
+        "type": "object",
+        "required": ["token", "access_token", "expires_in", "token_type"],
+        "properties": {
+            "token": {"type": "string", "description": "Send as 'Authorization: Bearer <token>'."},
+            "access_token": {"type": "string"},
+            "refresh_token": {"type": "string"},
+            "expires_in": {"type": "integer"},
+            "token_type": {"const": "Bearer"},
+        },
+    },
+    "Agent": {
+        "type": "object",
+        "required": ["id", "email", "name", "role", "created_at"],
+        "properties": {
+            "id": {"type": "string"},
+            "email": {"type": "string"},
+            "name": {"type": "string"},
+            "role": {"enum": ROLES},
+            "created_at": _TIME,
+        },
+    },
+    "AgentList": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}},
+    },
+    "Customer": {
+        "type": "object",
+        "required": ["id", "email", "name", "created_at"],
+        "properties": {
+            "id": {"type": "string"},
+            "email": {"type": "string"},
+            "name": {"type": ["string", "null"]},
+            "created_at": _TIME,
+        },
+    },
+    "Ticket": {
+        "type": "object",
+        "required": [
+            "id", "number", "subject", "status", "priority", "channel", "customer",
+            "assignee_id", "team", "tags", "created_at", "updated_at", "last_activity_at",
+            "version", "message_count",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "number": {"type": "integer"},
+            "subject": {"type": "string"},
+            "status": {"enum": STATUSES},
+            "priority": {"enum": PRIORITIES},
+            "channel": {"type": "string"},
+            "customer": {"$ref": "#/components/schemas/Customer"},
+            "assignee_id": {"type": ["string", "null"]},
+            "team": {"type": ["string", "null"]},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "created_at": _TIME,
+            "updated_at": _TIME,
+            "last_activity_at": _TIME,
+            "solved_at": {"type": ["string", "null"], "format": "date-time"},
+            "closed_at": {"type": ["string", "null"], "format": "date-time"},
+            "version": {"type": "integer"},
+            "message_count": {"type": "integer"},
+        },
+    },
+    "TicketList": {
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Ticket"}},
+            "next_cursor": {"type": ["string", "null"]},
+        },
+    },
+    "Message": {
+        "type": "object",
+        "required": ["id", "ticket_id", "seq", "kind", "author_type", "author_id", "body", "channel", "created_at"],
+        "properties": {
+            "id": {"type": "string"},
+            "ticket_id": {"type": "string"},
+            "seq": {"type": "integer"},
+            "kind": {"enum": ["reply", "note"]},
+            "author_type": {"enum": ["agent", "customer", "system"]},
+            "author_id": {"type": ["string", "null"]},
+            "body": {"type": "string"},
+            "channel": {"type": "string"},
+            "created_at": _TIME,
+        },
+    },
+    "MessageList": {
+        "type": "object",
+        "required": ["items", "next_after"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+            "next_after": {"type": ["integer", "null"]},
+        },
+    },
+    "MessageCreated": {
+        "type": "object",
+        "required": ["message", "ticket"],
+        "properties": {
+            "message": {"$ref": "#/components/schemas/Message"},
+            "ticket": {"$ref": "#/components/schemas/Ticket"},
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status"],
+        "properties": {"status": {"const": "ok"}, "stage": {"type": "string"}},
+    },
+}
+
+_validators: dict[str, Any] = {}
+
+
+def validator(name: str) -> Any:
+    """A compiled validator for a request schema; jsonschema is imported on first use only."""
+    found = _validators.get(name)
+    if found is None:
+        from jsonschema import Draft202012Validator
+
+        found = Draft202012Validator(REQUESTS[name])
+        _validators[name] = found
+    return found

@@ -1,0 +1,198 @@
+"""Use cases of tickets: open, read, list, edit, and add messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Callable, Protocol, Sequence
+
+from ..domain import ids
+from ..domain.clock import utcnow
+from ..domain.errors import ConflictError, NotFoundError, UnprocessableError
+from ..domain.people import Principal
+from ..domain.tickets import (
+    AuthorType,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+    Ticket,
+    TicketChanges,
+    TicketFilter,
+    apply_changes,
+    open_ticket,
+    record_message,
+)
+from .customers import CustomerService
+
+
+class TicketRepository(Protocol):
+    def next_number(self) -> int: ...
+    def add(self, ticket: Ticket, first_message: Message | None) -> None: ...
+    def get(self, ticket_id: str) -> Ticket | None: ...
+    def get_by_number(self, number: int) -> Ticket | None: ...
+    def update(self, before: Ticket, after: Ticket) -> Ticket: ...
+    def append_message(self, before: Ticket, after: Ticket, message: Message) -> bool: ...
+    def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Any: ...
+    def list_messages(
+        self, ticket_id: str, *, after_seq: int, limit: int, include_notes: bool
+    ) -> tuple[list[Message], int | None]: ...
+
+
+class AgentLookup(Protocol):
+    def get(self, agent_id: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class OpenTicket:
+    subject: str
+    customer_email: str
+    customer_name: str | None = None
+    body: str | None = None
+    channel: str = "api"
+    priority: Priority = Priority.NORMAL
+    status: Status | None = None
+    assignee_id: str | None = None
+    team: str | None = None
+    tags: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class PostMessage:
+    body: str
+    kind: MessageKind = MessageKind.REPLY
+    status: Status | None = None
+
+
+class TicketService:
+    """Opens, reads, edits and lists tickets and their messages."""
+
+    # Retries when a message races another writer to the same ticket.
+    APPEND_ATTEMPTS = 8
+
+    def __init__(
+        self,
+        tickets: TicketRepository,
+        customers: CustomerService,
+        agents: AgentLookup,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.tickets = tickets
+        self.customers = customers
+        self.agents = agents
+        self.clock = clock
+
+    def open(self, command: OpenTicket, by: Principal | None) -> tuple[Ticket, Message | None]:
+        """Open a ticket for a customer (found or created by e-mail), with its first message."""
+        if command.assignee_id:
+            self._require_agent(command.assignee_id)
+        customer = self.customers.find_or_create(command.customer_email, command.customer_name)
+        now = self.clock()
+        ticket = open_ticket(
+            ticket_id=ids.ticket_id(),
+            number=self.tickets.next_number(),
+            subject=command.subject,
+            customer_id=customer.id,
+            channel=command.channel,
+            now=now,
+            priority=command.priority,
+            status=command.status,
+            assignee_id=command.assignee_id,
+            team=command.team,
+            tags=command.tags,
+        )
+        message = None
+        if command.body:
+            # The description is the customer's words, whoever typed it in.
+            ticket = replace(ticket, message_count=1)
+            message = Message(
+                id=ids.message_id(),
+                ticket_id=ticket.id,
+                seq=1,
+                kind=MessageKind.REPLY,
+                author_type=AuthorType.CUSTOMER,
+                author_id=customer.id,
+                body=command.body,
+                channel=command.channel,
+                created_at=now,
+            )
+        self.tickets.add(ticket, message)
+        return ticket, message
+
+    def get(self, reference: str) -> Ticket:
+        """A ticket by its id, or by its number (``1001`` or ``#1001``)."""
+        ticket = None
+        digits = reference.lstrip("#")
+        if digits.isdigit() and len(digits) <= 12:
+            ticket = self.tickets.get_by_number(int(digits))
+        elif reference.startswith("tkt_"):
+            ticket = self.tickets.get(reference)
+        if ticket is None:
+            raise NotFoundError(f"No ticket {reference!r}.", code="ticket_not_found")
+        return ticket
+
+    def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Any:
+        return self.tickets.list(query, limit=limit, cursor=cursor)
+
+    def update(
+        self, reference: str, changes: TicketChanges, expected_version: int, by: Principal
+    ) -> Ticket:
+        """Apply an edit made against ``expected_version``; a stale edit is refused (409)."""
+        ticket = self.get(reference)
+        if ticket.version != expected_version:
+            raise ConflictError(
+                "The ticket was changed by someone else; reload it and try again.",
+                code="version_conflict",
+                details={"current_version": ticket.version},
+            )
+        if isinstance(changes.assignee_id, str):
+            self._require_agent(changes.assignee_id)
+        updated, diff = apply_changes(ticket, changes, self.clock())
+        if not diff:
+            return ticket
+        return self.tickets.update(ticket, updated)
+
+    def post_message(self, reference: str, command: PostMessage, by: Principal) -> tuple[Ticket, Message]:
+        """Add an agent's public reply or internal note, possibly setting a status with it."""
+        ticket = self.get(reference)
+        for _ in range(self.APPEND_ATTEMPTS):
+            now = self.clock()
+            updated = record_message(
+                ticket, kind=command.kind, author_type=AuthorType.AGENT, now=now, status=command.status
+            )
+            message = Message(
+                id=ids.message_id(),
+                ticket_id=ticket.id,
+                seq=updated.message_count,
+                kind=command.kind,
+                author_type=AuthorType.AGENT,
+                author_id=by.agent_id,
+                body=command.body,
+                channel=ticket.channel,
+                created_at=now,
+            )
+            if self.tickets.append_message(ticket, updated, message):
+                version = ticket.version + (1 if updated.status != ticket.status else 0)
+                return replace(updated, version=version), message
+            ticket = self.get(ticket.id)
+        raise ConflictError(
+            "The ticket is too busy right now; try again.", code="ticket_busy"
+        )
+
+    def messages(
+        self, reference: str, *, after_seq: int, limit: int, include_notes: bool = True
+    ) -> tuple[Ticket, list[Message], int | None]:
+        ticket = self.get(reference)
+        messages, next_after = self.tickets.list_messages(
+            ticket.id, after_seq=after_seq, limit=limit, include_notes=include_notes
+        )
+        return ticket, messages, next_after
+
+    def _require_agent(self, agent_id: str) -> None:
+        if self.agents.get(agent_id) is None:
+            raise UnprocessableError(
+                f"No agent {agent_id!r} to assign the ticket to.",
+                code="unknown_assignee",
+                details={"assignee_id": agent_id},
+            )
+

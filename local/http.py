@@ -1,0 +1,52 @@
+"""The Chalice app over HTTP, through Chalice's own API Gateway emulation, with API Gateway's
+body limit and our error shape for paths no route matches (configured the same in AWS)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice.config import Config
+from chalice.local import ChaliceRequestHandler, LocalDevServer, RouteMatcher, create_local_server
+
+MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+
+
+class DeskRequestHandler(ChaliceRequestHandler):
+    route_matcher: RouteMatcher | None = None
+
+    def _generic_handle(self) -> None:
+        try:
+            length = int(self.headers.get("content-length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self.close_connection = True
+            return self._json(413, "payload_too_large", "The body is larger than API Gateway accepts.")
+        try:
+            assert self.route_matcher is not None
+            self.route_matcher.match_route(self.path)
+        except ValueError:
+            self.rfile.read(length)
+            return self._json(404, "not_found", f"No route for {self.path.split('?')[0]}.")
+        super()._generic_handle()
+
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
+    def _json(self, status: int, code: str, message: str) -> None:
+        body = json.dumps({"error": {"code": code, "message": message, "details": None}}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the app logs every request as structured JSON
+
+
+def make_server(app: Any, host: str, port: int) -> LocalDevServer:
+    config = Config.create(chalice_app=app, lambda_timeout=29, lambda_memory_size=512)
+    handler = type("BoundDeskRequestHandler", (DeskRequestHandler,), {"route_matcher": RouteMatcher(list(app.routes))})
+    create_local_server(app, config, host, port)  # makes the app object thread-safe
+    return LocalDevServer(app, config, host, port, handler_cls=handler)

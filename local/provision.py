@@ -1,0 +1,60 @@
+"""Creates what the desk needs in the emulator (idempotent: safe on every start), from the
+same definitions the deploy template uses."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from infra import resources
+
+POOL_NAME = "desk-agents"
+CLIENT_NAME = "desk-app"
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    table_name: str
+    bucket_name: str
+    user_pool_id: str
+    user_pool_client_id: str
+
+
+def _client(service: str, endpoint: str, region: str) -> Any:
+    return boto3.client(service, endpoint_url=endpoint, region_name=region)
+
+
+def provision(endpoint: str, region: str, *, table_name: str, bucket_name: str) -> Provisioned:
+    ddb = _client("dynamodb", endpoint, region)
+    if table_name not in ddb.list_tables()["TableNames"]:
+        ddb.create_table(**{**resources.table_schema(), "TableName": table_name})
+
+    s3 = _client("s3", endpoint, region)
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if bucket_name not in existing:
+        s3.create_bucket(Bucket=bucket_name)
+
+    cognito = _client("cognito-idp", endpoint, region)
+    pools = cognito.list_user_pools(MaxResults=60)["UserPools"]
+    pool_id = next((p["Id"] for p in pools if p["Name"] == POOL_NAME), None)
+    if pool_id is None:
+        pool_id = cognito.create_user_pool(PoolName=POOL_NAME, **resources.USER_POOL)["UserPool"]["Id"]
+    clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+    client_id = next((c["ClientId"] for c in clients if c["ClientName"] == CLIENT_NAME), None)
+    if client_id is None:
+        client_id = cognito.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=CLIENT_NAME, **resources.USER_POOL_CLIENT
+        )["UserPoolClient"]["ClientId"]
+    groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
+    for name, description in resources.AGENT_GROUPS.items():
+        if name not in groups:
+            cognito.create_group(UserPoolId=pool_id, GroupName=name, Description=description)
+    return Provisioned(table_name, bucket_name, pool_id, client_id)
+
+
+def generated_password() -> str:
+    # Meets the pool's policy whatever the random part holds.
+    return f"Desk-{secrets.token_urlsafe(12)}9a"

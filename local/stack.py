@@ -1,0 +1,167 @@
+"""One process that runs the whole desk locally (``make dev``)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.config import LocalSettings
+
+from .aws import AwsEmulator
+from .provision import Provisioned, generated_password, provision
+
+REGION = "us-east-1"
+AUTOSAVE_SECONDS = 30
+
+
+@dataclass
+class Stack:
+    settings: LocalSettings
+    table_name: str = "desk"
+    bucket_name: str = "desk-files"
+    persist: bool = True
+    aws: AwsEmulator = field(init=False)
+    provisioned: Provisioned | None = None
+    admin: dict[str, Any] = field(default_factory=dict)
+    _http: Any = None
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.http_port}"
+
+    def start(self) -> None:
+        state_path = None
+        if self.persist:
+            os.makedirs(self.settings.data_dir, exist_ok=True)
+            state_path = os.path.join(self.settings.data_dir, "aws-state.pickle")
+        self.aws = AwsEmulator(self.settings.host, self.settings.aws_port, state_path)
+        self.aws.start()
+        self._configure_environment()
+        self.provisioned = provision(
+            self.aws.endpoint, REGION, table_name=self.table_name, bucket_name=self.bucket_name
+        )
+        os.environ["DESK_USER_POOL_ID"] = self.provisioned.user_pool_id
+        os.environ["DESK_USER_POOL_CLIENT_ID"] = self.provisioned.user_pool_client_id
+
+        from chalicelib import bootstrap
+
+        bootstrap.reset()
+        self._seed_admin(bootstrap.container())
+        self._start_http()
+        if self.persist:
+            self._spawn(self._autosave, "autosave")
+
+    def _configure_environment(self) -> None:
+        # The app reads its settings from the environment, as a deployed function does.
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": self.aws.endpoint,
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_REGION": REGION,
+                # The emulator accepts any credentials; these are placeholders, not secrets.
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "DESK_STAGE": "local",
+                "DESK_TABLE_NAME": self.table_name,
+                "DESK_BUCKET_NAME": self.bucket_name,
+            }
+        )
+        os.environ.pop("AWS_PROFILE", None)
+        os.environ.pop("DESK_JWKS_URL", None)
+
+    def _seed_admin(self, container: Any) -> None:
+        from chalicelib.domain.errors import ConflictError
+        from chalicelib.domain.people import Role
+
+        cognito = container.agents.directory.client
+        pool = self.provisioned.user_pool_id  # type: ignore[union-attr]
+        admins = cognito.list_users_in_group(UserPoolId=pool, GroupName="admin")["Users"]
+        email = self.settings.admin_email
+        existing = {
+            a["Value"] for u in admins for a in u.get("Attributes", []) if a["Name"] == "email"
+        }
+        if admins and (email is None or email.lower() in existing):
+            self.admin = {"email": email or sorted(existing)[0], "password": None, "created": False}
+            return
+        email = email or "admin@desk.localhost"
+        password = self.settings.admin_password or generated_password()
+        try:
+            container.agents.create(email=email, name="Admin", password=password, role=Role.ADMIN, by=None)
+        except ConflictError:
+            self.admin = {"email": email, "password": None, "created": False}
+            return
+        self.admin = {"email": email, "password": password, "created": True}
+
+    def _start_http(self) -> None:
+        import app as desk_app
+
+        from .http import make_server
+
+        self._http = make_server(desk_app.app, self.settings.host, self.settings.http_port)
+        self.settings = _with_port(self.settings, "http_port", self._http.server.server_address[1])
+        self._spawn(self._http.server.serve_forever, "http")
+
+    def _spawn(self, target: Any, name: str) -> None:
+        thread = threading.Thread(target=target, name=f"desk-{name}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _autosave(self) -> None:
+        while not self._stopping.wait(AUTOSAVE_SECONDS):
+            self.aws.save()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._http is not None:
+            self._http.server.shutdown()
+            self._http.server.server_close()
+        self.aws.stop()  # saves the state last, after the app has stopped writing
+
+    def urls(self) -> dict[str, str]:
+        return {
+            "API": self.api_url,
+            "Health": f"{self.api_url}/health",
+            "OpenAPI": f"{self.api_url}/openapi.json",
+            "AWS emulator (DynamoDB, S3, SES, Cognito)": self.aws.endpoint,
+        }
+
+
+def _with_port(settings: LocalSettings, name: str, port: int) -> LocalSettings:
+    from dataclasses import replace
+
+    return replace(settings, **{name: port})
+
+
+def main() -> int:
+    settings = LocalSettings.from_env()
+    stack = Stack(settings)
+    try:
+        stack.start()
+    except OSError as error:
+        print(f"Could not start the desk: {error}", file=sys.stderr)
+        print("Is another copy running? Set DESK_HTTP_PORT / DESK_AWS_PORT to free ports.", file=sys.stderr)
+        return 1
+    print("Support desk running locally. Data folder:", os.path.abspath(settings.data_dir))
+    for name, url in stack.urls().items():
+        print(f"  {name:<42} {url}")
+    if stack.admin.get("created"):
+        print("\nAdmin agent created (shown only this once, keep it):")
+        print(f"  e-mail:   {stack.admin['email']}\n  password: {stack.admin['password']}")
+    else:
+        print(f"\nAdmin agent: {stack.admin['email']} (password shown when it was created)")
+    print("\nPress Ctrl-C to stop.", flush=True)
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    print("\nStopping: saving data ...", flush=True)
+    stack.stop()
+    print("Stopped.", flush=True)
+    return 0
