@@ -32,6 +32,27 @@ class _StateUnpickler(pickle.Unpickler):
         return RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
 
 
+class _OneAtATime:
+    """Runs moto's WSGI app for one request at a time.
+
+    moto's backends are not thread-safe (TransactWriteItems deep-copies the table while other
+    threads write to it). DynamoDB's own guarantees are per request, so serialising requests
+    in the emulator hides no race in our code: every read-modify-write of ours still spans
+    several requests and is still raced by the concurrency tests."""
+
+    def __init__(self, app: Any, lock: threading.Lock) -> None:
+        self.app = app
+        self.lock = lock
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with self.lock:
+            result = self.app(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                getattr(result, "close", lambda: None)()
+
+
 class AwsEmulator:
     """DynamoDB, S3, SES and Cognito as moto serves them, on ``host:port``."""
 
@@ -40,7 +61,8 @@ class AwsEmulator:
         self.port = port
         self.state_path = state_path
         self._server: Any = None
-        self._save_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
         self.restored = False
 
     @property
@@ -48,18 +70,22 @@ class AwsEmulator:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> None:
-        from moto.server import ThreadedMotoServer
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        from werkzeug.serving import make_server
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         if self.state_path and os.path.exists(self.state_path):
             self._restore()
-        self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
-        self._server.start()
-        self.host, self.port = self._server.get_host_and_port()
+        app = _OneAtATime(DomainDispatcherApplication(create_backend_app), self._lock)
+        self._server = make_server(self.host, self.port, app, threaded=True)
+        self.host, self.port = self._server.server_address[:2]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="desk-aws", daemon=True)
+        self._thread.start()
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.stop()
+            self._server.shutdown()
+            self._server.server_close()
             self._server = None
         self.save()
 
@@ -69,23 +95,15 @@ class AwsEmulator:
             return
         from moto.backends import get_backend
 
-        with self._save_lock:
-            for _ in range(5):
-                try:
-                    state = [
-                        (name, account, region, backend)
-                        for name in SERVICES
-                        for account, regions in dict.items(get_backend(name))  # type: ignore[arg-type]
-                        for region, backend in dict.items(regions)
-                    ]
-                    buffer = io.BytesIO()
-                    _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
-                    break
-                except RuntimeError:  # a request changed a dict mid-copy: take it again
-                    continue
-            else:
-                logging.getLogger("desk.local").warning("could not snapshot the emulator state")
-                return
+        with self._lock:  # no request runs while the snapshot is taken: it is consistent
+            state = [
+                (name, account, region, backend)
+                for name in SERVICES
+                for account, regions in dict.items(get_backend(name))  # type: ignore[arg-type]
+                for region, backend in dict.items(regions)
+            ]
+            buffer = io.BytesIO()
+            _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
             tmp = f"{self.state_path}.tmp"
             with open(tmp, "wb") as f:
                 f.write(buffer.getvalue())

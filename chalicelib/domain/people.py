@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     ADMIN = "admin"
     AGENT = "agent"
 

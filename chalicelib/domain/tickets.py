@@ -10,14 +10,14 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from .errors import UnprocessableError
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     NEW = "new"
     OPEN = "open"
     PENDING = "pending"
@@ -25,19 +25,19 @@ class Status(str, enum.Enum):
     CLOSED = "closed"
 
 
-class Priority(str, enum.Enum):
+class Priority(enum.StrEnum):
     LOW = "low"
     NORMAL = "normal"
     HIGH = "high"
     URGENT = "urgent"
 
 
-class MessageKind(str, enum.Enum):
+class MessageKind(enum.StrEnum):
     REPLY = "reply"  # public: the customer sees it
     NOTE = "note"  # internal: agents only
 
 
-class AuthorType(str, enum.Enum):
+class AuthorType(enum.StrEnum):
     AGENT = "agent"
     CUSTOMER = "customer"
     SYSTEM = "system"

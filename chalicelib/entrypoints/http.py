@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from urllib.parse import unquote
 
 from chalice import Response
 
@@ -27,7 +29,7 @@ from ..domain.errors import (
     ValidationError,
 )
 from ..domain.people import Principal, Role
-from ..domain.tickets import MessageKind, Priority, Status, TicketChanges, TicketFilter, UNSET
+from ..domain.tickets import UNSET, MessageKind, Priority, Status, TicketChanges, TicketFilter
 from ..observability import logger
 from ..schemas import validator
 from ..services.tickets import OpenTicket, PostMessage
@@ -236,6 +238,8 @@ _ID_PATTERN = re.compile(r"^#?[A-Za-z0-9_]{1,64}$")
 
 
 def _reference(value: str) -> str:
+    # API Gateway hands over path parameters decoded, Chalice's local gateway does not.
+    value = unquote(value)
     if not _ID_PATTERN.match(value):
         raise NotFoundError(f"No ticket {value!r}.", code="ticket_not_found")
     return value

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from ..domain.clock import utcnow
 from ..domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError

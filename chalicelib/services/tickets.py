@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 from ..domain import ids
 from ..domain.clock import utcnow
@@ -32,7 +33,8 @@ class TicketRepository(Protocol):
     def get(self, ticket_id: str) -> Ticket | None: ...
     def get_by_number(self, number: int) -> Ticket | None: ...
     def update(self, before: Ticket, after: Ticket) -> Ticket: ...
-    def append_message(self, before: Ticket, after: Ticket, message: Message) -> bool: ...
+    def reserve_message(self, before: Ticket, after: Ticket) -> Ticket | None: ...
+    def put_message(self, message: Message) -> None: ...
     def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Any: ...
     def list_messages(
         self, ticket_id: str, *, after_seq: int, limit: int, include_notes: bool
@@ -67,7 +69,7 @@ class PostMessage:
 class TicketService:
     """Opens, reads, edits and lists tickets and their messages."""
 
-    # Retries when a message races another writer to the same ticket.
+    # Retries when the ticket's status changes between reading it and adding a message.
     APPEND_ATTEMPTS = 8
 
     def __init__(
@@ -153,17 +155,24 @@ class TicketService:
         return self.tickets.update(ticket, updated)
 
     def post_message(self, reference: str, command: PostMessage, by: Principal) -> tuple[Ticket, Message]:
-        """Add an agent's public reply or internal note, possibly setting a status with it."""
+        """Add an agent's public reply or internal note, possibly setting a status with it.
+
+        The message is numbered by the ticket's atomic counter, then stored; it is in the
+        table before anyone is told about it."""
         ticket = self.get(reference)
         for _ in range(self.APPEND_ATTEMPTS):
             now = self.clock()
-            updated = record_message(
+            decided = record_message(
                 ticket, kind=command.kind, author_type=AuthorType.AGENT, now=now, status=command.status
             )
+            stored = self.tickets.reserve_message(ticket, decided)
+            if stored is None:  # the status changed under us: decide again on the new state
+                ticket = self.get(ticket.id)
+                continue
             message = Message(
                 id=ids.message_id(),
                 ticket_id=ticket.id,
-                seq=updated.message_count,
+                seq=stored.message_count,
                 kind=command.kind,
                 author_type=AuthorType.AGENT,
                 author_id=by.agent_id,
@@ -171,13 +180,9 @@ class TicketService:
                 channel=ticket.channel,
                 created_at=now,
             )
-            if self.tickets.append_message(ticket, updated, message):
-                version = ticket.version + (1 if updated.status != ticket.status else 0)
-                return replace(updated, version=version), message
-            ticket = self.get(ticket.id)
-        raise ConflictError(
-            "The ticket is too busy right now; try again.", code="ticket_busy"
-        )
+            self.tickets.put_message(message)
+            return stored, message
+        raise ConflictError("The ticket's status keeps changing; try again.", code="ticket_busy")
 
     def messages(
         self, reference: str, *, after_seq: int, limit: int, include_notes: bool = True

@@ -29,6 +29,10 @@ Access patterns:
     messages of a ticket in order         Query    TICKET#id, sk begins_with MSG#
     customer by id                        GetItem  CUSTOMER#id / #CUSTOMER
     customer by email                     GetItem  EMAIL#address, then GetItem customer
+
+Write order instead of transactions: a child item (a message, a new customer) is written
+before the item that makes it reachable (its ticket, its e-mail claim), so a failure in
+between leaves only an unreachable item, and nothing is lost or half-visible.
     agent by id / all agents              GetItem / Query  AGENTS
     next ticket number                    UpdateItem ADD on COUNTER#ticket_number
 """
@@ -42,7 +46,6 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -172,17 +175,6 @@ MODELS: tuple[type[DeskModel], ...] = (
 )
 
 
-_shared_connection: list[Connection] = []
-
-
-def connection() -> Connection:
-    """A low-level connection for transactions, shared like the models' own."""
-    if not _shared_connection:
-        meta = DeskModel.Meta
-        _shared_connection.append(Connection(region=meta.region, host=meta.host))
-    return _shared_connection[0]
-
-
 def configure(*, table_name: str, region: str, host: str | None) -> None:
     """Point every model at the table (called once per cold start by the bootstrap)."""
     for model in MODELS:
@@ -190,7 +182,6 @@ def configure(*, table_name: str, region: str, host: str | None) -> None:
         model.Meta.region = region
         model.Meta.host = host
         model._connection = None  # the connection is cached per class: drop a stale one
-    _shared_connection.clear()
 
 
 def _keys(key_schema: list[dict[str, str]]) -> list[dict[str, str]]:

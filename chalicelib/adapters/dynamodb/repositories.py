@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from pynamodb.exceptions import (
     DoesNotExist,
-    TransactWriteError,
+    PutError,
     UpdateError,
 )
-from pynamodb.transactions import TransactWrite
 
 from ...domain.clock import from_iso, to_iso
 from ...domain.errors import BadRequestError, ConflictError
@@ -36,11 +36,7 @@ class Page:
 
 
 def _conditional_failure(error: Exception) -> bool:
-    cause = getattr(error, "cause_response_code", None)
-    if cause == "ConditionalCheckFailedException":
-        return True
-    reasons = getattr(error, "cancellation_reasons", None) or []
-    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 # ---------------------------------------------------------------- cursors
@@ -172,14 +168,14 @@ class DynamoTicketRepository:
         return 1000 + int(counter.value)
 
     def add(self, ticket: Ticket, first_message: Message | None) -> None:
-        """Store a new ticket with its first message, both or neither."""
-        with TransactWrite(connection=m.connection()) as tx:
-            tx.save(_ticket_to_item(ticket), condition=m.TicketItem.pk.does_not_exist())
-            if first_message is not None:
-                tx.save(
-                    _message_to_item(first_message),
-                    condition=m.MessageItem.pk.does_not_exist(),
-                )
+        """Store a new ticket with its first message.
+
+        The message is written first and the ticket last: messages are only reached through
+        their ticket, so a failure in between leaves an unreachable message, never a ticket
+        that lacks its first message (and costs half a transaction's writes)."""
+        if first_message is not None:
+            self.put_message(first_message)
+        _ticket_to_item(ticket).save(condition=m.TicketItem.pk.does_not_exist())
 
     def get(self, ticket_id: str) -> Ticket | None:
         try:
@@ -214,43 +210,40 @@ class DynamoTicketRepository:
             raise
         return _ticket_from_item(new_item)
 
-    def append_message(self, before: Ticket, after: Ticket, message: Message) -> bool:
-        """Add a message and the ticket's new state in one transaction.
+    def reserve_message(self, before: Ticket, after: Ticket) -> Ticket | None:
+        """Take the ticket's next message sequence number and record the activity.
 
-        Returns False when the ticket moved on since ``before`` was read (another message or
-        an edit); the caller reloads and tries again, so sequence numbers never repeat.
+        The number comes from an atomic ADD, so concurrent writers never wait for each other
+        and never get the same number. The write is conditioned only on the status the
+        caller's decision was based on; None means the status moved on: reload, decide again.
+        Returns the ticket as stored, its ``message_count`` being the reserved number.
         """
         item = _ticket_to_item(after)
-        status_changed = after.status != before.status
         actions = [
-            m.TicketItem.message_count.set(after.message_count),
+            m.TicketItem.message_count.add(1),
             m.TicketItem.last_activity_at.set(item.last_activity_at),
             m.TicketItem.activity.set(item.activity),
             m.TicketItem.updated_at.set(item.updated_at),
         ]
-        if status_changed:
+        if after.status != before.status:
             actions += [
                 m.TicketItem.status.set(item.status),
                 m.TicketItem.version.add(1),
                 m.TicketItem.solved_at.remove() if item.solved_at is None
                 else m.TicketItem.solved_at.set(item.solved_at),
             ]
-        condition = (m.TicketItem.version == before.version) & (
-            m.TicketItem.message_count == before.message_count
-        )
+        target = m.TicketItem(m.ticket_pk(before.id), m.TICKET_SK)
         try:
-            with TransactWrite(connection=m.connection()) as tx:
-                tx.update(
-                    m.TicketItem(m.ticket_pk(before.id), m.TICKET_SK),
-                    actions=actions,
-                    condition=condition,
-                )
-                tx.save(_message_to_item(message), condition=m.MessageItem.pk.does_not_exist())
-        except TransactWriteError as error:
+            target.update(actions=actions, condition=m.TicketItem.status == before.status.value)
+        except UpdateError as error:
             if _conditional_failure(error):
-                return False
+                return None
             raise
-        return True
+        return _ticket_from_item(target)
+
+    def put_message(self, message: Message) -> None:
+        """Store a message under its reserved sequence number (never overwriting one)."""
+        _message_to_item(message).save(condition=m.MessageItem.pk.does_not_exist())
 
     def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Page:
         """Tickets matching ``query``, most recent activity first, ``limit`` at most a page."""
@@ -263,7 +256,8 @@ class DynamoTicketRepository:
             hash_value,
             filter_condition=condition,
             scan_index_forward=False,
-            page_size=max(limit, self.PAGE_SIZE if condition is not None else limit),
+            # Filtered: read fixed-size pages and keep what matches. Unfiltered: read just a page.
+            page_size=self.PAGE_SIZE if condition is not None else limit,
             last_evaluated_key=start,
         )
         key_names = ("pk", "sk", hash_attr, "activity")
@@ -375,18 +369,21 @@ class DynamoCustomerRepository:
         return self.get(link.customer_id)
 
     def add(self, customer: Customer) -> bool:
-        """Store a new customer; False if the address already belongs to someone."""
+        """Store a new customer; False if the address already belongs to someone.
+
+        The customer is written first, then the address is claimed with a conditional write:
+        until the claim succeeds nothing reaches the new item, and a lost race removes it."""
         item = m.CustomerItem(f"CUSTOMER#{customer.id}", m.CUSTOMER_SK)
         item.id, item.email, item.name = customer.id, customer.email, customer.name
         item.created_at = to_iso(customer.created_at)
+        item.save(condition=m.CustomerItem.pk.does_not_exist())
         link = m.CustomerEmailItem(f"EMAIL#{customer.email}", m.EMAIL_SK)
         link.customer_id = customer.id
         try:
-            with TransactWrite(connection=m.connection()) as tx:
-                tx.save(link, condition=m.CustomerEmailItem.pk.does_not_exist())
-                tx.save(item, condition=m.CustomerItem.pk.does_not_exist())
-        except TransactWriteError as error:
+            link.save(condition=m.CustomerEmailItem.pk.does_not_exist())
+        except PutError as error:
             if _conditional_failure(error):
+                item.delete()
                 return False
             raise
         return True

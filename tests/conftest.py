@@ -1,0 +1,106 @@
+"""Test fixtures: the whole local stack (moto over HTTP, the app over HTTP) on free ports."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+import pytest
+import requests
+
+ADMIN_EMAIL = "admin@tests.example"
+ADMIN_PASSWORD = "Admin-tests-Passw0rd"
+
+
+class Api:
+    """A tiny HTTP client for the desk's API, as a script or the console would use it."""
+
+    def __init__(self, base: str, token: str | None = None) -> None:
+        self.base = base
+        self.token = token
+        self.session = requests.Session()
+
+    def headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        h = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        h.update(extra or {})
+        return h
+
+    def request(self, method: str, path: str, **kw: Any) -> requests.Response:
+        headers = self.headers(kw.pop("headers", None))
+        return self.session.request(method, self.base + path, headers=headers, timeout=30, **kw)
+
+    def get(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("POST", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("PATCH", path, **kw)
+
+    def as_token(self, token: str | None) -> Api:
+        return Api(self.base, token)
+
+
+@pytest.fixture(scope="session")
+def stack():
+    from chalicelib.config import LocalSettings
+    from local.stack import Stack
+
+    settings = LocalSettings(
+        host="127.0.0.1",
+        http_port=0,
+        ws_port=0,
+        smtp_port=0,
+        aws_port=0,
+        data_dir="",
+        admin_email=ADMIN_EMAIL,
+        admin_password=ADMIN_PASSWORD,
+    )
+    running = Stack(settings, persist=False)
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def anonymous(stack) -> Api:
+    return Api(stack.api_url)
+
+
+def sign_in(api: Api, email: str, password: str) -> str:
+    r = api.post("/auth/login", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
+    return r.json()["token"]
+
+
+@pytest.fixture(scope="session")
+def admin(anonymous) -> Api:
+    return anonymous.as_token(sign_in(anonymous, ADMIN_EMAIL, ADMIN_PASSWORD))
+
+
+@pytest.fixture(scope="session")
+def agent_account(admin) -> dict[str, str]:
+    """A second agent (role: agent), created by the admin through the API."""
+    email = f"agent-{uuid.uuid4().hex[:8]}@tests.example"
+    password = "Agent-tests-Passw0rd"
+    r = admin.post("/agents", json={"email": email, "name": "Alex Agent", "password": password})
+    assert r.status_code == 201, r.text
+    return {**r.json(), "password": password}
+
+
+@pytest.fixture(scope="session")
+def agent(anonymous, agent_account) -> Api:
+    return anonymous.as_token(sign_in(anonymous, agent_account["email"], agent_account["password"]))
+
+
+@pytest.fixture
+def unique() -> str:
+    """A short random word to keep one test's tickets apart from another's."""
+    return uuid.uuid4().hex[:10]
+
+
+def pytest_configure(config: Any) -> None:
+    # Never let a developer's real AWS profile leak into the tests.
+    os.environ.pop("AWS_PROFILE", None)
