@@ -6,6 +6,7 @@ import io
 import logging
 import os
 import pickle
+import socket
 import threading
 from typing import Any
 
@@ -53,6 +54,18 @@ class _OneAtATime:
                 getattr(result, "close", lambda: None)()
 
 
+def _check_free(host: str, port: int) -> None:
+    """Raise OSError for a busy port (werkzeug would print and exit the process instead)."""
+    if port == 0:
+        return
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise OSError(error.errno, f"port {port} on {host} is in use") from None
+
+
 class AwsEmulator:
     """DynamoDB, S3, SES and Cognito as moto serves them, on ``host:port``."""
 
@@ -76,6 +89,7 @@ class AwsEmulator:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         if self.state_path and os.path.exists(self.state_path):
             self._restore()
+        _check_free(self.host, self.port)
         app = _OneAtATime(DomainDispatcherApplication(create_backend_app), self._lock)
         self._server = make_server(self.host, self.port, app, threaded=True)
         self.host, self.port = self._server.server_address[:2]

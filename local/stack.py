@@ -145,7 +145,11 @@ def main() -> int:
         stack.start()
     except OSError as error:
         print(f"Could not start the desk: {error}", file=sys.stderr)
-        print("Is another copy running? Set DESK_HTTP_PORT / DESK_AWS_PORT to free ports.", file=sys.stderr)
+        print(
+            "Is another copy running? Stop it, or choose free ports with DESK_HTTP_PORT, "
+            "DESK_WS_PORT, DESK_SMTP_PORT and DESK_AWS_PORT.",
+            file=sys.stderr,
+        )
         return 1
     print("Support desk running locally. Data folder:", os.path.abspath(settings.data_dir))
     for name, url in stack.urls().items():
