@@ -33,6 +33,13 @@ class DeskRequestHandler(ChaliceRequestHandler):
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY ...) reaches the app too, which answers 405 in our
+        # error shape, instead of http.server's HTML 501 page.
+        if name.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(name)
+
     def _json(self, status: int, code: str, message: str) -> None:
         body = json.dumps({"error": {"code": code, "message": message, "details": None}}).encode()
         self.send_response(status)

@@ -72,11 +72,17 @@ class CognitoDirectory:
             raise ConflictError(
                 "An agent with this e-mail address already exists.", code="agent_exists"
             ) from None
+        except errors.InvalidParameterException as error:
+            raise UnprocessableError(
+                "The user pool refuses this agent's details.",
+                code="invalid_agent",
+                details={"reason": error.response["Error"].get("Message", "")},
+            ) from None
         try:
             self.client.admin_set_user_password(
                 UserPoolId=self.user_pool_id, Username=email, Password=password, Permanent=True
             )
-        except errors.InvalidPasswordException as error:
+        except (errors.InvalidPasswordException, errors.InvalidParameterException) as error:
             self.client.admin_delete_user(UserPoolId=self.user_pool_id, Username=email)
             raise UnprocessableError(
                 "The password does not meet the pool's policy.",

@@ -31,7 +31,7 @@ from ..domain.errors import (
 from ..domain.people import Principal, Role
 from ..domain.tickets import UNSET, MessageKind, Priority, Status, TicketChanges, TicketFilter
 from ..observability import logger
-from ..schemas import validator
+from ..schemas import VISIBLE_TEXT, validator
 from ..services.tickets import OpenTicket, PostMessage
 from . import representations as rep
 
@@ -155,10 +155,15 @@ def _parse_body(op: Operation, request: Any) -> Any:
         raise BadRequestError("A JSON body is required.", code="body_required")
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise BadRequestError(
-            "The body is not valid JSON.", code="invalid_json", details={"reason": str(error)}
+            "The body is not valid JSON.", code="invalid_json", details={"reason": str(error)[:200]}
         ) from None
+    if not _valid_unicode(body):
+        raise BadRequestError(
+            "The body holds text that is not valid Unicode (a lone surrogate escape).",
+            code="invalid_json",
+        )
     problems = [
         {
             "field": "/".join(str(p) for p in e.absolute_path) or "(body)",
@@ -171,9 +176,26 @@ def _parse_body(op: Operation, request: Any) -> Any:
     return body
 
 
+def _valid_unicode(value: Any) -> bool:
+    """JSON may escape half a UTF-16 pair ("\\ud800"); such text cannot be stored or sent on."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_valid_unicode(k) and _valid_unicode(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_valid_unicode(v) for v in value)
+    return True
+
+
 def _describe(error: Any) -> str:
-    if error.validator == "pattern" and isinstance(error.instance, str):
-        return "is not in the expected format" if error.instance.strip() else "must not be blank"
+    if error.validator == "pattern":
+        if error.validator_value == VISIBLE_TEXT:
+            return "must hold visible text"
+        return "is not in the expected format"
     if error.validator == "additionalProperties":
         return error.message.replace("Additional properties are not allowed", "unknown field(s)")
     return str(error.message)

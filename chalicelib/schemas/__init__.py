@@ -12,14 +12,18 @@ STATUSES = ["new", "open", "pending", "solved", "closed"]
 PRIORITIES = ["low", "normal", "high", "urgent"]
 ROLES = ["admin", "agent"]
 
+# Patterns are written to mean the same in Python's `re` (which validates) and in ECMA-262
+# (which OpenAPI clients use): explicit classes instead of \s and \S, whose edges differ.
+_ADDRESS_PART = r"[^\x00-\x20\x7f-\x9f@<>()\[\]\\,;:\"\u2028\u2029]+"
 _EMAIL = {
     "type": "string",
     "maxLength": 254,
-    "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    "pattern": rf"^{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}$",
     "description": "An e-mail address.",
 }
-_SUBJECT = {"type": "string", "minLength": 1, "maxLength": 250, "pattern": r"\S"}
-_BODY = {"type": "string", "minLength": 1, "maxLength": 65536, "pattern": r"\S"}
+VISIBLE_TEXT = r"[^\x00-\x20\x7f-\x9f\u00a0\u2000-\u200b\u2028\u2029\u3000\ufeff]"
+_SUBJECT = {"type": "string", "minLength": 1, "maxLength": 250, "pattern": VISIBLE_TEXT}
+_BODY = {"type": "string", "minLength": 1, "maxLength": 65536, "pattern": VISIBLE_TEXT}
 _TEAM = {"type": ["string", "null"], "pattern": r"^[a-z0-9][a-z0-9-]{0,39}$"}
 _AGENT_ID = {"type": ["string", "null"], "minLength": 1, "maxLength": 64}
 _TAGS = {
@@ -50,7 +54,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "required": ["email", "name", "password"],
         "properties": {
             "email": _EMAIL,
-            "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
+            "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": VISIBLE_TEXT},
             "password": {"type": "string", "minLength": 8, "maxLength": 256},
             "role": {"enum": ROLES, "default": "agent"},
         },
