@@ -2,10 +2,26 @@
 
 from chalice import Chalice
 
-from chalicelib.entrypoints import http
+from chalicelib.entrypoints import http, websocket
 
 app = Chalice(app_name="desk")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(http.middleware, "http")
+
+
+@app.on_ws_connect()
+def ws_connect(event):
+    return websocket.on_connect(event)
+
+
+@app.on_ws_message()
+def ws_message(event):
+    return websocket.on_message(event)
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event):
+    return websocket.on_disconnect(event)
 
 
 @app.route("/health", methods=["GET"])
@@ -26,6 +42,11 @@ def login():
 @app.route("/auth/refresh", methods=["POST"], content_types=http.JSON)
 def refresh():
     return http.refresh(app.current_request)
+
+
+@app.route("/widget/sessions", methods=["POST"], content_types=http.JSON, cors=True)
+def start_widget_session():
+    return http.start_widget_session(app.current_request)
 
 
 @app.route("/agents/me", methods=["GET"])

@@ -7,8 +7,10 @@ from functools import lru_cache
 
 from .config import Settings
 from .services.agents import AgentService
+from .services.chat import ChatService
 from .services.customers import CustomerService
 from .services.tickets import TicketService
+from .services.widget import WidgetService
 
 
 @dataclass(frozen=True)
@@ -17,35 +19,48 @@ class Container:
     tickets: TicketService
     customers: CustomerService
     agents: AgentService
+    chat: ChatService
+    widget: WidgetService
 
 
 def build(settings: Settings) -> Container:
     """Wire the DynamoDB, Cognito and JWKS adapters into the services."""
+    from .adapters.broadcaster import ApiGatewayBroadcaster
     from .adapters.cognito import CognitoDirectory
     from .adapters.dynamodb import models
+    from .adapters.dynamodb.connections import DynamoConnectionRepository, DynamoDedupe
     from .adapters.dynamodb.repositories import (
         DynamoAgentRepository,
         DynamoCustomerRepository,
         DynamoTicketRepository,
     )
+    from .adapters.mailer import SesMailer
     from .adapters.tokens import JwksTokenVerifier
+    from .adapters.visitor_tokens import VisitorTokens
 
     models.configure(
         table_name=settings.table_name, region=settings.region, host=settings.aws_endpoint_url
     )
 
-    def cognito_client():  # type: ignore[no-untyped-def]
-        import boto3
+    def client(service: str, endpoint: str | None = None):  # type: ignore[no-untyped-def]
+        def make():  # type: ignore[no-untyped-def]
+            import boto3
+            from botocore.config import Config
 
-        return boto3.client(
-            "cognito-idp", region_name=settings.region, endpoint_url=settings.aws_endpoint_url
-        )
+            return boto3.client(
+                service,
+                region_name=settings.region,
+                endpoint_url=endpoint or settings.aws_endpoint_url,
+                config=Config(max_pool_connections=ApiGatewayBroadcaster.MAX_PARALLEL),
+            )
+
+        return make
 
     agent_repo = DynamoAgentRepository()
     customers = CustomerService(DynamoCustomerRepository())
     agents = AgentService(
         agent_repo,
-        CognitoDirectory(cognito_client, settings.user_pool_id, settings.user_pool_client_id),
+        CognitoDirectory(client("cognito-idp"), settings.user_pool_id, settings.user_pool_client_id),
         JwksTokenVerifier(
             jwks_url=settings.jwks_url,
             issuer=settings.token_issuer,
@@ -53,7 +68,22 @@ def build(settings: Settings) -> Container:
         ),
     )
     tickets = TicketService(DynamoTicketRepository(), customers, agent_repo)
-    return Container(settings, tickets, customers, agents)
+    visitor_tokens = VisitorTokens(settings.widget_secret)
+    chat = ChatService(
+        tickets=tickets,
+        customers=customers,
+        agents=agents,
+        agent_repo=agent_repo,
+        connections=DynamoConnectionRepository(),
+        dedupe=DynamoDedupe(),
+        broadcaster=ApiGatewayBroadcaster(
+            client("apigatewaymanagementapi", settings.ws_management_url or None)
+        ),
+        visitor_tokens=visitor_tokens,
+        mailer=SesMailer(client("ses"), settings.mail_from),
+    )
+    widget = WidgetService(customers, visitor_tokens, settings.identity_secret)
+    return Container(settings, tickets, customers, agents, chat, widget)
 
 
 @lru_cache(maxsize=1)

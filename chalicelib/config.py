@@ -25,6 +25,13 @@ class Settings:
     jwks_url: str
     max_body_bytes: int
     log_level: str
+    # Live chat: where functions post frames (API Gateway's management endpoint, or the local
+    # gateway), the URL browsers connect to, and the secrets of the widget.
+    ws_management_url: str = ""
+    websocket_url: str = ""
+    widget_secret: str = ""  # signs visitor tokens (from SSM in AWS)
+    identity_secret: str = ""  # the business computes user_hash with it (from SSM in AWS)
+    mail_from: str = "support@desk.localhost"
 
     @property
     def token_issuer(self) -> str:
@@ -53,6 +60,11 @@ class Settings:
             jwks_url=jwks_url,
             max_body_bytes=int(env.get("DESK_MAX_BODY_BYTES", str(256 * 1024))),
             log_level=env.get("DESK_LOG_LEVEL", "INFO"),
+            ws_management_url=env.get("DESK_WS_MANAGEMENT_URL", ""),
+            websocket_url=env.get("DESK_WEBSOCKET_URL", ""),
+            widget_secret=env.get("DESK_WIDGET_SECRET", ""),
+            identity_secret=env.get("DESK_IDENTITY_SECRET", ""),
+            mail_from=env.get("DESK_MAIL_FROM", "support@desk.localhost"),
         )
 
 

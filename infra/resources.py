@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.adapters.dynamodb.models import table_schema
+from chalicelib.adapters.dynamodb.models import TTL_ATTRIBUTE, table_schema
 
-__all__ = ["table_schema", "USER_POOL", "USER_POOL_CLIENT", "AGENT_GROUPS"]
+__all__ = ["table_schema", "TABLE_TTL", "USER_POOL", "USER_POOL_CLIENT", "AGENT_GROUPS"]
+
+# Connections, subscriptions and message dedupe records expire by themselves.
+TABLE_TTL = {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
 
 # Agents sign in with their e-mail address; the app verifies ID tokens.
 USER_POOL: dict[str, Any] = {

@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from .resources import table_schema
+from .resources import TABLE_TTL, table_schema
 
 
 def table_resource(stage: str) -> dict[str, Any]:
@@ -30,6 +30,7 @@ def table_resource(stage: str) -> dict[str, Any]:
             "GlobalSecondaryIndexes": schema["GlobalSecondaryIndexes"],
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
             "SSESpecification": {"SSEEnabled": True},
+            "TimeToLiveSpecification": TABLE_TTL,
         },
     }
 

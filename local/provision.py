@@ -27,10 +27,16 @@ def _client(service: str, endpoint: str, region: str) -> Any:
     return boto3.client(service, endpoint_url=endpoint, region_name=region)
 
 
-def provision(endpoint: str, region: str, *, table_name: str, bucket_name: str) -> Provisioned:
+def provision(
+    endpoint: str, region: str, *, table_name: str, bucket_name: str, mail_domain: str
+) -> Provisioned:
     ddb = _client("dynamodb", endpoint, region)
     if table_name not in ddb.list_tables()["TableNames"]:
         ddb.create_table(**{**resources.table_schema(), "TableName": table_name})
+        ddb.update_time_to_live(TableName=table_name, TimeToLiveSpecification=resources.TABLE_TTL)
+
+    ses = _client("ses", endpoint, region)
+    ses.verify_domain_identity(Domain=mail_domain)
 
     s3 = _client("s3", endpoint, region)
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
@@ -58,3 +64,19 @@ def provision(endpoint: str, region: str, *, table_name: str, bucket_name: str) 
 def generated_password() -> str:
     # Meets the pool's policy whatever the random part holds.
     return f"Desk-{secrets.token_urlsafe(12)}9a"
+
+
+def load_secrets(path: str | None) -> dict[str, str]:
+    """The desk's local secrets (widget token key, identity-verification key), made on the
+    first start and kept in the data folder, never in the repository."""
+    import json
+    import os
+
+    if path and os.path.exists(path):
+        with open(path) as f:
+            return json.load(f)
+    made = {"widget_secret": secrets.token_urlsafe(32), "identity_secret": secrets.token_urlsafe(32)}
+    if path:
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            json.dump(made, f)
+    return made

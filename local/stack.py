@@ -12,9 +12,10 @@ from typing import Any
 from chalicelib.config import LocalSettings
 
 from .aws import AwsEmulator
-from .provision import Provisioned, generated_password, provision
+from .provision import Provisioned, generated_password, load_secrets, provision
 
 REGION = "us-east-1"
+MAIL_DOMAIN = "desk.localhost"
 AUTOSAVE_SECONDS = 30
 
 
@@ -28,6 +29,10 @@ class Stack:
     provisioned: Provisioned | None = None
     admin: dict[str, Any] = field(default_factory=dict)
     _http: Any = None
+    gateway: Any = None
+    # The websocket gateway's idle timeout and connection lifetime (API Gateway's by default).
+    ws_idle_timeout: float | None = None
+    ws_max_lifetime: float | None = None
     _threads: list[threading.Thread] = field(default_factory=list)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -44,10 +49,16 @@ class Stack:
         self.aws.start()
         self._configure_environment()
         self.provisioned = provision(
-            self.aws.endpoint, REGION, table_name=self.table_name, bucket_name=self.bucket_name
+            self.aws.endpoint, REGION, table_name=self.table_name, bucket_name=self.bucket_name,
+            mail_domain=MAIL_DOMAIN,
         )
         os.environ["DESK_USER_POOL_ID"] = self.provisioned.user_pool_id
         os.environ["DESK_USER_POOL_CLIENT_ID"] = self.provisioned.user_pool_client_id
+        secrets_path = os.path.join(self.settings.data_dir, "secrets.json") if self.persist else None
+        local_secrets = load_secrets(secrets_path)
+        os.environ.setdefault("DESK_WIDGET_SECRET", local_secrets["widget_secret"])
+        os.environ.setdefault("DESK_IDENTITY_SECRET", local_secrets["identity_secret"])
+        self._start_gateway()
 
         from chalicelib import bootstrap
 
@@ -98,6 +109,31 @@ class Stack:
             return
         self.admin = {"email": email, "password": password, "created": True}
 
+    def _start_gateway(self) -> None:
+        from chalice.local import LambdaContext
+
+        import app as desk_app
+
+        from .gateway import WebsocketGateway
+
+        handlers = {
+            route: getattr(desk_app, config.name) for route, config in desk_app.app.websocket_handlers.items()
+        }
+        limits = {}
+        if self.ws_idle_timeout is not None:
+            limits["idle_timeout"] = self.ws_idle_timeout
+        if self.ws_max_lifetime is not None:
+            limits["max_lifetime"] = self.ws_max_lifetime
+        self.gateway = WebsocketGateway(
+            self.settings.host, self.settings.ws_port, handlers,
+            context_factory=lambda: LambdaContext("desk-websocket", 512, 29_000), **limits,
+        )
+        self.gateway.start()
+        self.settings = _with_port(self.settings, "ws_port", self.gateway.port)
+        os.environ["DESK_WS_MANAGEMENT_URL"] = self.gateway.management_url
+        os.environ["DESK_WEBSOCKET_URL"] = self.gateway.url
+        os.environ["DESK_MAIL_FROM"] = f"support@{MAIL_DOMAIN}"
+
     def _start_http(self) -> None:
         import app as desk_app
 
@@ -121,6 +157,8 @@ class Stack:
         if self._http is not None:
             self._http.server.shutdown()
             self._http.server.server_close()
+        if self.gateway is not None:
+            self.gateway.stop()
         self.aws.stop()  # saves the state last, after the app has stopped writing
 
     def urls(self) -> dict[str, str]:
@@ -128,6 +166,7 @@ class Stack:
             "API": self.api_url,
             "Health": f"{self.api_url}/health",
             "OpenAPI": f"{self.api_url}/openapi.json",
+            "Websocket (live chat)": self.gateway.url,
             "AWS emulator (DynamoDB, S3, SES, Cognito)": self.aws.endpoint,
         }
 

@@ -20,10 +20,15 @@ def normalise_email(email: str) -> str:
 
 @dataclass(frozen=True)
 class Customer:
+    """A contact. ``email`` is unique among customers found by address (mail, the API);
+    a chat visitor's pre-chat address is kept but not trusted to find anyone.
+    ``external_id`` is the business's own user id for identified visitors."""
+
     id: str
-    email: str
+    email: str | None
     name: str | None
     created_at: datetime
+    external_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,12 @@ class Agent:
     name: str
     role: Role
     created_at: datetime
+    presence: str = "offline"  # online / away as the agent set it, offline with no connection
+    live_connections: int = 0
+
+    @property
+    def available(self) -> bool:
+        return self.presence == "online" and self.live_connections > 0
 
 
 @dataclass(frozen=True)

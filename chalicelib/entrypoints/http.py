@@ -114,7 +114,7 @@ def _run(op: Operation, handler: Callable[..., Any], request: Any, path_params: 
         principal = container().agents.authenticate(request.headers.get("authorization"))
         if op.auth == ADMIN and principal.role != Role.ADMIN:
             raise PermissionDeniedError("This needs an admin.", code="admin_required")
-        logger.append_keys(agent_id=principal.agent_id)
+        logger.thread_safe_append_keys(agent_id=principal.agent_id)
     query = _parse_query(op, request.query_params or {})
     body = _parse_body(op, request)
     result = handler(Call(principal, body, query, request), **path_params)
@@ -207,10 +207,10 @@ def middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
     """Per request: log keys and an access line, our error shape for Chalice's own errors,
     and security headers. Registered for every HTTP route in ``app.py``."""
     started = time.perf_counter()
-    logger.clear_state()
+    logger.thread_safe_clear_keys()
     context = getattr(event, "context", None) or {}
     lambda_context = getattr(event, "lambda_context", None)
-    logger.append_keys(
+    logger.thread_safe_append_keys(
         request_id=context.get("requestId") or getattr(lambda_context, "aws_request_id", None),
         path=context.get("resourcePath"),
     )
@@ -334,6 +334,16 @@ def create_agent(call: Call) -> Any:
         role=Role(body.get("role", "agent")), by=call.principal,
     )
     return rep.agent(agent)
+
+
+@operation(
+    "POST", "/widget/sessions", summary="A visitor token for the chat widget", auth=PUBLIC,
+    body="WidgetSessionCreate", response="WidgetSession", status=201, errors=(401,),
+)
+def start_widget_session(call: Call) -> Any:
+    settings = container().settings
+    session = container().widget.start(call.body)
+    return {**session, "available": container().chat.available(), "websocket_url": settings.websocket_url}
 
 
 @operation(

@@ -14,7 +14,13 @@ def _time(value: Any) -> str | None:
 
 
 def customer(c: Customer) -> dict[str, Any]:
-    return {"id": c.id, "email": c.email, "name": c.name, "created_at": to_iso(c.created_at)}
+    return {
+        "id": c.id,
+        "email": c.email,
+        "name": c.name,
+        "external_id": c.external_id,
+        "created_at": to_iso(c.created_at),
+    }
 
 
 def agent(a: Agent) -> dict[str, Any]:
@@ -23,6 +29,7 @@ def agent(a: Agent) -> dict[str, Any]:
         "email": a.email,
         "name": a.name,
         "role": a.role.value,
+        "presence": a.presence,
         "created_at": to_iso(a.created_at),
     }
 
@@ -35,7 +42,7 @@ def ticket(t: Ticket, who: Customer | None) -> dict[str, Any]:
         "status": t.status.value,
         "priority": t.priority.value,
         "channel": t.channel,
-        "customer": customer(who) if who else {"id": t.customer_id, "email": None, "name": None, "created_at": None},
+        "customer": customer(who) if who else {"id": t.customer_id, "email": None, "name": None, "external_id": None, "created_at": None},
         "assignee_id": t.assignee_id,
         "team": t.team,
         "tags": list(t.tags),

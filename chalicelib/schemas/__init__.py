@@ -102,6 +102,27 @@ REQUESTS: dict[str, dict[str, Any]] = {
         },
         "additionalProperties": False,
     },
+    "WidgetSessionCreate": {
+        "type": "object",
+        "properties": {
+            "token": {
+                "type": "string", "maxLength": 4096,
+                "description": "The visitor token this browser already holds: renewed, same visitor.",
+            },
+            "name": {"type": "string", "maxLength": 100},
+            "email": _EMAIL,
+            "user_id": {
+                "type": "string", "minLength": 1, "maxLength": 128,
+                "description": "The business's id of a signed-in user; needs user_hash.",
+            },
+            "user_hash": {
+                "type": "string", "pattern": "^[0-9a-fA-F]{64}$",
+                "description": "HMAC-SHA256 of user_id with the desk's identity secret, in hex.",
+            },
+        },
+        "dependentRequired": {"user_id": ["user_hash"], "user_hash": ["user_id"]},
+        "additionalProperties": False,
+    },
     "MessageCreate": {
         "type": "object",
         "required": ["body"],
@@ -152,6 +173,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "email": {"type": "string"},
             "name": {"type": "string"},
             "role": {"enum": ROLES},
+            "presence": {"enum": ["online", "away", "offline"]},
             "created_at": _TIME,
         },
     },
@@ -162,12 +184,13 @@ RESPONSES: dict[str, dict[str, Any]] = {
     },
     "Customer": {
         "type": "object",
-        "required": ["id", "email", "name", "created_at"],
+        "required": ["id", "email", "name", "external_id", "created_at"],
         "properties": {
             "id": {"type": "string"},
-            "email": {"type": "string"},
+            "email": {"type": ["string", "null"]},
             "name": {"type": ["string", "null"]},
-            "created_at": _TIME,
+            "external_id": {"type": ["string", "null"]},
+            "created_at": {"type": ["string", "null"], "format": "date-time"},
         },
     },
     "Ticket": {
@@ -234,6 +257,17 @@ RESPONSES: dict[str, dict[str, Any]] = {
         "properties": {
             "message": {"$ref": "#/components/schemas/Message"},
             "ticket": {"$ref": "#/components/schemas/Ticket"},
+        },
+    },
+    "WidgetSession": {
+        "type": "object",
+        "required": ["token", "customer_id", "expires_in", "available", "websocket_url"],
+        "properties": {
+            "token": {"type": "string", "description": "Connect with ?visitor=<token>."},
+            "customer_id": {"type": "string"},
+            "expires_in": {"type": "integer"},
+            "available": {"type": "boolean", "description": "Is an agent online now."},
+            "websocket_url": {"type": "string"},
         },
     },
     "Health": {

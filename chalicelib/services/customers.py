@@ -14,9 +14,17 @@ from ..domain.people import Customer, normalise_email
 
 class CustomerRepository(Protocol):
     def get(self, customer_id: str) -> Customer | None: ...
-    def get_by_email(self, email: str) -> Customer | None: ...
-    def add(self, customer: Customer) -> bool: ...
+    def get_by_claim(self, claim: str) -> Customer | None: ...
+    def add(self, customer: Customer, claim: str | None) -> bool: ...
     def get_many(self, customer_ids: list[str]) -> dict[str, Customer]: ...
+
+
+def email_claim(address: str) -> str:
+    return f"EMAIL#{address}"
+
+
+def external_claim(user_id: str) -> str:
+    return f"EXTUSER#{user_id}"
 
 
 class CustomerService:
@@ -28,14 +36,36 @@ class CustomerService:
         """The customer with this address, created on first contact. Safe under races:
         the address is claimed with a conditional write, and the loser reads the winner."""
         address = normalise_email(email)
+        return self._find_or_create(
+            email_claim(address), lambda: Customer(ids.customer_id(), address, _name(name), self.clock())
+        )
+
+    def find_or_create_identified(self, user_id: str, email: str | None, name: str | None) -> Customer:
+        """The customer behind a business's signed-in user (the business vouched for the id)."""
+        address = normalise_email(email) if email else None
+        return self._find_or_create(
+            external_claim(user_id),
+            lambda: Customer(ids.customer_id(), address, _name(name), self.clock(), external_id=user_id),
+        )
+
+    def create_anonymous(self, name: str | None, email: str | None) -> Customer:
+        """A new website visitor. The address they typed is kept as contact information but
+        claims nothing: typing someone's address must not open their conversations."""
+        customer = Customer(
+            ids.customer_id(), normalise_email(email) if email else None, _name(name), self.clock()
+        )
+        self.customers.add(customer, None)
+        return customer
+
+    def _find_or_create(self, claim: str, make: Callable[[], Customer]) -> Customer:
         for _ in range(3):
-            existing = self.customers.get_by_email(address)
+            existing = self.customers.get_by_claim(claim)
             if existing is not None:
                 return existing
-            customer = Customer(ids.customer_id(), address, (name or "").strip() or None, self.clock())
-            if self.customers.add(customer):
+            customer = make()
+            if self.customers.add(customer, claim):
                 return customer
-        raise RuntimeError(f"customer for {address} could not be created or read")
+        raise RuntimeError(f"customer for {claim} could not be created or read")
 
     def get(self, customer_id: str) -> Customer:
         customer = self.customers.get(customer_id)
@@ -44,10 +74,14 @@ class CustomerService:
         return customer
 
     def by_email(self, email: str) -> Customer:
-        customer = self.customers.get_by_email(normalise_email(email))
+        customer = self.customers.get_by_claim(email_claim(normalise_email(email)))
         if customer is None:
             raise NotFoundError("No customer with that e-mail address.", code="customer_not_found")
         return customer
 
     def many(self, customer_ids: list[str]) -> dict[str, Customer]:
         return self.customers.get_many(customer_ids) if customer_ids else {}
+
+
+def _name(name: str | None) -> str | None:
+    return (name or "").strip() or None

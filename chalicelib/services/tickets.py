@@ -47,8 +47,11 @@ class AgentLookup(Protocol):
 
 @dataclass(frozen=True)
 class OpenTicket:
+    """Open a ticket for a customer given by e-mail (found or created) or by id."""
+
     subject: str
-    customer_email: str
+    customer_email: str | None = None
+    customer_id: str | None = None
     customer_name: str | None = None
     body: str | None = None
     channel: str = "api"
@@ -88,7 +91,12 @@ class TicketService:
         """Open a ticket for a customer (found or created by e-mail), with its first message."""
         if command.assignee_id:
             self._require_agent(command.assignee_id)
-        customer = self.customers.find_or_create(command.customer_email, command.customer_name)
+        if command.customer_id is not None:
+            customer = self.customers.get(command.customer_id)
+        elif command.customer_email is not None:
+            customer = self.customers.find_or_create(command.customer_email, command.customer_name)
+        else:
+            raise ValueError("OpenTicket needs a customer e-mail address or id")
         now = self.clock()
         ticket = open_ticket(
             ticket_id=ids.ticket_id(),
@@ -154,16 +162,28 @@ class TicketService:
             return ticket
         return self.tickets.update(ticket, updated)
 
-    def post_message(self, reference: str, command: PostMessage, by: Principal) -> tuple[Ticket, Message]:
-        """Add an agent's public reply or internal note, possibly setting a status with it.
+    def post_message(
+        self,
+        reference: str,
+        command: PostMessage,
+        by: Principal | None = None,
+        *,
+        author_type: AuthorType = AuthorType.AGENT,
+        author_id: str | None = None,
+        ticket: Ticket | None = None,
+    ) -> tuple[Ticket, Message]:
+        """Add a message: an agent's public reply or internal note (possibly setting a status
+        with it), or a customer's words (which reopen a pending or solved ticket).
 
         The message is numbered by the ticket's atomic counter, then stored; it is in the
         table before anyone is told about it."""
-        ticket = self.get(reference)
+        if by is not None:
+            author_id = by.agent_id
+        ticket = ticket or self.get(reference)
         for _ in range(self.APPEND_ATTEMPTS):
             now = self.clock()
             decided = record_message(
-                ticket, kind=command.kind, author_type=AuthorType.AGENT, now=now, status=command.status
+                ticket, kind=command.kind, author_type=author_type, now=now, status=command.status
             )
             stored = self.tickets.reserve_message(ticket, decided)
             if stored is None:  # the status changed under us: decide again on the new state
@@ -174,8 +194,8 @@ class TicketService:
                 ticket_id=ticket.id,
                 seq=stored.message_count,
                 kind=command.kind,
-                author_type=AuthorType.AGENT,
-                author_id=by.agent_id,
+                author_type=author_type,
+                author_id=author_id,
                 body=command.body,
                 channel=ticket.channel,
                 created_at=now,

@@ -10,9 +10,16 @@ Items (pk / sk):
     TICKET#<ticket id>      #TICKET                 a ticket
     TICKET#<ticket id>      MSG#<seq, 12 digits>    its messages, in order
     CUSTOMER#<customer id>  #CUSTOMER               a customer (contact)
-    EMAIL#<address>         #EMAIL                  address -> customer id (unique)
+    EMAIL#<address>         #CLAIM                  address -> customer id (unique)
+    EXTUSER#<user id>       #CLAIM                  a business's user id -> customer id
     AGENTS                  AGENT#<agent id>        an agent's profile
     COUNTER#<name>          #COUNTER                an atomic counter (ticket numbers)
+    CONN#<connection id>    #CONN                   a live websocket connection
+    TICKET#<ticket id>      SUB#<connection id>     a connection subscribed to a conversation
+    TOPIC#agents            SUB#<connection id>     an agent's connection (desk-wide events)
+    DEDUPE#<who>#<client id> #DEDUPE                a chat message's client id (one day)
+
+Items with ``expires_at`` are removed by DynamoDB's TTL.
 
 Access patterns:
 
@@ -29,12 +36,16 @@ Access patterns:
     messages of a ticket in order         Query    TICKET#id, sk begins_with MSG#
     customer by id                        GetItem  CUSTOMER#id / #CUSTOMER
     customer by email                     GetItem  EMAIL#address, then GetItem customer
+    customer by the business's user id    GetItem  EXTUSER#id, then GetItem customer
 
 Write order instead of transactions: a child item (a message, a new customer) is written
 before the item that makes it reachable (its ticket, its e-mail claim), so a failure in
 between leaves only an unreachable item, and nothing is lost or half-visible.
     agent by id / all agents              GetItem / Query  AGENTS
     next ticket number                    UpdateItem ADD on COUNTER#ticket_number
+    connection by id                      GetItem  CONN#id / #CONN
+    connections to deliver a frame to     Query    TICKET#id (or TOPIC#agents), sk begins_with SUB#
+    a resent chat message                 PutItem if not exists / GetItem DEDUPE#who#client id
 """
 
 from __future__ import annotations
@@ -45,16 +56,21 @@ from pynamodb.attributes import (
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 TICKET_SK = "#TICKET"
 CUSTOMER_SK = "#CUSTOMER"
-EMAIL_SK = "#EMAIL"
+CLAIM_SK = "#CLAIM"
 COUNTER_SK = "#COUNTER"
 AGENTS_PK = "AGENTS"
 MESSAGE_SK_PREFIX = "MSG#"
+SUBSCRIPTION_SK_PREFIX = "SUB#"
+CONNECTION_SK = "#CONN"
+DEDUPE_SK = "#DEDUPE"
+TTL_ATTRIBUTE = "expires_at"
 NONE_KEY = "-"  # stands for 'no assignee' / 'no team' in index keys
 
 
@@ -114,6 +130,8 @@ class TicketItem(DeskModel):
     solved_at = UnicodeAttribute(null=True)
     closed_at = UnicodeAttribute(null=True)
     message_count = NumberAttribute(default=0)
+    customer_read_seq = NumberAttribute(null=True)  # read receipts: the last seq each side saw
+    agent_read_seq = NumberAttribute(null=True)
     # Optimistic locking, managed explicitly: edits bump it, appending a message does not.
     version = NumberAttribute(default=1)
     # Index keys, derived from the fields above on every write.
@@ -143,12 +161,15 @@ class MessageItem(DeskModel):
 
 class CustomerItem(DeskModel):
     id = UnicodeAttribute()
-    email = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
     name = UnicodeAttribute(null=True)
+    external_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
 
 
-class CustomerEmailItem(DeskModel):
+class CustomerClaimItem(DeskModel):
+    """A unique key (an e-mail address, an external user id) that belongs to one customer."""
+
     customer_id = UnicodeAttribute()
 
 
@@ -158,6 +179,38 @@ class AgentItem(DeskModel):
     name = UnicodeAttribute()
     role = UnicodeAttribute()
     created_at = UnicodeAttribute()
+    presence = UnicodeAttribute(null=True)  # online / away; offline when unset
+    live_connections = NumberAttribute(default=0)
+
+
+class ConnectionItem(DeskModel):
+    """A live websocket connection; removed on disconnect or on the first 410 (GoneException)."""
+
+    connection_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    principal_id = UnicodeAttribute()
+    connected_at = UnicodeAttribute()
+    topics = UnicodeSetAttribute(null=True)  # the partitions it has a subscription item in
+    rate_window = NumberAttribute(default=0)
+    rate_count = NumberAttribute(default=0)
+    expires_at = NumberAttribute()  # TTL: API Gateway closes connections after 2 hours
+
+
+class SubscriptionItem(DeskModel):
+    """A connection that receives a conversation's (or a topic's) frames."""
+
+    connection_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    principal_id = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+
+class DedupeItem(DeskModel):
+    """A client's message id, so that a frame sent again after a reconnect is stored once."""
+
+    ticket_id = UnicodeAttribute(null=True)
+    seq = NumberAttribute(null=True)
+    expires_at = NumberAttribute()
 
 
 class CounterItem(DeskModel):
@@ -169,9 +222,12 @@ MODELS: tuple[type[DeskModel], ...] = (
     TicketItem,
     MessageItem,
     CustomerItem,
-    CustomerEmailItem,
+    CustomerClaimItem,
     AgentItem,
     CounterItem,
+    ConnectionItem,
+    SubscriptionItem,
+    DedupeItem,
 )
 
 

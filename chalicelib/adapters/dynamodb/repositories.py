@@ -241,6 +241,18 @@ class DynamoTicketRepository:
             raise
         return _ticket_from_item(target)
 
+    def mark_read(self, ticket_id: str, reader_role: str, seq: int) -> None:
+        """Remember how far a side (``agent`` or ``visitor``) has read; never moves back."""
+        attr = m.TicketItem.agent_read_seq if reader_role == "agent" else m.TicketItem.customer_read_seq
+        try:
+            m.TicketItem(m.ticket_pk(ticket_id), m.TICKET_SK).update(
+                actions=[attr.set(seq)],
+                condition=m.TicketItem.pk.exists() & (attr.does_not_exist() | (attr < seq)),
+            )
+        except UpdateError as error:
+            if not _conditional_failure(error):
+                raise
+
     def put_message(self, message: Message) -> None:
         """Store a message under its reserved sequence number (never overwriting one)."""
         _message_to_item(message).save(condition=m.MessageItem.pk.does_not_exist())
@@ -351,36 +363,42 @@ class DynamoTicketRepository:
 
 # ---------------------------------------------------------------- customers
 
+def _customer(item: m.CustomerItem) -> Customer:
+    return Customer(item.id, item.email, item.name, from_iso(item.created_at), item.external_id)
+
+
 class DynamoCustomerRepository:
-    """Customers, unique by e-mail address."""
+    """Customers, found by id or by a unique claim (e-mail address, external user id)."""
 
     def get(self, customer_id: str) -> Customer | None:
         try:
-            item = m.CustomerItem.get(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK)
+            return _customer(m.CustomerItem.get(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK))
         except DoesNotExist:
             return None
-        return Customer(item.id, item.email, item.name, from_iso(item.created_at))
 
-    def get_by_email(self, email: str) -> Customer | None:
+    def get_by_claim(self, claim: str) -> Customer | None:
         try:
-            link = m.CustomerEmailItem.get(f"EMAIL#{email}", m.EMAIL_SK)
+            link = m.CustomerClaimItem.get(claim, m.CLAIM_SK)
         except DoesNotExist:
             return None
         return self.get(link.customer_id)
 
-    def add(self, customer: Customer) -> bool:
-        """Store a new customer; False if the address already belongs to someone.
+    def add(self, customer: Customer, claim: str | None) -> bool:
+        """Store a new customer; False if ``claim`` already belongs to someone.
 
-        The customer is written first, then the address is claimed with a conditional write:
-        until the claim succeeds nothing reaches the new item, and a lost race removes it."""
+        The customer is written first, then the claim with a conditional write: until the
+        claim succeeds nothing reaches the new item, and a lost race removes it."""
         item = m.CustomerItem(f"CUSTOMER#{customer.id}", m.CUSTOMER_SK)
         item.id, item.email, item.name = customer.id, customer.email, customer.name
+        item.external_id = customer.external_id
         item.created_at = to_iso(customer.created_at)
         item.save(condition=m.CustomerItem.pk.does_not_exist())
-        link = m.CustomerEmailItem(f"EMAIL#{customer.email}", m.EMAIL_SK)
+        if claim is None:
+            return True
+        link = m.CustomerClaimItem(claim, m.CLAIM_SK)
         link.customer_id = customer.id
         try:
-            link.save(condition=m.CustomerEmailItem.pk.does_not_exist())
+            link.save(condition=m.CustomerClaimItem.pk.does_not_exist())
         except PutError as error:
             if _conditional_failure(error):
                 item.delete()
@@ -390,10 +408,7 @@ class DynamoCustomerRepository:
 
     def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
         keys = [(f"CUSTOMER#{cid}", m.CUSTOMER_SK) for cid in dict.fromkeys(customer_ids)]
-        return {
-            item.id: Customer(item.id, item.email, item.name, from_iso(item.created_at))
-            for item in m.CustomerItem.batch_get(keys)
-        }
+        return {item.id: _customer(item) for item in m.CustomerItem.batch_get(keys)}
 
 
 # ---------------------------------------------------------------- agents
@@ -411,12 +426,35 @@ class DynamoAgentRepository:
         return [self._from_item(i) for i in m.AgentItem.query(m.AGENTS_PK)]
 
     def save(self, agent: Agent) -> None:
+        """Store a new agent's profile (presence and connections start empty)."""
         item = m.AgentItem(m.AGENTS_PK, f"AGENT#{agent.id}")
         item.id, item.email, item.name = agent.id, agent.email, agent.name
         item.role = agent.role.value
         item.created_at = to_iso(agent.created_at)
         item.save()
 
+    def set_presence(self, agent_id: str, presence: str) -> None:
+        m.AgentItem(m.AGENTS_PK, f"AGENT#{agent_id}").update(
+            actions=[m.AgentItem.presence.set(presence)], condition=m.AgentItem.pk.exists()
+        )
+
+    def count_connection(self, agent_id: str, delta: int) -> None:
+        """Count an agent's live connections, which decide whether they are reachable."""
+        item = m.AgentItem(m.AGENTS_PK, f"AGENT#{agent_id}")
+        try:
+            item.update(
+                actions=[m.AgentItem.live_connections.add(delta)], condition=m.AgentItem.pk.exists()
+            )
+        except UpdateError:
+            return  # an account with no profile (created outside the desk): nothing to count
+        if int(item.live_connections or 0) < 0:  # a lost connect: never count below zero
+            item.update(actions=[m.AgentItem.live_connections.set(0)])
+
     @staticmethod
     def _from_item(item: m.AgentItem) -> Agent:
-        return Agent(item.id, item.email, item.name, Role(item.role), from_iso(item.created_at))
+        live = int(item.live_connections or 0)
+        return Agent(
+            item.id, item.email, item.name, Role(item.role), from_iso(item.created_at),
+            presence=(item.presence or "online") if live > 0 else "offline",
+            live_connections=live,
+        )

@@ -1,0 +1,47 @@
+"""Tokens of website visitors: HS256 JWTs signed with the desk's widget secret."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..domain.errors import AuthenticationError
+
+VISITOR_TOKEN_SECONDS = 30 * 24 * 3600  # the widget keeps its visitor for a month
+
+
+class VisitorTokens:
+    def __init__(self, secret: str, issuer: str = "desk-widget") -> None:
+        self.secret = secret
+        self.issuer = issuer
+
+    def issue(self, customer_id: str, now: float | None = None) -> tuple[str, int]:
+        import jwt
+
+        issued = int(now if now is not None else time.time())
+        claims = {"sub": customer_id, "iss": self.issuer, "typ": "visitor", "iat": issued,
+                  "exp": issued + VISITOR_TOKEN_SECONDS}
+        return jwt.encode(claims, self._key(), algorithm="HS256"), VISITOR_TOKEN_SECONDS
+
+    def verify(self, token: str) -> str:
+        """The customer id a visitor token speaks for."""
+        import jwt
+
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, self._key(), algorithms=["HS256"], issuer=self.issuer,
+                options={"require": ["exp", "iat", "sub", "iss"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthenticationError("The visitor token has expired.", code="token_expired") from None
+        except jwt.InvalidTokenError:
+            raise AuthenticationError("The visitor token is not valid.", code="invalid_token") from None
+        if claims.get("typ") != "visitor":
+            raise AuthenticationError("The visitor token is not valid.", code="invalid_token")
+        return str(claims["sub"])
+
+    def _key(self) -> str:
+        if len(self.secret) < 32:
+            # Refuse to sign with a missing or toy secret rather than issue forgeable tokens.
+            raise RuntimeError("DESK_WIDGET_SECRET must be set to at least 32 characters")
+        return self.secret

@@ -1,0 +1,54 @@
+"""Live chat: who is on a connection, what they may do, and the limits of a frame."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+MAX_TEXT = 5000  # characters in one chat message
+RATE_WINDOW_SECONDS = 10
+RATE_LIMIT_FRAMES = 40  # per connection per window
+
+
+class ParticipantRole(enum.StrEnum):
+    AGENT = "agent"
+    VISITOR = "visitor"
+
+
+class Presence(enum.StrEnum):
+    ONLINE = "online"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Who is on a websocket connection: an agent, or a visitor speaking for a customer."""
+
+    role: ParticipantRole
+    id: str  # the agent's id, or the visitor's customer id
+    connection_id: str
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role == ParticipantRole.AGENT
+
+
+def agents_topic() -> str:
+    return "TOPIC#agents"
+
+
+def conversation_topic(ticket_id: str) -> str:
+    return f"TICKET#{ticket_id}"
+
+
+def user_hash(secret: str, user_id: str) -> str:
+    """The identity-verification hash a business computes on its server for a signed-in user
+    (as Intercom and Chatwoot do): HMAC-SHA256 of the user id, hex."""
+    return hmac.new(secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()
+
+
+def verify_user_hash(secret: str, user_id: str, given: str) -> bool:
+    return bool(secret) and hmac.compare_digest(user_hash(secret, user_id), given.lower())

@@ -1,0 +1,95 @@
+"""The websocket routes: ``$connect``, every frame (``$default``), ``$disconnect``.
+
+A frame is JSON with an ``action``; it is counted against the connection's rate limit,
+validated against its JSON Schema and carried out. Whatever goes wrong, the client gets an
+error frame ``{"type": "error", "code", "message", "details", "action", "client_id"}``,
+never silence."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Response
+
+from ..bootstrap import container
+from ..domain.errors import DeskError
+from ..observability import logger
+from ..schemas.frames import FRAMES, frame_validator
+from .http import error_body
+
+
+def on_connect(event: Any) -> Response | None:
+    logger.thread_safe_clear_keys()
+    logger.thread_safe_append_keys(connection_id=event.connection_id, route="$connect")
+    query = event.to_dict().get("queryStringParameters") or {}
+    try:
+        participant = container().chat.connect(event.connection_id, query)
+    except DeskError as error:
+        logger.info("websocket connect refused", code=error.code)
+        return Response(body=error_body(error.code, error.message, error.details), status_code=error.status)
+    logger.info("websocket connected", role=participant.role.value)
+    return None
+
+
+def on_disconnect(event: Any) -> None:
+    logger.thread_safe_clear_keys()
+    logger.thread_safe_append_keys(connection_id=event.connection_id, route="$disconnect")
+    container().chat.disconnect(event.connection_id)
+    logger.info("websocket disconnected")
+
+
+def on_message(event: Any) -> None:
+    logger.thread_safe_clear_keys()
+    logger.thread_safe_append_keys(connection_id=event.connection_id, route="$default")
+    chat = container().chat
+    frame: dict[str, Any] = {}
+    try:
+        live = chat.admit(event.connection_id)
+        frame = _parse(event.body)
+        chat.handle(live, frame)
+        logger.info("frame", action=frame["action"])
+    except DeskError as error:
+        logger.info("frame refused", action=frame.get("action"), code=error.code)
+        chat.reply(event.connection_id, _error_frame(error.code, error.message, error.details, frame))
+    except Exception:
+        logger.exception("frame failed", action=frame.get("action"))
+        chat.reply(
+            event.connection_id,
+            _error_frame("internal_error", "Something went wrong on our side; try again.", None, frame),
+        )
+
+
+def _parse(body: Any) -> dict[str, Any]:
+    from ..domain.errors import BadRequestError, ValidationError
+
+    try:
+        frame = json.loads(body)
+    except (TypeError, ValueError, RecursionError):
+        raise BadRequestError("A frame must be a JSON object with an 'action'.", code="invalid_json") from None
+    problems = _problems("", frame)
+    if not problems:
+        problems = _problems(frame["action"], frame)
+    if problems:
+        raise ValidationError(
+            "The frame does not match the expected shape.",
+            details=problems,
+        )
+    return frame
+
+
+def _problems(action: str, frame: Any) -> list[dict[str, str]]:
+    return [
+        {"field": "/".join(str(p) for p in e.absolute_path) or "(frame)", "message": e.message}
+        for e in frame_validator(action).iter_errors(frame)
+    ]
+
+
+def _error_frame(code: str, message: str, details: Any, frame: Any) -> dict[str, Any]:
+    error = {"type": "error", "code": code, "message": message, "details": details}
+    if isinstance(frame, dict):
+        if frame.get("action") in FRAMES:
+            error["action"] = frame["action"]
+        if isinstance(frame.get("client_id"), str):
+            error["client_id"] = frame["client_id"][:64]
+    return error

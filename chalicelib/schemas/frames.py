@@ -1,0 +1,71 @@
+"""JSON Schemas of the websocket frames a client may send (one per ``action``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.chat import MAX_TEXT
+from . import VISIBLE_TEXT
+
+ACTIONS = ["ping", "send", "typing", "read", "join", "leave", "resume", "presence", "transcript"]
+
+_CONVERSATION = {"type": "string", "pattern": r"^tkt_[a-z0-9]{1,40}$"}
+_CLIENT_ID = {
+    "type": "string",
+    "pattern": r"^[A-Za-z0-9_-]{8,64}$",
+    "description": "Chosen by the client, unique per message: a resent frame is stored once.",
+}
+_SEQ = {"type": "integer", "minimum": 0, "maximum": 10**12}
+
+
+def _frame(action: str, properties: dict[str, Any] | None = None, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["action", *required],
+        "properties": {"action": {"const": action}, **(properties or {})},
+        "additionalProperties": False,
+    }
+
+
+ENVELOPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["action"],
+    "properties": {"action": {"enum": ACTIONS}},
+}
+
+FRAMES: dict[str, dict[str, Any]] = {
+    "ping": _frame("ping"),
+    "send": _frame(
+        "send",
+        {
+            "conversation_id": _CONVERSATION,
+            "text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": VISIBLE_TEXT},
+            "client_id": _CLIENT_ID,
+            "kind": {"enum": ["reply", "note"], "description": "Agents only; notes never reach visitors."},
+        },
+        ("text", "client_id"),
+    ),
+    "typing": _frame("typing", {"conversation_id": _CONVERSATION, "state": {"type": "boolean"}}, ("conversation_id", "state")),
+    "read": _frame("read", {"conversation_id": _CONVERSATION, "seq": _SEQ}, ("conversation_id", "seq")),
+    "join": _frame("join", {"conversation_id": _CONVERSATION}, ("conversation_id",)),
+    "leave": _frame("leave", {"conversation_id": _CONVERSATION}, ("conversation_id",)),
+    "resume": _frame("resume", {"conversation_id": _CONVERSATION, "after_seq": _SEQ}, ("conversation_id", "after_seq")),
+    "presence": _frame("presence", {"status": {"enum": ["online", "away"]}}, ("status",)),
+    "transcript": _frame(
+        "transcript",
+        {"conversation_id": _CONVERSATION, "email": {"type": "string", "maxLength": 254}},
+        ("conversation_id",),
+    ),
+}
+
+_validators: dict[str, Any] = {}
+
+
+def frame_validator(action: str) -> Any:
+    found = _validators.get(action)
+    if found is None:
+        from jsonschema import Draft202012Validator
+
+        found = Draft202012Validator(ENVELOPE if action == "" else FRAMES[action])
+        _validators[action] = found
+    return found

@@ -1,0 +1,346 @@
+"""Live chat over websockets: connecting, the frames a client sends, and delivery.
+
+A conversation is a ticket with channel ``chat``. Every message is numbered by the ticket's
+atomic counter and stored before it is delivered; delivery goes only to the connections
+subscribed to the conversation (a Query on the ticket's partition), in parallel, and a
+connection that is gone (410) is removed. A client that reconnects sends ``resume`` with the
+last sequence number it has and gets exactly what it missed, in order; a message frame sent
+again with the same ``client_id`` is stored once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from ..domain.chat import (
+    RATE_LIMIT_FRAMES,
+    RATE_WINDOW_SECONDS,
+    Participant,
+    ParticipantRole,
+    agents_topic,
+    conversation_topic,
+)
+from ..domain.clock import to_iso, utcnow
+from ..domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnprocessableError,
+)
+from ..domain.tickets import AuthorType, Message, MessageKind, Ticket
+from .agents import AgentService
+from .customers import CustomerService
+from .tickets import OpenTicket, PostMessage, TicketService
+
+HISTORY_FRAME_BYTES = 96 * 1024  # under API Gateway's 128 KB per message
+# API Gateway answers 410 for a connection still in its $connect (up to the 29 s integration
+# timeout): a 410 removes only a connection older than that.
+CONNECT_WINDOW = timedelta(seconds=30)
+
+
+class Broadcaster(Protocol):
+    def send(self, connection_ids: Iterable[str], payload: bytes) -> list[str]: ...
+
+
+class ChatService:
+    def __init__(
+        self,
+        *,
+        tickets: TicketService,
+        customers: CustomerService,
+        agents: AgentService,
+        agent_repo: Any,
+        connections: Any,
+        dedupe: Any,
+        broadcaster: Broadcaster,
+        visitor_tokens: Any,
+        mailer: Any = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.tickets = tickets
+        self.customers = customers
+        self.agents = agents
+        self.agent_repo = agent_repo
+        self.connections = connections
+        self.dedupe = dedupe
+        self.broadcaster = broadcaster
+        self.visitor_tokens = visitor_tokens
+        self.mailer = mailer
+        self.clock = clock
+        self._agent_names: dict[str, str] = {}
+
+    # ------------------------------------------------------------- connection lifecycle
+
+    def connect(self, connection_id: str, query: dict[str, str]) -> Participant:
+        """Authenticate a new connection from its query string (``token`` for an agent's ID
+        token, ``visitor`` for a visitor token) and remember it."""
+        if query.get("token"):
+            principal = self.agents.authenticate(f"Bearer {query['token']}")
+            participant = Participant(ParticipantRole.AGENT, principal.agent_id, connection_id)
+        elif query.get("visitor"):
+            customer_id = self.visitor_tokens.verify(query["visitor"])
+            participant = Participant(ParticipantRole.VISITOR, customer_id, connection_id)
+        else:
+            raise AuthenticationError(
+                "Connect with ?token=<agent token> or ?visitor=<visitor token>.", code="missing_token"
+            )
+        self.connections.add(participant, to_iso(self.clock()))
+        if participant.is_agent:
+            self.connections.subscribe(participant, agents_topic())
+            self.agent_repo.count_connection(participant.id, +1)
+        return participant
+
+    def disconnect(self, connection_id: str) -> None:
+        self._forget(connection_id)
+
+    def _forget(self, connection_id: str, *, connected_before: datetime | None = None) -> None:
+        gone = self.connections.remove(
+            connection_id, connected_before=to_iso(connected_before) if connected_before else None
+        )
+        if gone is not None and gone.is_agent:
+            self.agent_repo.count_connection(gone.id, -1)
+
+    # ------------------------------------------------------------- frames
+
+    def admit(self, connection_id: str) -> Any:
+        """Who sent a frame (and the rate limit): one write per frame."""
+        window = int(time.time()) // RATE_WINDOW_SECONDS
+        live = self.connections.admit_frame(connection_id, window, RATE_LIMIT_FRAMES)
+        if live is None:
+            raise AuthenticationError("This connection is not known; connect again.", code="unknown_connection")
+        return live
+
+    def handle(self, live: Any, frame: dict[str, Any]) -> None:
+        """Carry out one validated frame from a connection."""
+        handler = getattr(self, f"_on_{frame['action']}")
+        handler(live.participant, live.topics, frame)
+
+    def reply(self, connection_id: str, frame: dict[str, Any]) -> None:
+        """Send one frame to one connection (an answer, or an error)."""
+        self._deliver([connection_id], frame)
+
+    def _on_ping(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        self.reply(who.connection_id, {"type": "pong", "you": {"role": who.role.value, "id": who.id},
+                                       "available": self.available()})
+
+    def available(self) -> bool:
+        """Whether an agent is online and connected now (the widget's 'we're here')."""
+        return any(agent.available for agent in self.agent_repo.list())
+
+    def _on_send(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        kind = MessageKind(frame.get("kind", "reply"))
+        if kind == MessageKind.NOTE and not who.is_agent:
+            raise PermissionDeniedError("Visitors cannot write internal notes.", code="notes_are_for_agents")
+        if "conversation_id" not in frame and who.is_agent:
+            raise UnprocessableError("Say which conversation: conversation_id.", code="conversation_required")
+        client_id = frame["client_id"]
+        new, ticket_id, seq = self.dedupe.claim(who.id, client_id)
+        if not new:
+            self._ack_again(who, client_id, ticket_id, seq)
+            return
+        try:
+            ticket, message, created = self._store(who, frame, kind)
+        except Exception:
+            self.dedupe.release(who.id, client_id)
+            raise
+        self.dedupe.record(who.id, client_id, ticket.id, message.seq)
+        topic = conversation_topic(ticket.id)
+        if topic not in topics:
+            self.connections.subscribe(who, topic)
+        body = self._message_frame(ticket.id, message)
+        self.reply(who.connection_id, {"type": "ack", "client_id": client_id, **body})
+        self._publish(topic, {"type": "message", **body}, exclude=who.connection_id, agents_only=not message.public)
+        if created:
+            summary = {"type": "conversation.created", "conversation": _summary(ticket), **body}
+            self._publish(agents_topic(), summary, exclude=who.connection_id)
+
+    def _store(self, who: Participant, frame: dict, kind: MessageKind) -> tuple[Ticket, Message, bool]:
+        text = frame["text"]
+        if "conversation_id" not in frame:
+            subject = " ".join(text.split())[:80]
+            ticket, message = self.tickets.open(
+                OpenTicket(subject=subject, customer_id=who.id, body=text, channel="chat"), None
+            )
+            assert message is not None
+            return ticket, message, True
+        ticket = self._conversation(who, frame["conversation_id"])
+        author = AuthorType.AGENT if who.is_agent else AuthorType.CUSTOMER
+        ticket, message = self.tickets.post_message(
+            ticket.id, PostMessage(body=text, kind=kind), author_type=author, author_id=who.id, ticket=ticket
+        )
+        return ticket, message, False
+
+    def _ack_again(self, who: Participant, client_id: str, ticket_id: str | None, seq: int | None) -> None:
+        """The same frame came again (a reconnect before the ack arrived): answer with what was
+        stored the first time, deliver nothing twice."""
+        if ticket_id is None or seq is None:
+            raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress")
+        messages, _ = self.tickets.tickets.list_messages(ticket_id, after_seq=seq - 1, limit=1, include_notes=True)
+        if not messages:
+            raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress")
+        self.reply(who.connection_id, {"type": "ack", "client_id": client_id, "duplicate": True,
+                                       **self._message_frame(ticket_id, messages[0])})
+
+    def _on_join(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        ticket = self._conversation(who, frame["conversation_id"])
+        topic = conversation_topic(ticket.id)
+        if topic not in topics:
+            self.connections.subscribe(who, topic)
+        self.reply(who.connection_id, {"type": "joined", "conversation": _summary(ticket)})
+        if who.is_agent:
+            self._publish(topic, {"type": "agent.joined", "conversation_id": ticket.id,
+                                  "agent": {"id": who.id, "name": self._agent_name(who.id)}},
+                          exclude=who.connection_id)
+
+    def _on_leave(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        topic = conversation_topic(frame["conversation_id"])
+        if topic in topics:
+            self.connections.unsubscribe(who.connection_id, topic)
+        self.reply(who.connection_id, {"type": "left", "conversation_id": frame["conversation_id"]})
+
+    def _on_resume(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        """Subscribe first, then read the history: a message stored in between arrives both
+        ways, and clients keep one copy per sequence number; none can fall in a gap."""
+        ticket = self._conversation(who, frame["conversation_id"])
+        topic = conversation_topic(ticket.id)
+        if topic not in topics:
+            self.connections.subscribe(who, topic)
+        after = frame["after_seq"]
+        batch: list[dict] = []
+        size = 0
+        last = after
+        while True:
+            messages, next_after = self.tickets.tickets.list_messages(
+                ticket.id, after_seq=after, limit=100, include_notes=who.is_agent
+            )
+            for message in messages:
+                entry = self._message_json(message)
+                entry_size = len(json.dumps(entry))
+                if batch and size + entry_size > HISTORY_FRAME_BYTES:
+                    self.reply(who.connection_id, {"type": "history", "conversation_id": ticket.id, "messages": batch})
+                    batch, size = [], 0
+                batch.append(entry)
+                size += entry_size
+                last = max(last, message.seq)
+            if next_after is None:
+                break
+            after = next_after
+        if batch:
+            self.reply(who.connection_id, {"type": "history", "conversation_id": ticket.id, "messages": batch})
+        self.reply(who.connection_id, {"type": "resumed", "conversation": _summary(ticket), "last_seq": last})
+
+    def _on_typing(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        topic = self._subscribed(topics, frame["conversation_id"])
+        self._publish(topic, {"type": "typing", "conversation_id": frame["conversation_id"],
+                              "who": self._who(who), "state": frame["state"]}, exclude=who.connection_id)
+
+    def _on_read(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        topic = self._subscribed(topics, frame["conversation_id"])
+        self.tickets.tickets.mark_read(frame["conversation_id"], who.role.value, frame["seq"])
+        self._publish(topic, {"type": "read", "conversation_id": frame["conversation_id"],
+                              "who": self._who(who), "seq": frame["seq"]}, exclude=who.connection_id)
+
+    def _on_presence(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        if not who.is_agent:
+            raise PermissionDeniedError("Only agents set a presence.", code="agents_only")
+        self.agent_repo.set_presence(who.id, frame["status"])
+        self._publish(agents_topic(), {"type": "presence", "agent": {"id": who.id, "name": self._agent_name(who.id)},
+                                       "status": frame["status"]})
+
+    def _on_transcript(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        ticket = self._conversation(who, frame["conversation_id"])
+        customer = self.customers.get(ticket.customer_id)
+        to = frame.get("email") if who.is_agent else (customer.email or frame.get("email"))
+        to = to or customer.email
+        if not to:
+            raise UnprocessableError("Which address should the transcript go to? Send 'email'.", code="email_required")
+        if self.mailer is None:
+            raise UnprocessableError("E-mail is not set up on this desk.", code="mail_unavailable")
+        messages: list[Message] = []
+        after = 0
+        while True:
+            page, next_after = self.tickets.tickets.list_messages(ticket.id, after_seq=after, limit=100, include_notes=False)
+            messages += page
+            if next_after is None:
+                break
+            after = next_after
+        lines = [f"Transcript of your conversation #{ticket.number}: {ticket.subject}", ""]
+        for message in messages:
+            speaker = "You" if message.author_type == AuthorType.CUSTOMER else self._agent_name(message.author_id or "")
+            lines.append(f"[{to_iso(message.created_at)[:16].replace('T', ' ')} UTC] {speaker}: {message.body}")
+        self.mailer.send_text(to=to, subject=f"Your conversation #{ticket.number}", text="\n".join(lines))
+        self.reply(who.connection_id, {"type": "transcript.sent", "conversation_id": ticket.id, "to": to})
+
+    # ------------------------------------------------------------- helpers
+
+    def _conversation(self, who: Participant, conversation_id: str) -> Ticket:
+        """The ticket, if this participant may see it. A visitor asking for someone else's gets
+        the same answer as for one that does not exist."""
+        try:
+            ticket = self.tickets.get(conversation_id)
+        except NotFoundError:
+            ticket = None
+        if ticket is None or (not who.is_agent and ticket.customer_id != who.id):
+            raise NotFoundError("No such conversation.", code="conversation_not_found")
+        return ticket
+
+    @staticmethod
+    def _subscribed(topics: frozenset[str], conversation_id: str) -> str:
+        topic = conversation_topic(conversation_id)
+        if topic not in topics:
+            raise UnprocessableError("Join the conversation first.", code="not_joined")
+        return topic
+
+    def _publish(self, topic: str, frame: dict, *, exclude: str | None = None, agents_only: bool = False) -> None:
+        targets = [
+            s.connection_id
+            for s in self.connections.subscribers(topic)
+            if s.connection_id != exclude and (not agents_only or s.role == ParticipantRole.AGENT)
+        ]
+        self._deliver(targets, frame)
+
+    def _deliver(self, connection_ids: list[str], frame: dict) -> None:
+        payload = json.dumps(frame, separators=(",", ":")).encode()
+        for gone in self.broadcaster.send(connection_ids, payload):
+            # A 410 removes that connection and nothing else - unless it is still connecting.
+            self._forget(gone, connected_before=self.clock() - CONNECT_WINDOW)
+
+    def _message_frame(self, ticket_id: str, message: Message) -> dict:
+        return {"conversation_id": ticket_id, "message": self._message_json(message)}
+
+    def _message_json(self, message: Message) -> dict:
+        from ..entrypoints.representations import message as message_json
+
+        body = message_json(message)
+        if message.author_type == AuthorType.AGENT and message.author_id:
+            body["author_name"] = self._agent_name(message.author_id)
+        return body
+
+    def _agent_name(self, agent_id: str) -> str:
+        if agent_id not in self._agent_names:
+            agent = self.agent_repo.get(agent_id)
+            self._agent_names[agent_id] = agent.name if agent else "Support"
+        return self._agent_names[agent_id]
+
+    def _who(self, who: Participant) -> dict:
+        data = {"role": who.role.value, "id": who.id}
+        if who.is_agent:
+            data["name"] = self._agent_name(who.id)
+        return data
+
+
+def _summary(ticket: Ticket) -> dict:
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "status": ticket.status.value,
+        "channel": ticket.channel,
+        "assignee_id": ticket.assignee_id,
+        "last_seq": ticket.message_count,
+    }

@@ -1,0 +1,38 @@
+"""The chat widget's visitor sessions: who a browser speaks for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.chat import verify_user_hash
+from ..domain.errors import AuthenticationError
+from .customers import CustomerService
+
+
+class WidgetService:
+    def __init__(self, customers: CustomerService, visitor_tokens: Any, identity_secret: str) -> None:
+        self.customers = customers
+        self.visitor_tokens = visitor_tokens
+        self.identity_secret = identity_secret
+
+    def start(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A visitor token for this browser.
+
+        - ``user_id`` + ``user_hash``: a user the business signed in; the hash proves it.
+        - ``token``: the visitor this browser already was (renewed).
+        - neither: a new anonymous visitor (name and e-mail kept as given, trusted for nothing).
+        """
+        if "user_id" in body:
+            if not verify_user_hash(self.identity_secret, body["user_id"], body["user_hash"]):
+                raise AuthenticationError(
+                    "user_hash does not match user_id: compute it on your server with the desk's "
+                    "identity secret.",
+                    code="invalid_user_hash",
+                )
+            customer = self.customers.find_or_create_identified(body["user_id"], body.get("email"), body.get("name"))
+        elif "token" in body:
+            customer = self.customers.get(self.visitor_tokens.verify(body["token"]))
+        else:
+            customer = self.customers.create_anonymous(body.get("name"), body.get("email"))
+        token, expires_in = self.visitor_tokens.issue(customer.id)
+        return {"token": token, "customer_id": customer.id, "expires_in": expires_in}

@@ -1,0 +1,277 @@
+"""Live chat end to end: real websocket clients through the local gateway, as the widget and
+the console use it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import websocket
+
+from chalicelib.domain.chat import user_hash
+from tests.e2e.chat_client import ChatClient
+
+
+@pytest.fixture
+def ws_url(stack) -> str:
+    return stack.gateway.url
+
+
+def visitor_session(anonymous, **body) -> dict:
+    r = anonymous.post("/widget/sessions", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+@pytest.fixture
+def visitor(anonymous, ws_url):
+    session = visitor_session(anonymous, name="Vera Visitor")
+    client = ChatClient(ws_url, visitor=session["token"])
+    client.session = session
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def agent_ws(agent, ws_url):
+    client = ChatClient(ws_url, token=agent.token)
+    client.send(action="presence", status="online")
+    client.wait_for("presence")  # agents hear presence changes, their own included
+    yield client
+    client.close()
+
+
+def test_a_visitor_and_an_agent_chat(visitor, agent_ws, agent, agent_account):
+    visitor.send(action="ping")
+    assert visitor.wait_for("pong")["available"] is True  # the agent above is online
+
+    first = visitor.say("Hi! Is the blue lamp in stock?")
+    conversation = first["conversation_id"]
+    assert first["message"]["seq"] == 1 and first["message"]["author_type"] == "customer"
+
+    created = agent_ws.wait_for("conversation.created", lambda f: f["conversation_id"] == conversation)
+    assert created["conversation"]["channel"] == "chat"
+    assert created["message"]["body"] == "Hi! Is the blue lamp in stock?"
+
+    agent_ws.send(action="join", conversation_id=conversation)
+    assert agent_ws.wait_for("joined")["conversation"]["id"] == conversation
+    joined = visitor.wait_for("agent.joined")
+    assert joined["agent"] == {"id": agent_account["id"], "name": "Alex Agent"}
+
+    agent_ws.send(action="typing", conversation_id=conversation, state=True)
+    typing = visitor.wait_for("typing")
+    assert typing["state"] is True and typing["who"]["name"] == "Alex Agent"
+
+    reply = agent_ws.say("Yes, we have three left!", conversation)
+    assert reply["message"]["seq"] == 2
+    live = visitor.wait_for("message")
+    assert live["message"]["body"] == "Yes, we have three left!"
+    assert live["message"]["author_name"] == "Alex Agent"
+
+    visitor.send(action="read", conversation_id=conversation, seq=2)
+    read = agent_ws.wait_for("read")
+    assert read["seq"] == 2 and read["who"]["role"] == "visitor"
+
+    # The conversation is a ticket like any other, with the same timeline.
+    ticket = agent.get(f"/tickets/{conversation}").json()
+    assert ticket["channel"] == "chat" and ticket["status"] == "open"
+    bodies = [m["body"] for m in agent.get(f"/tickets/{conversation}/messages").json()["items"]]
+    assert bodies == ["Hi! Is the blue lamp in stock?", "Yes, we have three left!"]
+
+
+def test_a_reply_from_the_rest_api_reaches_nobody_twice_and_notes_stay_with_agents(visitor, agent_ws, agent):
+    conversation = visitor.say("Where is my order?")["conversation_id"]
+    agent_ws.send(action="join", conversation_id=conversation)
+    agent_ws.wait_for("joined")
+    agent_ws.say("Customer is VIP, be nice", conversation, kind="note")
+    agent_ws.say("Let me check", conversation)
+    frames = visitor.drain(0.5)
+    bodies = [f["message"]["body"] for f in frames if f["type"] == "message"]
+    assert bodies == ["Let me check"]
+
+
+def test_a_dropped_visitor_resumes_with_every_message_exactly_once(anonymous, ws_url, agent_ws):
+    session = visitor_session(anonymous)
+    first = ChatClient(ws_url, visitor=session["token"])
+    conversation = first.say("Hello?")["conversation_id"]
+    agent_ws.send(action="join", conversation_id=conversation)
+    agent_ws.wait_for("joined")
+    agent_ws.say("Hello! One moment.", conversation)
+    first.wait_for("message")
+    seen = max(first.messages[conversation])
+    first.close()  # the visitor's train enters a tunnel
+
+    for text in ("Found it.", "It ships tomorrow.", "Anything else?"):
+        agent_ws.say(text, conversation)
+
+    again = ChatClient(ws_url, visitor=session["token"])  # the same visitor, a new connection
+    again.messages[conversation] = dict(first.messages[conversation])
+    again.send(action="resume", conversation_id=conversation, after_seq=seen)
+    resumed = again.wait_for("resumed")
+    assert resumed["last_seq"] == 5
+    history = [(c, s) for c, s in again.deliveries]
+    assert history == [(conversation, 3), (conversation, 4), (conversation, 5)]
+    assert again.texts(conversation) == [
+        "Hello?", "Hello! One moment.", "Found it.", "It ships tomorrow.", "Anything else?",
+    ]
+    agent_ws.say("Bye!", conversation)
+    assert again.wait_for("message")["message"]["seq"] == 6
+    again.close()
+
+
+def test_a_frame_sent_again_is_stored_once(visitor, agent):
+    client_id = uuid.uuid4().hex
+    first = visitor.say("Only once please", client_id=client_id)
+    conversation = first["conversation_id"]
+    again = visitor.say("Only once please", client_id=client_id)
+    assert again["duplicate"] is True and again["message"]["seq"] == first["message"]["seq"]
+    assert again["conversation_id"] == conversation
+    bodies = [m["body"] for m in agent.get(f"/tickets/{conversation}/messages").json()["items"]]
+    assert bodies == ["Only once please"]
+
+
+def test_visitors_see_only_their_own_conversations(anonymous, ws_url, visitor):
+    conversation = visitor.say("My private question")["conversation_id"]
+    other = ChatClient(ws_url, visitor=visitor_session(anonymous)["token"])
+    try:
+        for frame in (
+            {"action": "join", "conversation_id": conversation},
+            {"action": "resume", "conversation_id": conversation, "after_seq": 0},
+            {"action": "send", "conversation_id": conversation, "text": "hi", "client_id": uuid.uuid4().hex},
+            {"action": "transcript", "conversation_id": conversation, "email": "spy@example.com"},
+            {"action": "join", "conversation_id": "tkt_doesnotexist"},
+        ):
+            other.send(**frame)
+            error = other.wait_for("error")
+            assert error["code"] == "conversation_not_found", frame
+        other.send(action="typing", conversation_id=conversation, state=True)
+        assert other.wait_for("error")["code"] == "not_joined"
+        assert other.messages == {}
+    finally:
+        other.close()
+    assert [f for f in visitor.drain(0.3) if f["type"] in ("message", "typing")] == []
+
+
+@pytest.mark.parametrize(
+    "raw,code,field",
+    [
+        ("not json", "invalid_json", None),
+        ('{"text": "no action"}', "validation_failed", "(frame)"),
+        ('{"action": "dance"}', "validation_failed", "action"),
+        ('{"action": "send", "client_id": "abcdefgh12"}', "validation_failed", "(frame)"),
+        ('{"action": "send", "text": "   ", "client_id": "abcdefgh12"}', "validation_failed", "text"),
+        ('{"action": "send", "text": "' + "x" * 5001 + '", "client_id": "abcdefgh12"}', "validation_failed", "text"),
+        ('{"action": "send", "text": "hi", "client_id": "abcdefgh12", "kind": "note"}', "notes_are_for_agents", None),
+        ('{"action": "presence", "status": "online"}', "agents_only", None),
+        ('[1, 2, 3]', "validation_failed", "(frame)"),
+    ],
+)
+def test_a_bad_frame_gets_an_error_frame(visitor, raw, code, field):
+    visitor.ws.send(raw)
+    error = visitor.wait_for("error")
+    assert error["code"] == code
+    if field:
+        assert field in [d["field"] for d in error["details"]]
+
+
+def test_unauthenticated_connections_are_refused(ws_url, anonymous):
+    for query in ("", "?visitor=forged.token.here", "?token=not-a-jwt"):
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            websocket.create_connection(f"{ws_url}/{query}", timeout=5)
+        assert refused.value.status_code == 401
+
+
+def test_identified_visitors_need_the_business_hash(anonymous, ws_url, stack):
+    import os
+
+    secret = os.environ["DESK_IDENTITY_SECRET"]
+    user = f"user-{uuid.uuid4().hex[:8]}"
+    bad = anonymous.post("/widget/sessions", json={"user_id": user, "user_hash": "0" * 64})
+    assert bad.status_code == 401 and bad.json()["error"]["code"] == "invalid_user_hash"
+    first = visitor_session(anonymous, user_id=user, user_hash=user_hash(secret, user), email="id@example.com")
+    second = visitor_session(anonymous, user_id=user, user_hash=user_hash(secret, user))
+    assert first["customer_id"] == second["customer_id"]  # the same person on another device
+    assert first["websocket_url"] == stack.gateway.url
+
+
+def test_a_stale_connection_is_removed_on_the_first_410_and_only_it(visitor, agent_ws, stack):
+    from chalicelib import bootstrap
+    from chalicelib.domain.chat import Participant, ParticipantRole, conversation_topic
+
+    conversation = visitor.say("Anyone?")["conversation_id"]
+    chat = bootstrap.container().chat
+    # A connection whose $disconnect was lost: the store has it, the gateway does not.
+    ghost = Participant(ParticipantRole.AGENT, "ghost-agent", "GhostConnId0=")
+    chat.connections.add(ghost, "2026-01-01T00:00:00.000000Z")
+    chat.connections.subscribe(ghost, conversation_topic(conversation))
+    agent_ws.send(action="join", conversation_id=conversation)
+    agent_ws.wait_for("joined")
+
+    visitor.say("Hello?", conversation)
+    assert agent_ws.wait_for("message")["message"]["body"] == "Hello?"
+    subscribers = {s.connection_id for s in chat.connections.subscribers(conversation_topic(conversation))}
+    assert "GhostConnId0=" not in subscribers
+    assert chat.connections.get("GhostConnId0=") is None
+    assert len(subscribers) == 2  # the visitor and the agent are still there
+    posts_before = chat.broadcaster.posts
+    visitor.say("Still there?", conversation)
+    assert agent_ws.wait_for("message")["message"]["body"] == "Still there?"
+    # now posted to the live connections only: the visitor's ack and the agent
+    assert chat.broadcaster.posts - posts_before == 2
+
+
+def test_a_message_over_128_kb_closes_the_connection_with_1009(anonymous, ws_url):
+    import asyncio
+
+    import aiohttp
+
+    token = visitor_session(anonymous)["token"]
+
+    async def send_too_much() -> tuple[object, int | None]:
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"{ws_url}/?visitor={token}") as ws:
+                await ws.send_str('{"action": "ping", "pad": "' + "x" * (130 * 1024) + '"}')
+                message = await ws.receive(timeout=10)
+                return message.type, ws.close_code
+
+    kind, code = asyncio.run(send_too_much())
+    assert kind == aiohttp.WSMsgType.CLOSE and code == 1009
+
+
+def test_too_many_frames_are_refused_with_an_error_frame(visitor):
+    for _ in range(45):
+        visitor.send(action="ping")
+    errors = [f for f in visitor.drain(3) if f["type"] == "error"]
+    assert errors and errors[0]["code"] == "rate_limited"
+
+
+def test_agents_presence_reaches_other_agents(agent_ws, admin, ws_url):
+    other = ChatClient(ws_url, token=admin.token)
+    try:
+        agent_ws.send(action="presence", status="away")
+        update = other.wait_for("presence", lambda f: f["agent"]["name"] == "Alex Agent")
+        assert update["status"] == "away"
+    finally:
+        other.close()
+
+
+def test_a_transcript_is_mailed_to_the_visitor(anonymous, ws_url, agent_ws, stack):
+    from moto.backends import get_backend
+
+    session = visitor_session(anonymous, name="Tia", email="tia@example.com")
+    client = ChatClient(ws_url, visitor=session["token"])
+    try:
+        conversation = client.say("Can I get this in writing?")["conversation_id"]
+        agent_ws.send(action="join", conversation_id=conversation)
+        agent_ws.wait_for("joined")
+        agent_ws.say("Of course: the lamp ships tomorrow.", conversation)
+        client.send(action="transcript", conversation_id=conversation)
+        assert client.wait_for("transcript.sent")["to"] == "tia@example.com"
+    finally:
+        client.close()
+    sent = [
+        m for backend in get_backend("ses").values() for region in backend.values()
+        for m in region.sent_messages
+        if "tia@example.com" in m.destinations["ToAddresses"]
+    ]
+    assert sent and "the lamp ships tomorrow" in sent[-1].body and "Can I get this in writing?" in sent[-1].body
