@@ -13,7 +13,7 @@ from typing import Any
 from chalice import Response
 
 from ..bootstrap import container
-from ..domain.errors import DeskError
+from ..domain.errors import BadRequestError, DeskError, ValidationError
 from ..observability import logger
 from ..schemas.frames import FRAMES, frame_validator
 from .http import error_body
@@ -43,38 +43,45 @@ def on_message(event: Any) -> None:
     logger.thread_safe_clear_keys()
     logger.thread_safe_append_keys(connection_id=event.connection_id, route="$default")
     chat = container().chat
-    frame: dict[str, Any] = {}
+    frame: Any = _json(event.body)
     try:
-        live = chat.admit(event.connection_id)
-        frame = _parse(event.body)
+        live = chat.admit(event.connection_id)  # every frame counts, even a malformed one
+        frame = _validated(frame)
         chat.handle(live, frame)
         logger.info("frame", action=frame["action"])
     except DeskError as error:
-        logger.info("frame refused", action=frame.get("action"), code=error.code)
+        logger.info("frame refused", action=_action(frame), code=error.code)
         chat.reply(event.connection_id, _error_frame(error.code, error.message, error.details, frame))
     except Exception:
-        logger.exception("frame failed", action=frame.get("action"))
+        logger.exception("frame failed", action=_action(frame))
         chat.reply(
             event.connection_id,
             _error_frame("internal_error", "Something went wrong on our side; try again.", None, frame),
         )
 
 
-def _parse(body: Any) -> dict[str, Any]:
-    from ..domain.errors import BadRequestError, ValidationError
+_NOT_JSON = object()
 
+
+def _json(body: Any) -> Any:
     try:
-        frame = json.loads(body)
+        return json.loads(body)
     except (TypeError, ValueError, RecursionError):
-        raise BadRequestError("A frame must be a JSON object with an 'action'.", code="invalid_json") from None
+        return _NOT_JSON
+
+
+def _action(frame: Any) -> str | None:
+    return frame.get("action") if isinstance(frame, dict) and frame.get("action") in FRAMES else None
+
+
+def _validated(frame: Any) -> dict[str, Any]:
+    if frame is _NOT_JSON:
+        raise BadRequestError("A frame must be a JSON object with an 'action'.", code="invalid_json")
     problems = _problems("", frame)
     if not problems:
         problems = _problems(frame["action"], frame)
     if problems:
-        raise ValidationError(
-            "The frame does not match the expected shape.",
-            details=problems,
-        )
+        raise ValidationError("The frame does not match the expected shape.", details=problems)
     return frame
 
 
@@ -88,7 +95,7 @@ def _problems(action: str, frame: Any) -> list[dict[str, str]]:
 def _error_frame(code: str, message: str, details: Any, frame: Any) -> dict[str, Any]:
     error = {"type": "error", "code": code, "message": message, "details": details}
     if isinstance(frame, dict):
-        if frame.get("action") in FRAMES:
+        if _action(frame):
             error["action"] = frame["action"]
         if isinstance(frame.get("client_id"), str):
             error["client_id"] = frame["client_id"][:64]
