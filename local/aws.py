@@ -8,6 +8,7 @@ import os
 import pickle
 import socket
 import threading
+from collections import Counter
 from typing import Any
 
 SERVICES = ("dynamodb", "s3", "ses", "sesv2", "cognito-idp")
@@ -41,11 +42,15 @@ class _OneAtATime:
     in the emulator hides no race in our code: every read-modify-write of ours still spans
     several requests and is still raced by the concurrency tests."""
 
-    def __init__(self, app: Any, lock: threading.Lock) -> None:
+    def __init__(self, app: Any, lock: threading.Lock, calls: Counter[str]) -> None:
         self.app = app
         self.lock = lock
+        self.calls = calls
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB_"):
+            self.calls[target.split(".", 1)[1]] += 1  # what benchmarks report per operation
         with self.lock:
             result = self.app(environ, start_response)
             try:
@@ -77,6 +82,7 @@ class AwsEmulator:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.restored = False
+        self.dynamodb_calls: Counter[str] = Counter()  # DynamoDB requests by operation
 
     @property
     def endpoint(self) -> str:
@@ -90,7 +96,7 @@ class AwsEmulator:
         if self.state_path and os.path.exists(self.state_path):
             self._restore()
         _check_free(self.host, self.port)
-        app = _OneAtATime(DomainDispatcherApplication(create_backend_app), self._lock)
+        app = _OneAtATime(DomainDispatcherApplication(create_backend_app), self._lock, self.dynamodb_calls)
         self._server = make_server(self.host, self.port, app, threaded=True)
         self.host, self.port = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever, name="desk-aws", daemon=True)
