@@ -44,6 +44,11 @@ def refresh():
     return http.refresh(app.current_request)
 
 
+@app.route("/widget.js", methods=["GET"])
+def widget_script():
+    return http.widget_script(app.current_request)
+
+
 @app.route("/widget/sessions", methods=["POST"], content_types=http.JSON, cors=True)
 def start_widget_session():
     return http.start_widget_session(app.current_request)

@@ -336,6 +336,26 @@ def create_agent(call: Call) -> Any:
     return rep.agent(agent)
 
 
+_static: dict[str, str] = {}
+
+
+@operation("GET", "/widget.js", summary="The chat widget's script", auth=PUBLIC)
+def widget_script(call: Call) -> Any:
+    if "widget.js" not in _static:
+        from pathlib import Path
+
+        _static["widget.js"] = (Path(__file__).resolve().parents[1] / "static" / "widget.js").read_text()
+    return Response(
+        body=_static["widget.js"],
+        status_code=200,
+        headers={
+            "Content-Type": "application/javascript; charset=utf-8",
+            "Cache-Control": "public, max-age=300",
+            "Access-Control-Allow-Origin": "*",
+        },
+    )
+
+
 @operation(
     "POST", "/widget/sessions", summary="A visitor token for the chat widget", auth=PUBLIC,
     body="WidgetSessionCreate", response="WidgetSession", status=201, errors=(401,),

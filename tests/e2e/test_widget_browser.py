@@ -1,0 +1,85 @@
+"""The widget in a real browser (Debian's headless Chromium, driven by Playwright): a visitor
+on a business's page chats with an agent, and the conversation survives a reload."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.e2e.chat_client import ChatClient
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("DESK_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def business_site(stack, tmp_path):
+    """A stand-in for the business's own website, on another origin than the desk."""
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Lamps &amp; Co</title></head>"
+        "<body><h1>Lamps &amp; Co</h1><p>Beautiful lamps since 1999.</p>"
+        f'<script src="{stack.api_url}/widget.js" async></script></body></html>'
+    )
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (.ci/run installs Debian's package)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def test_a_visitor_chats_with_an_agent_from_the_widget(browser, business_site, stack, agent):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    desk_agent = ChatClient(stack.gateway.url, token=agent.token)
+    page = browser.new_context().new_page()
+    try:
+        page.goto(business_site)
+        launcher = page.get_by_role("button", name="Chat with us")
+        launcher.click()
+        expect(launcher).to_have_attribute("aria-expanded", "true")
+        page.get_by_label("Your message").fill("Do you ship to Tallinn?")
+        page.get_by_label("Your message").press("Enter")
+        expect(page.locator("li.desk-mine .desk-text")).to_have_text(["Do you ship to Tallinn?"])
+
+        created = desk_agent.wait_for(
+            "conversation.created", lambda f: f["message"]["body"] == "Do you ship to Tallinn?"
+        )
+        conversation = created["conversation_id"]
+        desk_agent.send(action="join", conversation_id=conversation)
+        desk_agent.wait_for("joined")
+        expect(page.locator("#desk-status")).to_have_text("Alex Agent joined the chat")
+        desk_agent.say("Yes! Delivery takes 2-3 days. <b>not bold</b>", conversation)
+        reply = page.locator("li.desk-theirs .desk-text")
+        expect(reply).to_have_text(["Yes! Delivery takes 2-3 days. <b>not bold</b>"])  # text, not HTML
+        page.screenshot(path=str(ARTIFACTS / "widget-chat.png"))
+
+        page.reload()  # the visitor navigates: the conversation comes back
+        page.get_by_role("button", name="Chat with us").click()
+        expect(page.locator("li .desk-text")).to_have_text(
+            ["Do you ship to Tallinn?", "Yes! Delivery takes 2-3 days. <b>not bold</b>"]
+        )
+        page.get_by_label("Your message").fill("Great, thanks!")
+        page.get_by_label("Your message").press("Enter")
+        assert desk_agent.wait_for("message")["message"]["body"] == "Great, thanks!"
+        bodies = [m["body"] for m in agent.get(f"/tickets/{conversation}/messages").json()["items"]]
+        assert bodies == ["Do you ship to Tallinn?", "Yes! Delivery takes 2-3 days. <b>not bold</b>", "Great, thanks!"]
+    finally:
+        desk_agent.close()
