@@ -91,7 +91,8 @@ async def _run(stack: Any, conversations: int, messages: int, agents: int, admin
     visitor_tokens = [
         requests.post(f"{api}/widget/sessions", json={}, timeout=30).json()["token"] for _ in range(conversations)
     ]
-    async with aiohttp.ClientSession() as session:
+    # One websocket per participant: more than aiohttp's default pool of 100 connections.
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         agent_peers = [Peer(await session.ws_connect(f"{stack.gateway.url}/?token={t}")) for t in agent_tokens]
         visitors = [Peer(await session.ws_connect(f"{stack.gateway.url}/?visitor={t}")) for t in visitor_tokens]
         # Only the conversations' own traffic is measured: from the first message on.
@@ -146,8 +147,12 @@ async def _run(stack: Any, conversations: int, messages: int, agents: int, admin
         "dynamodb_requests_per_message_by_operation": {
             op: round(n / total, 2) for op, n in sorted(dynamodb.items(), key=lambda kv: -kv[1])
         },
+        "management_posts": posts,
         "management_posts_per_message": round(posts / total, 2),
-        "note": f"counts include {joins} joins (one per conversation); each message is one ack + one delivery",
+        "note": (
+            f"counts include {joins} joins and the per-conversation announcements "
+            "(new conversation to each agent, agent joined, status new->open)"
+        ),
         "problems": problems,
     }
 

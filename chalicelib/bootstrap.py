@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .config import Settings
+from .domain.events import MessageCreated, TicketChanged, TicketOpened
 from .services.agents import AgentService
 from .services.chat import ChatService
 from .services.customers import CustomerService
+from .services.events import EventBus
 from .services.tickets import TicketService
 from .services.widget import WidgetService
 
@@ -67,7 +69,8 @@ def build(settings: Settings) -> Container:
             audience=settings.user_pool_client_id,
         ),
     )
-    tickets = TicketService(DynamoTicketRepository(), customers, agent_repo)
+    events = EventBus()
+    tickets = TicketService(DynamoTicketRepository(), customers, agent_repo, events=events)
     visitor_tokens = VisitorTokens(settings.widget_secret)
     chat = ChatService(
         tickets=tickets,
@@ -82,6 +85,10 @@ def build(settings: Settings) -> Container:
         visitor_tokens=visitor_tokens,
         mailer=SesMailer(client("ses"), settings.mail_from),
     )
+    # What happens after a change: a table of reactions (push now; mail and timers later).
+    events.subscribe(TicketOpened, chat.on_ticket_opened)
+    events.subscribe(MessageCreated, chat.on_message_created)
+    events.subscribe(TicketChanged, chat.on_ticket_changed)
     widget = WidgetService(customers, visitor_tokens, settings.identity_secret)
     return Container(settings, tickets, customers, agents, chat, widget)
 

@@ -32,6 +32,7 @@ from ..domain.errors import (
     PermissionDeniedError,
     UnprocessableError,
 )
+from ..domain.events import MessageCreated, TicketChanged, TicketOpened
 from ..domain.tickets import AuthorType, Message, MessageKind, Ticket
 from .agents import AgentService
 from .customers import CustomerService
@@ -154,24 +155,22 @@ class ChatService:
             self.connections.subscribe(who, topic)
         body = self._message_frame(ticket.id, message)
         self.reply(who.connection_id, {"type": "ack", "client_id": client_id, **body})
-        self._publish(topic, {"type": "message", **body}, exclude=who.connection_id, agents_only=not message.public)
-        if created:
-            summary = {"type": "conversation.created", "conversation": _summary(ticket), **body}
-            self._publish(agents_topic(), summary, exclude=who.connection_id)
 
     def _store(self, who: Participant, frame: dict, kind: MessageKind) -> tuple[Ticket, Message, bool]:
         text = frame["text"]
         if "conversation_id" not in frame:
             subject = " ".join(text.split())[:80]
             ticket, message = self.tickets.open(
-                OpenTicket(subject=subject, customer_id=who.id, body=text, channel="chat"), None
+                OpenTicket(subject=subject, customer_id=who.id, body=text, channel="chat"), None,
+                origin=who.connection_id,
             )
             assert message is not None
             return ticket, message, True
         ticket = self._conversation(who, frame["conversation_id"])
         author = AuthorType.AGENT if who.is_agent else AuthorType.CUSTOMER
         ticket, message = self.tickets.post_message(
-            ticket.id, PostMessage(body=text, kind=kind), author_type=author, author_id=who.id, ticket=ticket
+            ticket.id, PostMessage(body=text, kind=kind), author_type=author, author_id=who.id, ticket=ticket,
+            origin=who.connection_id,
         )
         return ticket, message, False
 
@@ -275,6 +274,35 @@ class ChatService:
             lines.append(f"[{to_iso(message.created_at)[:16].replace('T', ' ')} UTC] {speaker}: {message.body}")
         self.mailer.send_text(to=to, subject=f"Your conversation #{ticket.number}", text="\n".join(lines))
         self.reply(who.connection_id, {"type": "transcript.sent", "conversation_id": ticket.id, "to": to})
+
+    # ------------------------------------------------------------- listeners
+
+    def on_ticket_opened(self, event: TicketOpened) -> None:
+        """A new ticket (any channel) appears in every agent's inbox at once."""
+        frame: dict[str, Any] = {"type": "conversation.created", "conversation_id": event.ticket.id,
+                                 "conversation": _summary(event.ticket)}
+        if event.message is not None:
+            frame["message"] = self._message_json(event.message)
+        self._publish(agents_topic(), frame, exclude=event.origin)
+
+    def on_message_created(self, event: MessageCreated) -> None:
+        """Deliver a stored message to the conversation's connections (not its sender's);
+        internal notes reach agents only."""
+        frame = {"type": "message", **self._message_frame(event.ticket.id, event.message)}
+        self._publish(conversation_topic(event.ticket.id), frame, exclude=event.origin,
+                      agents_only=not event.message.public)
+
+    def on_ticket_changed(self, event: TicketChanged) -> None:
+        """Agents watching see every change; the visitor sees only its status."""
+        summary = _summary(event.ticket)
+        subscribers = self.connections.subscribers(conversation_topic(event.ticket.id))
+        agents = [s.connection_id for s in subscribers if s.role == ParticipantRole.AGENT]
+        visitors = [s.connection_id for s in subscribers if s.role == ParticipantRole.VISITOR]
+        self._deliver(agents, {"type": "conversation.updated", "conversation": summary, "changes": event.changes})
+        if "status" in event.changes:
+            self._deliver(visitors, {"type": "conversation.updated",
+                                     "conversation": {"id": event.ticket.id, "status": summary["status"]},
+                                     "changes": {"status": event.changes["status"]}})
 
     # ------------------------------------------------------------- helpers
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from ..domain import ids
 from ..domain.clock import utcnow
 from ..domain.errors import ConflictError, NotFoundError, UnprocessableError
+from ..domain.events import MessageCreated, TicketChanged, TicketOpened
 from ..domain.people import Principal
 from ..domain.tickets import (
     AuthorType,
@@ -25,6 +26,7 @@ from ..domain.tickets import (
     record_message,
 )
 from .customers import CustomerService
+from .events import EventBus
 
 
 class TicketRepository(Protocol):
@@ -81,13 +83,17 @@ class TicketService:
         customers: CustomerService,
         agents: AgentLookup,
         clock: Callable[[], datetime] = utcnow,
+        events: EventBus | None = None,
     ) -> None:
         self.tickets = tickets
         self.customers = customers
         self.agents = agents
         self.clock = clock
+        self.events = events or EventBus()
 
-    def open(self, command: OpenTicket, by: Principal | None) -> tuple[Ticket, Message | None]:
+    def open(
+        self, command: OpenTicket, by: Principal | None, *, origin: str | None = None
+    ) -> tuple[Ticket, Message | None]:
         """Open a ticket for a customer (found or created by e-mail), with its first message."""
         if command.assignee_id:
             self._require_agent(command.assignee_id)
@@ -127,6 +133,7 @@ class TicketService:
                 created_at=now,
             )
         self.tickets.add(ticket, message)
+        self.events.publish(TicketOpened(ticket, message, origin))
         return ticket, message
 
     def get(self, reference: str) -> Ticket:
@@ -160,7 +167,9 @@ class TicketService:
         updated, diff = apply_changes(ticket, changes, self.clock())
         if not diff:
             return ticket
-        return self.tickets.update(ticket, updated)
+        stored = self.tickets.update(ticket, updated)
+        self.events.publish(TicketChanged(stored, diff))
+        return stored
 
     def post_message(
         self,
@@ -171,6 +180,7 @@ class TicketService:
         author_type: AuthorType = AuthorType.AGENT,
         author_id: str | None = None,
         ticket: Ticket | None = None,
+        origin: str | None = None,
     ) -> tuple[Ticket, Message]:
         """Add a message: an agent's public reply or internal note (possibly setting a status
         with it), or a customer's words (which reopen a pending or solved ticket).
@@ -201,6 +211,9 @@ class TicketService:
                 created_at=now,
             )
             self.tickets.put_message(message)
+            self.events.publish(MessageCreated(stored, message, origin))
+            if stored.status != ticket.status:
+                self.events.publish(TicketChanged(stored, {"status": [ticket.status.value, stored.status.value]}))
             return stored, message
         raise ConflictError("The ticket's status keeps changing; try again.", code="ticket_busy")
 

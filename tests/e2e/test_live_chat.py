@@ -313,3 +313,23 @@ def test_idle_connections_are_closed_like_api_gateway_does(anonymous, stack):
         assert bootstrap.container().chat.connections.get(connection_id) is None  # $disconnect ran
     finally:
         gateway.stop()
+
+
+def test_replies_and_changes_made_over_rest_reach_the_chat(visitor, agent_ws, agent):
+    conversation = visitor.say("Can someone call me back?")["conversation_id"]
+    agent_ws.wait_for("conversation.created", lambda f: f["conversation_id"] == conversation)
+    r = agent.post(f"/tickets/{conversation}/messages", json={"body": "Calling you in 5 minutes."})
+    assert r.status_code == 201
+    live = visitor.wait_for("message")
+    assert live["message"]["body"] == "Calling you in 5 minutes." and live["message"]["seq"] == 2
+    assert visitor.wait_for("conversation.updated")["conversation"]["status"] == "open"
+
+    ticket = agent.get(f"/tickets/{conversation}").json()
+    agent.patch(f"/tickets/{conversation}", json={"status": "solved", "tags": ["callback"]},
+                headers={"If-Match": f'"{ticket["version"]}"'})
+    update = visitor.wait_for("conversation.updated")
+    assert update["conversation"] == {"id": conversation, "status": "solved"}
+    assert "tags" not in update["changes"]  # internal details stay with agents
+    note = agent.post(f"/tickets/{conversation}/messages", json={"body": "internal only", "kind": "note"})
+    assert note.status_code == 201
+    assert [f for f in visitor.drain(0.4) if f["type"] == "message"] == []
