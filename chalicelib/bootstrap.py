@@ -36,6 +36,7 @@ def build(settings: Settings) -> Container:
         DynamoCustomerRepository,
         DynamoTicketRepository,
     )
+    from .adapters.files import S3Files
     from .adapters.mailer import SesMailer
     from .adapters.tokens import JwksTokenVerifier
     from .adapters.visitor_tokens import VisitorTokens
@@ -84,6 +85,7 @@ def build(settings: Settings) -> Container:
         ),
         visitor_tokens=visitor_tokens,
         mailer=SesMailer(client("ses"), settings.mail_from),
+        files=S3Files(client("s3"), settings.bucket_name),
     )
     # What happens after a change: a table of reactions (push now; mail and timers later).
     events.subscribe(TicketOpened, chat.on_ticket_opened)

@@ -12,6 +12,26 @@ RATE_WINDOW_SECONDS = 10
 RATE_LIMIT_FRAMES = 40  # per connection per window
 
 
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+# What a chat may carry: pictures, PDFs and plain text; nothing a browser would run.
+ATTACHMENT_TYPES = frozenset({
+    "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
+})
+
+
+def safe_filename(name: str) -> str:
+    """A file name that is safe in an S3 key and a Content-Disposition header."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]  # a path is not a name
+    cleaned = "".join(c if c.isalnum() or c in "._- " else "_" for c in base.strip())
+    cleaned = cleaned.strip(". ") or "file"
+    return cleaned[:100]
+
+
+def attachment_prefix(ticket_id: str, uploader_id: str) -> str:
+    return f"attachments/{ticket_id}/{uploader_id}/"
+
+
 class ParticipantRole(enum.StrEnum):
     AGENT = "agent"
     VISITOR = "visitor"

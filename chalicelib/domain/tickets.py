@@ -243,6 +243,14 @@ def _plain(value: object) -> object:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    key: str  # where the file is in the desk's bucket
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Message:
     id: str
     ticket_id: str
@@ -253,6 +261,7 @@ class Message:
     body: str
     channel: str
     created_at: datetime
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def public(self) -> bool:

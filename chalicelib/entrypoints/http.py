@@ -511,5 +511,7 @@ def list_messages(call: Call, ticket_id: str) -> Any:
         after_seq=int(call.query.get("after", "0")),
         limit=int(call.query.get("limit", "50")),
     )
-    return {"items": [rep.message(m) for m in messages], "next_after": next_after}
+    files = container().chat.files
+    url_for = files.download_url if files else None
+    return {"items": [rep.message(m, url_for) for m in messages], "next_after": next_after}
 

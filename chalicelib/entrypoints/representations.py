@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..domain.clock import to_iso
@@ -56,7 +57,8 @@ def ticket(t: Ticket, who: Customer | None) -> dict[str, Any]:
     }
 
 
-def message(m: Message) -> dict[str, Any]:
+def message(m: Message, url_for: Callable[[str, str], str] | None = None) -> dict[str, Any]:
+    """A message; with ``url_for``, each attachment carries a short-lived download link."""
     return {
         "id": m.id,
         "ticket_id": m.ticket_id,
@@ -67,4 +69,13 @@ def message(m: Message) -> dict[str, Any]:
         "body": m.body,
         "channel": m.channel,
         "created_at": to_iso(m.created_at),
+        "attachments": [
+            {
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                **({"url": url_for(a.key, a.filename)} if url_for else {}),
+            }
+            for a in m.attachments
+        ],
     }

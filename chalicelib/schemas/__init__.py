@@ -230,7 +230,10 @@ RESPONSES: dict[str, dict[str, Any]] = {
     },
     "Message": {
         "type": "object",
-        "required": ["id", "ticket_id", "seq", "kind", "author_type", "author_id", "body", "channel", "created_at"],
+        "required": [
+            "id", "ticket_id", "seq", "kind", "author_type", "author_id", "body", "channel", "created_at",
+            "attachments",
+        ],
         "properties": {
             "id": {"type": "string"},
             "ticket_id": {"type": "string"},
@@ -241,6 +244,19 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "body": {"type": "string"},
             "channel": {"type": "string"},
             "created_at": _TIME,
+            "attachments": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["filename", "content_type", "size"],
+                    "properties": {
+                        "filename": {"type": "string"},
+                        "content_type": {"type": "string"},
+                        "size": {"type": "integer"},
+                        "url": {"type": "string", "description": "A download link valid for an hour."},
+                    },
+                },
+            },
         },
     },
     "MessageList": {

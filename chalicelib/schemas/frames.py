@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.chat import MAX_TEXT
+from ..domain.chat import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_TEXT
 from . import VISIBLE_TEXT
 
-ACTIONS = ["ping", "send", "typing", "read", "join", "leave", "resume", "presence", "transcript"]
+ACTIONS = ["ping", "send", "upload", "typing", "read", "join", "leave", "resume", "presence", "transcript"]
 
 _CONVERSATION = {"type": "string", "pattern": r"^tkt_[a-z0-9]{1,40}$"}
 _CLIENT_ID = {
@@ -42,8 +42,22 @@ FRAMES: dict[str, dict[str, Any]] = {
             "text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": VISIBLE_TEXT},
             "client_id": _CLIENT_ID,
             "kind": {"enum": ["reply", "note"], "description": "Agents only; notes never reach visitors."},
+            "attachments": {
+                "type": "array", "maxItems": MAX_ATTACHMENTS, "uniqueItems": True,
+                "items": {"type": "string", "maxLength": 400, "description": "a key from an upload frame"},
+            },
         },
         ("text", "client_id"),
+    ),
+    "upload": _frame(
+        "upload",
+        {
+            "conversation_id": _CONVERSATION,
+            "filename": {"type": "string", "minLength": 1, "maxLength": 200},
+            "content_type": {"enum": sorted(ATTACHMENT_TYPES)},
+            "size": {"type": "integer", "minimum": 1, "maximum": MAX_ATTACHMENT_BYTES},
+        },
+        ("conversation_id", "filename", "content_type", "size"),
     ),
     "typing": _frame("typing", {"conversation_id": _CONVERSATION, "state": {"type": "boolean"}}, ("conversation_id", "state")),
     "read": _frame("read", {"conversation_id": _CONVERSATION, "seq": _SEQ}, ("conversation_id", "seq")),

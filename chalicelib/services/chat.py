@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from ..domain.chat import (
+    ATTACHMENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
     RATE_LIMIT_FRAMES,
     RATE_WINDOW_SECONDS,
     Participant,
     ParticipantRole,
     agents_topic,
+    attachment_prefix,
     conversation_topic,
+    safe_filename,
 )
 from ..domain.clock import to_iso, utcnow
 from ..domain.errors import (
@@ -33,7 +38,7 @@ from ..domain.errors import (
     UnprocessableError,
 )
 from ..domain.events import MessageCreated, TicketChanged, TicketOpened
-from ..domain.tickets import AuthorType, Message, MessageKind, Ticket
+from ..domain.tickets import Attachment, AuthorType, Message, MessageKind, Ticket
 from .agents import AgentService
 from .customers import CustomerService
 from .tickets import OpenTicket, PostMessage, TicketService
@@ -61,6 +66,7 @@ class ChatService:
         broadcaster: Broadcaster,
         visitor_tokens: Any,
         mailer: Any = None,
+        files: Any = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.tickets = tickets
@@ -72,6 +78,7 @@ class ChatService:
         self.broadcaster = broadcaster
         self.visitor_tokens = visitor_tokens
         self.mailer = mailer
+        self.files = files
         self.clock = clock
         self._agent_names: dict[str, str] = {}
 
@@ -168,11 +175,43 @@ class ChatService:
             return ticket, message, True
         ticket = self._conversation(who, frame["conversation_id"])
         author = AuthorType.AGENT if who.is_agent else AuthorType.CUSTOMER
+        attachments = self._attachments(who, ticket.id, frame.get("attachments", []))
         ticket, message = self.tickets.post_message(
-            ticket.id, PostMessage(body=text, kind=kind), author_type=author, author_id=who.id, ticket=ticket,
-            origin=who.connection_id,
+            ticket.id, PostMessage(body=text, kind=kind, attachments=attachments), author_type=author,
+            author_id=who.id, ticket=ticket, origin=who.connection_id,
         )
         return ticket, message, False
+
+    def _attachments(self, who: Participant, ticket_id: str, keys: list[str]) -> tuple[Attachment, ...]:
+        """Files this participant uploaded to this conversation, checked as stored in S3:
+        the upload's policy limits size and type, and they are checked again here."""
+        if keys and self.files is None:
+            raise UnprocessableError("Attachments are not set up on this desk.", code="attachments_unavailable")
+        found = []
+        prefix = attachment_prefix(ticket_id, who.id)
+        for key in keys:
+            described = self.files.describe(key) if key.startswith(prefix) else None
+            if described is None:
+                raise UnprocessableError("Upload the file first (an upload frame), then send.",
+                                         code="attachment_not_found", details={"key": key})
+            size, content_type = described
+            if size > MAX_ATTACHMENT_BYTES or content_type not in ATTACHMENT_TYPES:
+                raise UnprocessableError("That file is too large or of a type the chat does not take.",
+                                         code="attachment_refused", details={"key": key})
+            found.append(Attachment(key, key.rsplit("/", 1)[-1], content_type, size))
+        return tuple(found)
+
+    def _on_upload(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        """A pre-signed POST for one file (type and size from the allow-list)."""
+        if self.files is None:
+            raise UnprocessableError("Attachments are not set up on this desk.", code="attachments_unavailable")
+        ticket = self._conversation(who, frame["conversation_id"])
+        key = f"{attachment_prefix(ticket.id, who.id)}{uuid.uuid4().hex}/{safe_filename(frame['filename'])}"
+        post = self.files.presign_upload(key, frame["content_type"], MAX_ATTACHMENT_BYTES)
+        self.reply(who.connection_id, {
+            "type": "upload", "conversation_id": ticket.id, "key": key, "url": post["url"],
+            "fields": post["fields"], "max_bytes": MAX_ATTACHMENT_BYTES,
+        })
 
     def _ack_again(self, who: Participant, client_id: str, ticket_id: str | None, seq: int | None) -> None:
         """The same frame came again (a reconnect before the ack arrived): answer with what was
@@ -344,7 +383,7 @@ class ChatService:
     def _message_json(self, message: Message) -> dict:
         from ..entrypoints.representations import message as message_json
 
-        body = message_json(message)
+        body = message_json(message, self.files.download_url if self.files else None)
         if message.author_type == AuthorType.AGENT and message.author_id:
             body["author_name"] = self._agent_name(message.author_id)
         return body

@@ -13,6 +13,7 @@ from ..domain.errors import ConflictError, NotFoundError, UnprocessableError
 from ..domain.events import MessageCreated, TicketChanged, TicketOpened
 from ..domain.people import Principal
 from ..domain.tickets import (
+    Attachment,
     AuthorType,
     Message,
     MessageKind,
@@ -69,6 +70,7 @@ class PostMessage:
     body: str
     kind: MessageKind = MessageKind.REPLY
     status: Status | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 class TicketService:
@@ -209,6 +211,7 @@ class TicketService:
                 body=command.body,
                 channel=ticket.channel,
                 created_at=now,
+                attachments=command.attachments,
             )
             self.tickets.put_message(message)
             self.events.publish(MessageCreated(stored, message, origin))

@@ -333,3 +333,40 @@ def test_replies_and_changes_made_over_rest_reach_the_chat(visitor, agent_ws, ag
     note = agent.post(f"/tickets/{conversation}/messages", json={"body": "internal only", "kind": "note"})
     assert note.status_code == 201
     assert [f for f in visitor.drain(0.4) if f["type"] == "message"] == []
+
+
+def test_a_visitor_sends_a_picture_through_a_presigned_upload(visitor, agent_ws, agent):
+    import requests
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+    conversation = visitor.say("Here is the broken lamp")["conversation_id"]
+    agent_ws.send(action="join", conversation_id=conversation)
+    agent_ws.wait_for("joined")
+
+    visitor.send(action="upload", conversation_id=conversation, filename="../../lamp photo.png",
+                 content_type="image/png", size=len(png))
+    upload = visitor.wait_for("upload")
+    assert upload["key"].endswith("/lamp photo.png") and ".." not in upload["key"]
+    stored = requests.post(upload["url"], data=upload["fields"], files={"file": ("lamp.png", png, "image/png")}, timeout=10)
+    assert stored.status_code in (200, 204), stored.text
+
+    sent = visitor.say("See the picture", conversation, attachments=[upload["key"]])
+    attachment = sent["message"]["attachments"][0]
+    assert attachment["filename"] == "lamp photo.png" and attachment["size"] == len(png)
+    delivered = agent_ws.wait_for("message", lambda f: f["message"]["body"] == "See the picture")
+    assert requests.get(delivered["message"]["attachments"][0]["url"], timeout=10).content == png
+    via_rest = agent.get(f"/tickets/{conversation}/messages").json()["items"][-1]
+    assert requests.get(via_rest["attachments"][0]["url"], timeout=10).content == png
+
+
+def test_attachments_outside_the_allow_list_or_not_uploaded_are_refused(visitor):
+    conversation = visitor.say("One more thing")["conversation_id"]
+    visitor.send(action="upload", conversation_id=conversation, filename="run.exe",
+                 content_type="application/x-msdownload", size=10)
+    assert visitor.wait_for("error")["code"] == "validation_failed"
+    visitor.send(action="upload", conversation_id=conversation, filename="huge.pdf",
+                 content_type="application/pdf", size=50 * 1024 * 1024)
+    assert visitor.wait_for("error")["code"] == "validation_failed"
+    visitor.send(action="send", conversation_id=conversation, text="see file", client_id=uuid.uuid4().hex,
+                 attachments=[f"attachments/{conversation}/someone-else/x/secret.pdf"])
+    assert visitor.wait_for("error")["code"] == "attachment_not_found"

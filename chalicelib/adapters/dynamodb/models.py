@@ -54,6 +54,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
@@ -147,7 +148,15 @@ class TicketItem(DeskModel):
     tickets_by_number = TicketsByNumber()
 
 
+class AttachmentMap(MapAttribute):
+    key = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+
+
 class MessageItem(DeskModel):
+    attachments = ListAttribute(of=AttachmentMap, null=True)
     id = UnicodeAttribute()
     ticket_id = UnicodeAttribute()
     seq = NumberAttribute()

@@ -18,6 +18,7 @@ from ...domain.clock import from_iso, to_iso
 from ...domain.errors import BadRequestError, ConflictError
 from ...domain.people import Agent, Customer, Role
 from ...domain.tickets import (
+    Attachment,
     AuthorType,
     Message,
     MessageKind,
@@ -129,6 +130,11 @@ def _message_to_item(message: Message) -> m.MessageItem:
     item.body = message.body
     item.channel = message.channel
     item.created_at = to_iso(message.created_at)
+    if message.attachments:
+        item.attachments = [
+            m.AttachmentMap(key=a.key, filename=a.filename, content_type=a.content_type, size=a.size)
+            for a in message.attachments
+        ]
     return item
 
 
@@ -143,6 +149,9 @@ def _message_from_item(item: m.MessageItem) -> Message:
         body=item.body,
         channel=item.channel,
         created_at=from_iso(item.created_at),
+        attachments=tuple(
+            Attachment(a.key, a.filename, a.content_type, int(a.size)) for a in item.attachments or ()
+        ),
     )
 
 
