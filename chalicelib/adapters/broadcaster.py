@@ -11,21 +11,16 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from .aws_client import LazyClient
 
-class ApiGatewayBroadcaster:
+
+class ApiGatewayBroadcaster(LazyClient):
     MAX_PARALLEL = 16
 
     def __init__(self, client_factory: Callable[[], Any]) -> None:
-        self._client_factory = client_factory
-        self._client: Any = None
+        super().__init__(client_factory)
         self._pool: ThreadPoolExecutor | None = None
         self.posts = 0  # management API calls made (read by the load benchmark)
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = self._client_factory()
-        return self._client
 
     def send(self, connection_ids: Iterable[str], payload: bytes) -> list[str]:
         """Post ``payload`` to every connection, in parallel; returns the ids that are gone

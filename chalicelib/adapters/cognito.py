@@ -7,22 +7,16 @@ from typing import Any
 
 from ..domain.errors import AuthenticationError, ConflictError, UnprocessableError
 from ..domain.people import Role
+from .aws_client import LazyClient
 
 
-class CognitoDirectory:
+class CognitoDirectory(LazyClient):
     """Signs agents in and manages their accounts; roles are the pool's groups."""
 
     def __init__(self, client_factory: Callable[[], Any], user_pool_id: str, client_id: str) -> None:
-        self._client_factory = client_factory
-        self._client: Any = None
+        super().__init__(client_factory)
         self.user_pool_id = user_pool_id
         self.client_id = client_id
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = self._client_factory()
-        return self._client
 
     def sign_in(self, email: str, password: str) -> dict[str, Any]:
         """Exchange an e-mail address and password for the pool's tokens."""

@@ -6,21 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .aws_client import LazyClient
 
-class S3Files:
+
+class S3Files(LazyClient):
     UPLOAD_SECONDS = 600
     DOWNLOAD_SECONDS = 3600
 
     def __init__(self, client_factory: Callable[[], Any], bucket: str) -> None:
-        self._client_factory = client_factory
-        self._client: Any = None
+        super().__init__(client_factory)
         self.bucket = bucket
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = self._client_factory()
-        return self._client
 
     def presign_upload(self, key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
         return self.client.generate_presigned_post(

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .aws_client import LazyClient
 
-class SesMailer:
+
+class SesMailer(LazyClient):
     def __init__(self, client_factory: Callable[[], Any], sender: str) -> None:
-        self._client_factory = client_factory
-        self._client: Any = None
+        super().__init__(client_factory)
         self.sender = sender
 
     def send_text(self, *, to: str, subject: str, text: str) -> str:
         """Send a plain-text mail; returns the id SES gave it."""
-        if self._client is None:
-            self._client = self._client_factory()
-        response = self._client.send_email(
+        response = self.client.send_email(
             Source=self.sender,
             Destination={"ToAddresses": [to]},
             Message={
