@@ -281,8 +281,13 @@ def test_a_transcript_is_mailed_to_the_visitor(anonymous, ws_url, agent_ws, stac
     assert sent and "the lamp ships tomorrow" in sent[-1].body and "Can I get this in writing?" in sent[-1].body
 
 
-def test_idle_connections_are_closed_like_api_gateway_does(anonymous, stack):
-    """A second gateway with a short idle timeout (API Gateway's is 10 minutes)."""
+@pytest.mark.parametrize(
+    "limits,keep_talking",
+    [({"idle_timeout": 0.6, "max_lifetime": 60}, False), ({"idle_timeout": 60, "max_lifetime": 1.0}, True)],
+    ids=["idle-timeout", "connection-lifetime"],
+)
+def test_connections_are_closed_at_api_gateway_limits(anonymous, stack, limits, keep_talking):
+    """A second gateway with short limits (API Gateway's: 10 minutes idle, 2 hours in all)."""
     import time
 
     from chalice.local import LambdaContext
@@ -293,8 +298,7 @@ def test_idle_connections_are_closed_like_api_gateway_does(anonymous, stack):
 
     handlers = {route: getattr(desk_app, c.name) for route, c in desk_app.app.websocket_handlers.items()}
     gateway = WebsocketGateway(
-        "127.0.0.1", 0, handlers, idle_timeout=0.6, max_lifetime=60,
-        context_factory=lambda: LambdaContext("desk-websocket", 512, 29_000),
+        "127.0.0.1", 0, handlers, context_factory=lambda: LambdaContext("desk-websocket", 512, 29_000), **limits,
     )
     gateway.start()
     try:
@@ -304,9 +308,19 @@ def test_idle_connections_are_closed_like_api_gateway_does(anonymous, stack):
             time.sleep(0.01)  # the client may see the handshake before the gateway files it
         connection_id = next(iter(gateway.connections))
         assert bootstrap.container().chat.connections.get(connection_id) is not None
-        client.ws.settimeout(5)
-        opcode, data = client.ws.recv_data(control_frame=True)
-        assert opcode == websocket.ABNF.OPCODE_CLOSE and int.from_bytes(data[:2], "big") == 1001
+        started = time.monotonic()
+        client.ws.settimeout(0.2)
+        while True:
+            if keep_talking:  # a busy connection still ends at its lifetime
+                client.ws.send('{"action": "ping"}')
+            try:
+                opcode, data = client.ws.recv_data(control_frame=True)
+            except websocket.WebSocketTimeoutException:
+                continue
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                break
+            assert time.monotonic() - started < 10, "the gateway never closed the connection"
+        assert int.from_bytes(data[:2], "big") == 1001
         deadline = time.monotonic() + 5
         while bootstrap.container().chat.connections.get(connection_id) and time.monotonic() < deadline:
             time.sleep(0.05)
