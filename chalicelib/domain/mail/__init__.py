@@ -1,0 +1,1 @@
+"""E-mail: parsing, loop protection and the visible text of a reply (standard library only)."""
