@@ -65,7 +65,7 @@ class Peer:
         if conversation_id:
             frame["conversation_id"] = conversation_id
         await self.ws.send_str(json.dumps(frame))
-        return await asyncio.wait_for(future, 60)
+        return await asyncio.wait_for(future, 300)
 
     async def join(self, conversation_id: str) -> dict:
         frame = {"action": "join", "conversation_id": conversation_id}

@@ -194,6 +194,7 @@ class WebsocketGateway:
         await ws.prepare(request)
         connection = _Connection(ws, connected_at, source_ip, request.headers.get("User-Agent", ""))
         self.connections[connection_id] = connection
+        in_flight: set[asyncio.Future] = set()
         try:
             async for message in ws:
                 connection.last_active = time.time()
@@ -211,9 +212,15 @@ class WebsocketGateway:
                     "body": body,
                     "isBase64Encoded": encoded,
                 }
-                await self._invoke("$default", frame_event)
+                # As API Gateway: every frame is its own invocation, not queued behind the
+                # connection's previous one (clients order by the server's sequence numbers).
+                task = asyncio.ensure_future(self._invoke("$default", frame_event))
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
         finally:
             self.connections.pop(connection_id, None)
+            if in_flight:
+                await asyncio.wait(list(in_flight), timeout=30)
             close_code = ws.close_code if ws.close_code is not None else 1006
             disconnect = {
                 "headers": {"Host": f"{self.host}:{self.port}"},

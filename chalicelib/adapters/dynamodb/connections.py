@@ -105,9 +105,13 @@ class DynamoConnectionRepository:
         ``RateLimitedError`` once the window holds ``limit`` frames."""
         conn = m.ConnectionItem(f"CONN#{connection_id}", m.CONNECTION_SK)
         C = m.ConnectionItem
+        count_in_window = ([C.rate_count.add(1)], (C.rate_window == window) & (C.rate_count < limit))
+        # Frames of one connection run concurrently: one that loses the race to open a new
+        # window counts itself in that window instead.
         attempts = (
-            ([C.rate_count.add(1)], (C.rate_window == window) & (C.rate_count < limit)),
+            count_in_window,
             ([C.rate_window.set(window), C.rate_count.set(1)], C.rate_window < window),
+            count_in_window,
         )
         for actions, condition in attempts:
             try:
