@@ -11,6 +11,7 @@ from .services.agents import AgentService
 from .services.chat import ChatService
 from .services.customers import CustomerService
 from .services.events import EventBus
+from .services.mail import MailService
 from .services.tickets import TicketService
 from .services.widget import WidgetService
 
@@ -23,6 +24,7 @@ class Container:
     agents: AgentService
     chat: ChatService
     widget: WidgetService
+    mail: MailService
 
 
 def build(settings: Settings) -> Container:
@@ -31,6 +33,7 @@ def build(settings: Settings) -> Container:
     from .adapters.cognito import CognitoDirectory
     from .adapters.dynamodb import models
     from .adapters.dynamodb.connections import DynamoConnectionRepository, DynamoDedupe
+    from .adapters.dynamodb.mail_refs import DynamoMailRefs
     from .adapters.dynamodb.repositories import (
         DynamoAgentRepository,
         DynamoCustomerRepository,
@@ -73,6 +76,8 @@ def build(settings: Settings) -> Container:
     events = EventBus()
     tickets = TicketService(DynamoTicketRepository(), customers, agent_repo, events=events)
     visitor_tokens = VisitorTokens(settings.widget_secret)
+    mailer = SesMailer(client("ses"), settings.mail_from)
+    files = S3Files(client("s3"), settings.bucket_name)
     chat = ChatService(
         tickets=tickets,
         customers=customers,
@@ -84,15 +89,19 @@ def build(settings: Settings) -> Container:
             client("apigatewaymanagementapi", settings.ws_management_url or None)
         ),
         visitor_tokens=visitor_tokens,
-        mailer=SesMailer(client("ses"), settings.mail_from),
-        files=S3Files(client("s3"), settings.bucket_name),
+        mailer=mailer,
+        files=files,
     )
     # What happens after a change: a table of reactions (push now; mail and timers later).
     events.subscribe(TicketOpened, chat.on_ticket_opened)
     events.subscribe(MessageCreated, chat.on_message_created)
     events.subscribe(TicketChanged, chat.on_ticket_changed)
     widget = WidgetService(customers, visitor_tokens, settings.identity_secret)
-    return Container(settings, tickets, customers, agents, chat, widget)
+    mail = MailService(
+        tickets=tickets, customers=customers, refs=DynamoMailRefs(), files=files, mailer=mailer,
+        support_address=settings.mail_from, secret=settings.mail_secret,
+    )
+    return Container(settings, tickets, customers, agents, chat, widget, mail)
 
 
 @lru_cache(maxsize=1)

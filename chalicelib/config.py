@@ -31,7 +31,8 @@ class Settings:
     websocket_url: str = ""
     widget_secret: str = ""  # signs visitor tokens (from SSM in AWS)
     identity_secret: str = ""  # the business computes user_hash with it (from SSM in AWS)
-    mail_from: str = "support@desk.localhost"
+    mail_from: str = "support@desk.localhost"  # the support address: mail in and out
+    mail_secret: str = ""  # signs reply addresses (from SSM in AWS)
 
     @property
     def token_issuer(self) -> str:
@@ -65,6 +66,7 @@ class Settings:
             widget_secret=env.get("DESK_WIDGET_SECRET", ""),
             identity_secret=env.get("DESK_IDENTITY_SECRET", ""),
             mail_from=env.get("DESK_MAIL_FROM", "support@desk.localhost"),
+            mail_secret=env.get("DESK_MAIL_SECRET", ""),
         )
 
 

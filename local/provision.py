@@ -67,16 +67,21 @@ def generated_password() -> str:
 
 
 def load_secrets(path: str | None) -> dict[str, str]:
-    """The desk's local secrets (widget token key, identity-verification key), made on the
-    first start and kept in the data folder, never in the repository."""
+    """The desk's local secrets (visitor-token key, identity-verification key, reply-address
+    key), made on first need and kept in the data folder, never in the repository. Secrets
+    already there are kept: changing one would invalidate what was issued with it."""
     import json
     import os
 
+    kept: dict[str, str] = {}
     if path and os.path.exists(path):
         with open(path) as f:
-            return json.load(f)
-    made = {"widget_secret": secrets.token_urlsafe(32), "identity_secret": secrets.token_urlsafe(32)}
-    if path:
+            kept = json.load(f)
+    names = ("widget_secret", "identity_secret", "mail_secret")
+    missing = [name for name in names if name not in kept]
+    for name in missing:
+        kept[name] = secrets.token_urlsafe(32)
+    if path and missing:
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
-            json.dump(made, f)
-    return made
+            json.dump(kept, f)
+    return kept

@@ -30,6 +30,7 @@ class Stack:
     admin: dict[str, Any] = field(default_factory=dict)
     _http: Any = None
     gateway: Any = None
+    smtp: Any = None
     # The websocket gateway's idle timeout and connection lifetime (API Gateway's by default).
     ws_idle_timeout: float | None = None
     ws_max_lifetime: float | None = None
@@ -58,6 +59,7 @@ class Stack:
         local_secrets = load_secrets(secrets_path)
         os.environ.setdefault("DESK_WIDGET_SECRET", local_secrets["widget_secret"])
         os.environ.setdefault("DESK_IDENTITY_SECRET", local_secrets["identity_secret"])
+        os.environ.setdefault("DESK_MAIL_SECRET", local_secrets["mail_secret"])
         self._start_gateway()
 
         from chalicelib import bootstrap
@@ -65,6 +67,7 @@ class Stack:
         bootstrap.reset()
         self._seed_admin(bootstrap.container())
         self._start_http()
+        self._start_smtp()
         if self.persist:
             self._spawn(self._autosave, "autosave")
 
@@ -143,6 +146,18 @@ class Stack:
         self.settings = _with_port(self.settings, "http_port", self._http.server.server_address[1])
         self._spawn(self._http.server.serve_forever, "http")
 
+    def _start_smtp(self) -> None:
+        from chalicelib import bootstrap
+
+        from .smtp import SmtpInbound, deliver_like_ses
+
+        port = self.settings.smtp_port or _free_port(self.settings.host)
+        self.smtp = SmtpInbound(
+            self.settings.host, port, lambda raw, rcpts: deliver_like_ses(bootstrap.container(), raw, rcpts)
+        )
+        self.smtp.start()
+        self.settings = _with_port(self.settings, "smtp_port", port)
+
     def _spawn(self, target: Any, name: str) -> None:
         thread = threading.Thread(target=target, name=f"desk-{name}", daemon=True)
         thread.start()
@@ -157,6 +172,8 @@ class Stack:
         if self._http is not None:
             self._http.server.shutdown()
             self._http.server.server_close()
+        if self.smtp is not None:
+            self.smtp.stop()
         if self.gateway is not None:
             self.gateway.stop()
         self.aws.stop()  # saves the state last, after the app has stopped writing
@@ -167,8 +184,17 @@ class Stack:
             "Health": f"{self.api_url}/health",
             "OpenAPI": f"{self.api_url}/openapi.json",
             "Websocket (live chat)": self.gateway.url,
+            "SMTP inbound (mail to the desk)": f"smtp://{self.settings.host}:{self.settings.smtp_port}",
             "AWS emulator (DynamoDB, S3, SES, Cognito)": self.aws.endpoint,
         }
+
+
+def _free_port(host: str) -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
 
 
 def _with_port(settings: LocalSettings, name: str, port: int) -> LocalSettings:

@@ -36,6 +36,15 @@ class S3Files(LazyClient):
             raise
         return int(head["ContentLength"]), head.get("ContentType", "")
 
+    def get_bytes(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def copy(self, key: str, new_key: str) -> None:
+        self.client.copy_object(Bucket=self.bucket, Key=new_key, CopySource={"Bucket": self.bucket, "Key": key})
+
     def download_url(self, key: str, filename: str) -> str:
         return self.client.generate_presigned_url(
             "get_object",

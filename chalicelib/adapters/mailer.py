@@ -24,3 +24,11 @@ class SesMailer(LazyClient):
             },
         )
         return response["MessageId"]
+
+    def send_raw(self, mime: bytes, destinations: list[str]) -> str:
+        """Send a complete MIME message (our headers kept); returns the id SES gave it, which
+        is also the Message-ID the recipient sees (``<id@...amazonses.com>``)."""
+        response = self.client.send_raw_email(
+            Source=self.sender, Destinations=destinations, RawMessage={"Data": mime}
+        )
+        return response["MessageId"]

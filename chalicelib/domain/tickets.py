@@ -262,6 +262,9 @@ class Message:
     channel: str
     created_at: datetime
     attachments: tuple[Attachment, ...] = ()
+    # For mail: where the original is kept, and which threading rule placed it here.
+    source_key: str | None = None
+    thread_rule: str | None = None
 
     @property
     def public(self) -> bool:

@@ -71,6 +71,8 @@ class PostMessage:
     kind: MessageKind = MessageKind.REPLY
     status: Status | None = None
     attachments: tuple[Attachment, ...] = ()
+    source_key: str | None = None  # the original mail in S3
+    thread_rule: str | None = None
 
 
 class TicketService:
@@ -212,6 +214,8 @@ class TicketService:
                 channel=ticket.channel,
                 created_at=now,
                 attachments=command.attachments,
+                source_key=command.source_key,
+                thread_rule=command.thread_rule,
             )
             self.tickets.put_message(message)
             self.events.publish(MessageCreated(stored, message, origin))

@@ -18,6 +18,8 @@ Items (pk / sk):
     TICKET#<ticket id>      SUB#<connection id>     a connection subscribed to a conversation
     TOPIC#agents            SUB#<connection id>     an agent's connection (desk-wide events)
     DEDUPE#<who>#<client id> #DEDUPE                a chat message's client id (one day)
+    MAILREF#<message id>    #MAILREF                a mail's Message-ID -> ticket (threading)
+    MAILREF#ses:<id>        #MAILREF                an SES delivery (delivered-twice dedupe)
 
 Items with ``expires_at`` are removed by DynamoDB's TTL.
 
@@ -46,6 +48,8 @@ between leaves only an unreachable item, and nothing is lost or half-visible.
     connection by id                      GetItem  CONN#id / #CONN
     connections to deliver a frame to     Query    TICKET#id (or TOPIC#agents), sk begins_with SUB#
     a resent chat message                 PutItem if not exists / GetItem DEDUPE#who#client id
+    the ticket a mail replies to          GetItem  MAILREF#<id> for In-Reply-To, References
+    a mail delivered twice                PutItem if not exists MAILREF#<id>, MAILREF#ses:<id>
 """
 
 from __future__ import annotations
@@ -157,6 +161,8 @@ class AttachmentMap(MapAttribute):
 
 class MessageItem(DeskModel):
     attachments = ListAttribute(of=AttachmentMap, null=True)
+    source_key = UnicodeAttribute(null=True)
+    thread_rule = UnicodeAttribute(null=True)
     id = UnicodeAttribute()
     ticket_id = UnicodeAttribute()
     seq = NumberAttribute()
@@ -214,6 +220,16 @@ class SubscriptionItem(DeskModel):
     expires_at = NumberAttribute()
 
 
+class MailRefItem(DeskModel):
+    """A mail's Message-ID (or SES id) -> where it went: threading and delivery dedupe."""
+
+    ticket_id = UnicodeAttribute(null=True)
+    seq = NumberAttribute(null=True)
+    direction = UnicodeAttribute()  # in / out
+    state = UnicodeAttribute()  # pending while an inbound mail is being stored, then done
+    claimed_at = NumberAttribute()
+
+
 class DedupeItem(DeskModel):
     """A client's message id, so that a frame sent again after a reconnect is stored once."""
 
@@ -237,6 +253,7 @@ MODELS: tuple[type[DeskModel], ...] = (
     ConnectionItem,
     SubscriptionItem,
     DedupeItem,
+    MailRefItem,
 )
 
 

@@ -130,6 +130,8 @@ def _message_to_item(message: Message) -> m.MessageItem:
     item.body = message.body
     item.channel = message.channel
     item.created_at = to_iso(message.created_at)
+    item.source_key = message.source_key
+    item.thread_rule = message.thread_rule
     if message.attachments:
         item.attachments = [
             m.AttachmentMap(key=a.key, filename=a.filename, content_type=a.content_type, size=a.size)
@@ -152,6 +154,8 @@ def _message_from_item(item: m.MessageItem) -> Message:
         attachments=tuple(
             Attachment(a.key, a.filename, a.content_type, int(a.size)) for a in item.attachments or ()
         ),
+        source_key=item.source_key,
+        thread_rule=item.thread_rule,
     )
 
 

@@ -1,0 +1,227 @@
+"""Mail in: from the raw message in S3 to a ticket (new, or the one it replies to), with an
+acknowledgement for a new ticket. Nothing is lost: the raw message stays in S3 whatever
+happens, and a message that cannot be ticketed is logged with the reason."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+from typing import Any
+
+from ..domain.chat import safe_filename
+from ..domain.clock import utcnow
+from ..domain.errors import NotFoundError
+from ..domain.mail.html_text import html_to_text
+from ..domain.mail.loops import no_auto_reply_reason
+from ..domain.mail.parse import ParsedMail, parse_mail
+from ..domain.mail.threading import (
+    ThreadRule,
+    reply_address,
+    subject_tag,
+    tagged_subject,
+    ticket_from_address,
+)
+from ..domain.mail.visible import visible_text
+from ..domain.tickets import Attachment, AuthorType, Ticket
+from ..observability import logger
+from .customers import CustomerService
+from .tickets import OpenTicket, PostMessage, TicketService
+
+MAX_RAW_BYTES = 40 * 1024 * 1024  # what SES stores for one message
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+MAX_REFERENCES_CHECKED = 20
+
+
+@dataclass(frozen=True)
+class Ingested:
+    outcome: str  # ticketed, threaded, duplicate, quarantined, rejected
+    ticket_id: str | None = None
+    rule: str | None = None
+    reason: str | None = None
+    acknowledged: bool = False
+
+
+class MailService:
+    def __init__(
+        self,
+        *,
+        tickets: TicketService,
+        customers: CustomerService,
+        refs: Any,
+        files: Any,
+        mailer: Any,
+        support_address: str,
+        secret: str,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.tickets = tickets
+        self.customers = customers
+        self.refs = refs
+        self.files = files
+        self.mailer = mailer
+        self.support_address = support_address.lower()
+        self.secret = secret
+        self.clock = clock
+
+    def ingest(
+        self,
+        key: str,
+        *,
+        recipients: list[str] | None = None,
+        ses_message_id: str | None = None,
+        verdicts: dict[str, str] | None = None,
+    ) -> Ingested:
+        """Turn the raw message stored at ``key`` into a ticket message. Idempotent: the same
+        SES delivery, or the same Message-ID, is stored once."""
+        failed = sorted(name for name, status in (verdicts or {}).items() if str(status).upper() == "FAIL")
+        if failed:
+            self.files.copy(key, f"mail/quarantine/{key.rsplit('/', 1)[-1]}")
+            logger.warning("mail quarantined", key=key, verdicts=failed)
+            return Ingested("quarantined", reason=f"{', '.join(failed)} verdict FAIL")
+        raw = self.files.get_bytes(key)
+        if len(raw) > MAX_RAW_BYTES:
+            logger.warning("mail rejected", key=key, reason="too large")
+            return Ingested("rejected", reason="larger than 40 MB")
+        mail = parse_mail(raw)
+        if mail.sender is None:
+            logger.warning("mail rejected", key=key, reason="no sender")
+            return Ingested("rejected", reason="no From address")
+        if mail.sender.email == self.support_address:
+            logger.info("mail ignored", key=key, reason="our own mail")
+            return Ingested("rejected", reason="our own mail")
+
+        claims = [f"ses:{ses_message_id}"] if ses_message_id else []
+        if mail.message_id:
+            claims.append(mail.message_id)
+        taken = []
+        for claim in claims:
+            if not self.refs.claim(claim):
+                for earlier in taken:
+                    self.refs.release(earlier)
+                logger.info("mail duplicate", key=key)
+                return Ingested("duplicate", reason=f"already stored ({claim})")
+            taken.append(claim)
+        try:
+            result = self._store(mail, key, recipients or [])
+        except Exception:
+            for claim in taken:
+                self.refs.release(claim)  # let a retry store it
+            raise
+        ticket_id, seq = result[0].id, result[1]
+        for claim in taken:
+            self.refs.record(claim, ticket_id, seq, "in")
+        acknowledged = False
+        if result[2] == ThreadRule.NEW_TICKET:
+            acknowledged = self._acknowledge(result[0], mail)
+        logger.info("mail stored", key=key, ticket_id=ticket_id, rule=result[2].value, acknowledged=acknowledged)
+        return Ingested(
+            "ticketed" if result[2] == ThreadRule.NEW_TICKET else "threaded",
+            ticket_id, result[2].value, acknowledged=acknowledged,
+        )
+
+    # ------------------------------------------------------------------ threading
+
+    def _thread(self, mail: ParsedMail, recipients: list[str]) -> tuple[Ticket | None, ThreadRule]:
+        addresses = list(recipients) + [a.email for a in mail.to + mail.cc]
+        for address in addresses:
+            ticket_id = ticket_from_address(self.secret, self.support_address, address)
+            if ticket_id and (ticket := self._ticket(ticket_id)) is not None:
+                return ticket, ThreadRule.REPLY_ADDRESS
+        referenced = list(mail.in_reply_to) + list(reversed(mail.references))
+        for ref in list(dict.fromkeys(referenced))[:MAX_REFERENCES_CHECKED]:
+            if ref.lower().endswith("amazonses.com"):
+                ref = ref.split("@", 1)[0]  # SES's Message-ID is <the id it returned@...>
+            ticket_id = self.refs.ticket_for(ref)
+            if ticket_id and (ticket := self._ticket(ticket_id)) is not None:
+                return ticket, ThreadRule.MESSAGE_ID
+        number = subject_tag(mail.subject)
+        if number is not None and (ticket := self._ticket(str(number))) is not None:
+            requester = self.customers.get(ticket.customer_id)
+            assert mail.sender is not None
+            if requester.email == mail.sender.email:
+                return ticket, ThreadRule.SUBJECT_TAG
+        return None, ThreadRule.NEW_TICKET
+
+    def _ticket(self, reference: str) -> Ticket | None:
+        try:
+            ticket = self.tickets.get(reference)
+        except NotFoundError:
+            return None
+        return None if ticket.status.value == "closed" else ticket
+
+    # ------------------------------------------------------------------ storing
+
+    def _store(self, mail: ParsedMail, key: str, recipients: list[str]) -> tuple[Ticket, int, ThreadRule]:
+        assert mail.sender is not None
+        text = visible_text(mail.text) if mail.text.strip() else visible_text(
+            html_to_text(mail.html or "", drop_quotes=True)
+        )
+        ticket, rule = self._thread(mail, recipients)
+        if ticket is None:
+            customer = self.customers.find_or_create(mail.sender.email, mail.sender.name)
+            ticket, message = self.tickets.open(
+                OpenTicket(subject=mail.subject or "(no subject)", customer_id=customer.id, channel="email"),
+                None,
+            )
+            owner = customer.id
+        else:
+            owner = ticket.customer_id
+        attachments, skipped = self._attachments(mail, ticket.id, owner)
+        if skipped:
+            text = f"{text}\n\n[Not attached, over {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB: {', '.join(skipped)}]".strip()
+        ticket, message = self.tickets.post_message(
+            ticket.id,
+            PostMessage(body=text, attachments=attachments, source_key=key, thread_rule=rule.value),
+            author_type=AuthorType.CUSTOMER,
+            author_id=owner,
+            ticket=ticket,
+        )
+        return ticket, message.seq, rule
+
+    def _attachments(self, mail: ParsedMail, ticket_id: str, owner: str) -> tuple[tuple[Attachment, ...], list[str]]:
+        stored, skipped = [], []
+        for part in mail.attachments:
+            name = safe_filename(part.filename)
+            if len(part.content) > MAX_ATTACHMENT_BYTES:
+                skipped.append(name)
+                continue
+            key = f"attachments/{ticket_id}/{owner}/{uuid.uuid4().hex}/{name}"
+            self.files.put_bytes(key, part.content, part.content_type)
+            stored.append(Attachment(key, name, part.content_type, len(part.content)))
+        return tuple(stored), skipped
+
+    # ------------------------------------------------------------------ acknowledgement
+
+    def _acknowledge(self, ticket: Ticket, mail: ParsedMail) -> bool:
+        """Tell the customer we have their mail: never to a robot, a list or ourselves."""
+        reason = no_auto_reply_reason(mail, frozenset({self.support_address}))
+        if reason is not None:
+            logger.info("no acknowledgement", ticket_id=ticket.id, reason=reason)
+            return False
+        assert mail.sender is not None
+        to = mail.return_path or mail.sender.email  # RFC 3834: answer the Return-Path
+        ack = EmailMessage()
+        ack["From"] = formataddr(("Support", self.support_address))
+        ack["To"] = to
+        ack["Reply-To"] = reply_address(self.secret, self.support_address, ticket.id)
+        ack["Subject"] = tagged_subject(f"Re: {ticket.subject}", ticket.number)
+        ack["Date"] = format_datetime(self.clock())
+        ack["Message-ID"] = make_msgid(domain=self.support_address.split("@", 1)[1])
+        ack["Auto-Submitted"] = "auto-replied"
+        ack["X-Desk-Ticket"] = str(ticket.number)
+        if mail.message_id:
+            ack["In-Reply-To"] = f"<{mail.message_id}>"
+            ack["References"] = " ".join(f"<{r}>" for r in (*mail.references, mail.message_id))
+        ack.set_content(
+            f"Hello,\n\nWe have your message and opened ticket #{ticket.number}: {ticket.subject}\n"
+            "We usually answer within one business day. Reply to this mail to add to it.\n\n"
+            "Your support team\n"
+        )
+        ses_id = self.mailer.send_raw(ack.as_bytes(), [to])
+        self.refs.record(ses_id, ticket.id, None, "out")  # replies name the id SES gave it
+        self.refs.record(str(ack["Message-ID"]).strip("<>"), ticket.id, None, "out")
+        return True

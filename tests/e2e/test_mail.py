@@ -1,0 +1,175 @@
+"""Mail to the desk end to end: a real SMTP conversation with the local inbound (SES's part),
+ingestion into tickets, and the acknowledgement that goes out through (emulated) SES."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import smtplib
+import time
+import uuid
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import pytest
+
+SUPPORT = "support@desk.localhost"
+
+
+@pytest.fixture
+def smtp(stack):
+    def send(message: EmailMessage, rcpts: list[str] | None = None) -> None:
+        with smtplib.SMTP(stack.settings.host, stack.settings.smtp_port, timeout=60) as client:
+            client.send_message(message, to_addrs=rcpts or [SUPPORT])
+
+    return send
+
+
+def sent_to(address: str) -> list[email.message.EmailMessage]:
+    """What the desk sent to an address through SES (read from the emulator)."""
+    from moto.backends import get_backend
+
+    found = []
+    for account in get_backend("ses").values():
+        for region in account.values():
+            for message in region.sent_messages:
+                raw = getattr(message, "raw_data", None)
+                if raw and address in (getattr(message, "destinations", None) or []):
+                    parsed = email.message_from_string(raw, policy=email.policy.default)
+                    parsed.ses_id = message.id
+                    found.append(parsed)
+    return found
+
+
+def mail(sender: str, subject: str, body: str, **headers: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = SUPPORT
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="customer.example")
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body)
+    return message
+
+
+def messages_of(agent, ticket_id: str) -> list[dict]:
+    return agent.get(f"/tickets/{ticket_id}/messages").json()["items"]
+
+
+def ticket_of(agent, customer_email: str) -> list[dict]:
+    customer = agent.get("/tickets", params={"limit": "100"}).json()["items"]
+    return [t for t in customer if t["customer"]["email"] == customer_email]
+
+
+def wait_for(predicate, timeout: float = 10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_a_conversation_by_mail(smtp, agent):
+    customer = f"ann-{uuid.uuid4().hex[:6]}@customer.example"
+    first = mail(customer, "My lamp flickers", "Hello,\n\nMy new lamp flickers when it is cold.\n\nAnn")
+    smtp(first)
+    ticket = ticket_of(agent, customer)[0]
+    assert ticket["channel"] == "email" and ticket["subject"] == "My lamp flickers"
+    [message] = messages_of(agent, ticket["id"])
+    assert message["body"] == "Hello,\n\nMy new lamp flickers when it is cold.\n\nAnn"
+
+    [ack] = sent_to(customer)
+    assert ack["Auto-Submitted"] == "auto-replied"
+    assert f"[#{ticket['number']}]" in ack["Subject"]
+    assert ack["In-Reply-To"] == first["Message-ID"]
+    assert ack["Reply-To"].startswith("support+" + ticket["id"])
+
+    # Gmail-style reply to the acknowledgement, with the subject changed: threads by Message-ID.
+    reply = mail(
+        customer, "Still flickering!!",
+        "It still flickers, even after changing the bulb.\n\n"
+        f"On Mon, Jan 2, 2023 at 9:41 AM Support <{SUPPORT}> wrote:\n\n> We have your message",
+        In_Reply_To=f"<{ack.ses_id}@email.amazonses.com>",
+        References=f"{first['Message-ID']} <{ack.ses_id}@email.amazonses.com>",
+    )
+    smtp(reply)
+    bodies = wait_for(lambda: [m["body"] for m in messages_of(agent, ticket["id"])][1:] or None)
+    assert bodies == ["It still flickers, even after changing the bulb."]
+    assert len(sent_to(customer)) == 1  # a reply to a ticket is not acknowledged again
+
+    # Outlook-style reply to the signed Reply-To, with no threading headers at all.
+    outlook = mail(
+        customer, "AW: lamp",
+        "Photo attached.\n\n________________________________\nFrom: Support <support@desk.localhost>\n"
+        "Sent: Monday, January 2, 2023 9:41 AM\nTo: Ann\nSubject: Re: My lamp flickers\n\nWe have your message",
+    )
+    del outlook["To"]
+    outlook["To"] = ack["Reply-To"]
+    smtp(outlook, [ack["Reply-To"]])
+    wait_for(lambda: len(messages_of(agent, ticket["id"])) == 3)
+    assert messages_of(agent, ticket["id"])[-1]["body"] == "Photo attached."
+
+
+def test_a_stranger_quoting_a_ticket_number_gets_a_ticket_of_their_own(smtp, agent):
+    owner = f"own-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(owner, "Refund please", "I want a refund."))
+    ticket = ticket_of(agent, owner)[0]
+    stranger = f"str-{uuid.uuid4().hex[:6]}@other.example"
+    smtp(mail(stranger, f"Re: Refund please [#{ticket['number']}]", "Me too!"))
+    assert len(messages_of(agent, ticket["id"])) == 1
+    theirs = ticket_of(agent, stranger)
+    assert len(theirs) == 1 and theirs[0]["id"] != ticket["id"]
+    # while the requester's own tagged mail does thread
+    smtp(mail(owner, f"Re: Refund please [#{ticket['number']}]", "Any news?"))
+    assert [m["body"] for m in messages_of(agent, ticket["id"])] == ["I want a refund.", "Any news?"]
+
+
+def test_an_out_of_office_reply_to_the_acknowledgement_starts_no_loop(smtp, agent):
+    customer = f"ooo-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(customer, "Question", "Do you ship abroad?"))
+    [ack] = sent_to(customer)
+    out_of_office = mail(
+        customer, "Automatic reply: Question", "I am out of the office until Monday.",
+        Auto_Submitted="auto-replied", In_Reply_To=f"<{ack.ses_id}@email.amazonses.com>",
+    )
+    smtp(out_of_office)
+    time.sleep(0.3)
+    assert len(sent_to(customer)) == 1  # nothing answered the robot
+    # and an unthreaded robot mail opens a ticket but gets no acknowledgement
+    robot = f"noreply-{uuid.uuid4().hex[:6]}@shop.example"
+    smtp(mail(robot, "Your order shipped", "Tracking: 123"))
+    assert ticket_of(agent, robot) and sent_to(robot) == []
+
+
+def test_the_same_mail_delivered_twice_is_stored_once(smtp, agent):
+    customer = f"dup-{uuid.uuid4().hex[:6]}@customer.example"
+    message = mail(customer, "Twice", "Sent once, delivered twice.")
+    smtp(message)
+    smtp(message)
+    tickets = ticket_of(agent, customer)
+    assert len(tickets) == 1 and len(messages_of(agent, tickets[0]["id"])) == 1
+    assert len(sent_to(customer)) == 1
+
+
+def test_an_empty_body_and_a_20_mb_attachment_behave(smtp, agent):
+    customer = f"big-{uuid.uuid4().hex[:6]}@customer.example"
+    empty = EmailMessage()
+    empty["From"], empty["To"], empty["Subject"] = customer, SUPPORT, "Nothing to say"
+    empty["Message-ID"] = make_msgid(domain="customer.example")
+    smtp(empty)
+    ticket = ticket_of(agent, customer)[0]
+    assert messages_of(agent, ticket["id"])[0]["body"] == ""
+
+    big = mail(customer, "Manual", "Here is the manual.")
+    payload = bytes(range(256)) * (20 * 1024 * 1024 // 256)
+    big.add_attachment(payload, maintype="application", subtype="pdf", filename="manual.pdf")
+    smtp(big)
+    tickets = ticket_of(agent, customer)
+    manual = next(t for t in tickets if t["subject"] == "Manual")
+    [message] = messages_of(agent, manual["id"])
+    assert message["body"] == "Here is the manual."
+    assert message["attachments"][0]["filename"] == "manual.pdf"
+    assert message["attachments"][0]["size"] == len(payload)
