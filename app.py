@@ -2,7 +2,7 @@
 
 from chalice import Chalice
 
-from chalicelib.entrypoints import http, websocket
+from chalicelib.entrypoints import http, mail, websocket
 
 app = Chalice(app_name="desk")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -22,6 +22,11 @@ def ws_message(event):
 @app.on_ws_disconnect()
 def ws_disconnect(event):
     return websocket.on_disconnect(event)
+
+
+@app.lambda_function(name="mail_inbound")
+def mail_inbound(event, context):
+    return mail.on_ses_receipt(event)
 
 
 @app.route("/health", methods=["GET"])

@@ -100,7 +100,9 @@ def build(settings: Settings) -> Container:
     mail = MailService(
         tickets=tickets, customers=customers, refs=DynamoMailRefs(), files=files, mailer=mailer,
         support_address=settings.mail_from, secret=settings.mail_secret,
+        agent_names=chat.agent_name,
     )
+    events.subscribe(MessageCreated, mail.on_message_created)
     return Container(settings, tickets, customers, agents, chat, widget, mail)
 
 

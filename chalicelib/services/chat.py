@@ -232,7 +232,7 @@ class ChatService:
         self.reply(who.connection_id, {"type": "joined", "conversation": _summary(ticket)})
         if who.is_agent:
             self._publish(topic, {"type": "agent.joined", "conversation_id": ticket.id,
-                                  "agent": {"id": who.id, "name": self._agent_name(who.id)}},
+                                  "agent": {"id": who.id, "name": self.agent_name(who.id)}},
                           exclude=who.connection_id)
 
     def _on_leave(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
@@ -287,7 +287,7 @@ class ChatService:
         if not who.is_agent:
             raise PermissionDeniedError("Only agents set a presence.", code="agents_only")
         self.agent_repo.set_presence(who.id, frame["status"])
-        self._publish(agents_topic(), {"type": "presence", "agent": {"id": who.id, "name": self._agent_name(who.id)},
+        self._publish(agents_topic(), {"type": "presence", "agent": {"id": who.id, "name": self.agent_name(who.id)},
                                        "status": frame["status"]})
 
     def _on_transcript(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
@@ -309,7 +309,7 @@ class ChatService:
             after = next_after
         lines = [f"Transcript of your conversation #{ticket.number}: {ticket.subject}", ""]
         for message in messages:
-            speaker = "You" if message.author_type == AuthorType.CUSTOMER else self._agent_name(message.author_id or "")
+            speaker = "You" if message.author_type == AuthorType.CUSTOMER else self.agent_name(message.author_id or "")
             lines.append(f"[{to_iso(message.created_at)[:16].replace('T', ' ')} UTC] {speaker}: {message.body}")
         self.mailer.send_text(to=to, subject=f"Your conversation #{ticket.number}", text="\n".join(lines))
         self.reply(who.connection_id, {"type": "transcript.sent", "conversation_id": ticket.id, "to": to})
@@ -385,10 +385,10 @@ class ChatService:
 
         body = message_json(message, self.files.download_url if self.files else None)
         if message.author_type == AuthorType.AGENT and message.author_id:
-            body["author_name"] = self._agent_name(message.author_id)
+            body["author_name"] = self.agent_name(message.author_id)
         return body
 
-    def _agent_name(self, agent_id: str) -> str:
+    def agent_name(self, agent_id: str) -> str:
         if agent_id not in self._agent_names:
             agent = self.agent_repo.get(agent_id)
             self._agent_names[agent_id] = agent.name if agent else "Support"
@@ -397,7 +397,7 @@ class ChatService:
     def _who(self, who: Participant) -> dict:
         data = {"role": who.role.value, "id": who.id}
         if who.is_agent:
-            data["name"] = self._agent_name(who.id)
+            data["name"] = self.agent_name(who.id)
         return data
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from ..domain.chat import safe_filename
 from ..domain.clock import utcnow
 from ..domain.errors import NotFoundError
+from ..domain.events import MessageCreated
 from ..domain.mail.html_text import html_to_text
 from ..domain.mail.loops import no_auto_reply_reason
 from ..domain.mail.parse import ParsedMail, parse_mail
@@ -56,6 +57,7 @@ class MailService:
         mailer: Any,
         support_address: str,
         secret: str,
+        agent_names: Callable[[str], str] = lambda agent_id: "Support",
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.tickets = tickets
@@ -65,6 +67,7 @@ class MailService:
         self.mailer = mailer
         self.support_address = support_address.lower()
         self.secret = secret
+        self.agent_names = agent_names
         self.clock = clock
 
     def ingest(
@@ -114,6 +117,8 @@ class MailService:
         ticket_id, seq = result[0].id, result[1]
         for claim in taken:
             self.refs.record(claim, ticket_id, seq, "in")
+        if mail.message_id:
+            self.tickets.tickets.add_mail_ref(ticket_id, mail.message_id)
         acknowledged = False
         if result[2] == ThreadRule.NEW_TICKET:
             acknowledged = self._acknowledge(result[0], mail)
@@ -204,24 +209,56 @@ class MailService:
             return False
         assert mail.sender is not None
         to = mail.return_path or mail.sender.email  # RFC 3834: answer the Return-Path
-        ack = EmailMessage()
-        ack["From"] = formataddr(("Support", self.support_address))
-        ack["To"] = to
-        ack["Reply-To"] = reply_address(self.secret, self.support_address, ticket.id)
-        ack["Subject"] = tagged_subject(f"Re: {ticket.subject}", ticket.number)
-        ack["Date"] = format_datetime(self.clock())
-        ack["Message-ID"] = make_msgid(domain=self.support_address.split("@", 1)[1])
-        ack["Auto-Submitted"] = "auto-replied"
-        ack["X-Desk-Ticket"] = str(ticket.number)
-        if mail.message_id:
-            ack["In-Reply-To"] = f"<{mail.message_id}>"
-            ack["References"] = " ".join(f"<{r}>" for r in (*mail.references, mail.message_id))
-        ack.set_content(
+        text = (
             f"Hello,\n\nWe have your message and opened ticket #{ticket.number}: {ticket.subject}\n"
             "We usually answer within one business day. Reply to this mail to add to it.\n\n"
             "Your support team\n"
         )
-        ses_id = self.mailer.send_raw(ack.as_bytes(), [to])
-        self.refs.record(ses_id, ticket.id, None, "out")  # replies name the id SES gave it
-        self.refs.record(str(ack["Message-ID"]).strip("<>"), ticket.id, None, "out")
+        self._send(ticket, to, text, sender_name="Support", automatic=True)
         return True
+
+    def on_message_created(self, event: MessageCreated) -> None:
+        """An agent's public reply on an e-mail ticket goes to the customer by mail."""
+        message, ticket = event.message, event.ticket
+        if ticket.channel != "email" or not message.public or message.author_type != AuthorType.AGENT:
+            return
+        customer = self.customers.get(ticket.customer_id)
+        if not customer.email:
+            logger.warning("reply not mailed", ticket_id=ticket.id, reason="customer has no address")
+            return
+        agent = self.agent_names(message.author_id) if message.author_id else "Support"
+        self._send(ticket, customer.email, message.body, sender_name=agent, automatic=False)
+
+    def _send(self, ticket: Ticket, to: str, text: str, *, sender_name: str, automatic: bool) -> str:
+        """Mail about a ticket, threaded: Reply-To is the ticket's signed address, the subject
+        carries its tag, and In-Reply-To / References continue the customer's thread."""
+        chain = self.tickets.tickets.mail_refs(ticket.id)[-10:]
+        out = EmailMessage()
+        out["From"] = formataddr((sender_name, self.support_address))
+        out["To"] = to
+        out["Reply-To"] = reply_address(self.secret, self.support_address, ticket.id)
+        out["Subject"] = tagged_subject(f"Re: {ticket.subject}", ticket.number)
+        out["Date"] = format_datetime(self.clock())
+        out["Message-ID"] = make_msgid(domain=self.support_address.split("@", 1)[1])
+        out["X-Desk-Ticket"] = str(ticket.number)
+        if automatic:
+            out["Auto-Submitted"] = "auto-replied"
+        if chain:
+            out["In-Reply-To"] = f"<{chain[-1]}>"
+            out["References"] = " ".join(f"<{ref}>" for ref in chain)
+        out.set_content(text)
+        out.add_alternative(_html(text), subtype="html")
+        ses_id = self.mailer.send_raw(out.as_bytes(), [to])
+        # Replies name the id SES gives our mail (it replaces our Message-ID on the way out).
+        self.refs.record(ses_id, ticket.id, None, "out")
+        self.refs.record(str(out["Message-ID"]).strip("<>"), ticket.id, None, "out")
+        self.tickets.tickets.add_mail_ref(ticket.id, f"{ses_id}@email.amazonses.com")
+        return ses_id
+
+
+def _html(text: str) -> str:
+    import html
+
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    body = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return f"<!doctype html><html><body style=\"font-family:sans-serif\">{body}</body></html>"

@@ -173,3 +173,28 @@ def test_an_empty_body_and_a_20_mb_attachment_behave(smtp, agent):
     assert message["body"] == "Here is the manual."
     assert message["attachments"][0]["filename"] == "manual.pdf"
     assert message["attachments"][0]["size"] == len(payload)
+
+
+def test_an_agents_reply_goes_out_threaded_and_the_answer_comes_back(smtp, agent):
+    customer = f"reply-{uuid.uuid4().hex[:6]}@customer.example"
+    first = mail(customer, "Invoice", "Could you resend my invoice?")
+    smtp(first)
+    ticket = ticket_of(agent, customer)[0]
+    r = agent.post(f"/tickets/{ticket['id']}/messages", json={"body": "Here it is.\n\nBest,\nAlex"})
+    assert r.status_code == 201
+    note = agent.post(f"/tickets/{ticket['id']}/messages", json={"body": "internal", "kind": "note"})
+    assert note.status_code == 201
+    ack, reply = sent_to(customer)  # the note was not mailed
+    assert reply["From"] == "Alex Agent <support@desk.localhost>"
+    assert reply["Subject"] == f"Re: Invoice [#{ticket['number']}]"
+    assert reply["In-Reply-To"] == f"<{ack.ses_id}@email.amazonses.com>"
+    assert first["Message-ID"] in reply["References"]
+    assert reply["Reply-To"] == ack["Reply-To"]
+    assert "Auto-Submitted" not in reply
+    assert reply.get_body(("plain",)).get_content().startswith("Here it is.")
+    assert "<p>Here it is.</p>" in reply.get_body(("html",)).get_content()
+
+    answer = mail(customer, "Re: Invoice", "Got it, thanks!\n\n> Here it is.",
+                  In_Reply_To=f"<{reply.ses_id}@email.amazonses.com>")
+    smtp(answer)
+    assert [m["body"] for m in messages_of(agent, ticket["id"])][-1] == "Got it, thanks!"

@@ -266,6 +266,20 @@ class DynamoTicketRepository:
             if not _conditional_failure(error):
                 raise
 
+    def add_mail_ref(self, ticket_id: str, message_id: str) -> None:
+        """Remember a Message-ID of the ticket's mail thread (for References on our replies)."""
+        T = m.TicketItem
+        T(m.ticket_pk(ticket_id), m.TICKET_SK).update(
+            actions=[T.mail_refs.set((T.mail_refs | []).append([message_id]))],
+        )
+
+    def mail_refs(self, ticket_id: str) -> list[str]:
+        try:
+            item = m.TicketItem.get(m.ticket_pk(ticket_id), m.TICKET_SK, attributes_to_get=["mail_refs"])
+        except DoesNotExist:
+            return []
+        return list(item.mail_refs or [])
+
     def put_message(self, message: Message) -> None:
         """Store a message under its reserved sequence number (never overwriting one)."""
         _message_to_item(message).save(condition=m.MessageItem.pk.does_not_exist())
