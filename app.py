@@ -29,6 +29,11 @@ def mail_inbound(event, context):
     return mail.on_ses_receipt(event)
 
 
+@app.on_sns_message(topic="desk-mail-feedback")
+def mail_feedback(event):
+    return mail.on_feedback(event.message)
+
+
 @app.route("/health", methods=["GET"])
 def health():
     return http.health(app.current_request)

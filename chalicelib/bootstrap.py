@@ -33,7 +33,7 @@ def build(settings: Settings) -> Container:
     from .adapters.cognito import CognitoDirectory
     from .adapters.dynamodb import models
     from .adapters.dynamodb.connections import DynamoConnectionRepository, DynamoDedupe
-    from .adapters.dynamodb.mail_refs import DynamoMailRefs
+    from .adapters.dynamodb.mail_refs import DynamoMailLimits, DynamoMailRefs
     from .adapters.dynamodb.repositories import (
         DynamoAgentRepository,
         DynamoCustomerRepository,
@@ -98,7 +98,7 @@ def build(settings: Settings) -> Container:
     events.subscribe(TicketChanged, chat.on_ticket_changed)
     widget = WidgetService(customers, visitor_tokens, settings.identity_secret)
     mail = MailService(
-        tickets=tickets, customers=customers, refs=DynamoMailRefs(), files=files, mailer=mailer,
+        tickets=tickets, customers=customers, refs=DynamoMailRefs(), limits=DynamoMailLimits(), files=files, mailer=mailer,
         support_address=settings.mail_from, secret=settings.mail_secret,
         agent_names=chat.agent_name,
     )

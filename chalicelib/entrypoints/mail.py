@@ -34,3 +34,15 @@ def on_ses_receipt(event: dict[str, Any]) -> dict[str, Any]:
         results.append({"messageId": message_id, "outcome": outcome.outcome})
     # The Lambda action is invoked as an Event: nothing waits for this, but it reads well in logs.
     return {"results": results}
+
+
+def on_feedback(message: str) -> dict[str, Any]:
+    """SES's bounce and complaint notifications, delivered through SNS."""
+    import json
+
+    try:
+        notification = json.loads(message)
+    except ValueError:
+        logger.warning("feedback that is not JSON ignored")
+        return {"suppressed": 0}
+    return {"suppressed": len(container().mail.on_feedback(notification))}

@@ -35,6 +35,7 @@ from .tickets import OpenTicket, PostMessage, TicketService
 MAX_RAW_BYTES = 40 * 1024 * 1024  # what SES stores for one message
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 MAX_REFERENCES_CHECKED = 20
+ACKS_PER_SENDER_PER_HOUR = 3  # a flood from one address gets a few answers, not a storm
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class MailService:
         tickets: TicketService,
         customers: CustomerService,
         refs: Any,
+        limits: Any,
         files: Any,
         mailer: Any,
         support_address: str,
@@ -63,6 +65,7 @@ class MailService:
         self.tickets = tickets
         self.customers = customers
         self.refs = refs
+        self.limits = limits
         self.files = files
         self.mailer = mailer
         self.support_address = support_address.lower()
@@ -209,13 +212,16 @@ class MailService:
             return False
         assert mail.sender is not None
         to = mail.return_path or mail.sender.email  # RFC 3834: answer the Return-Path
+        hour = self.clock().strftime("%Y%m%d%H")
+        if self.limits.count_ack(to, hour) > ACKS_PER_SENDER_PER_HOUR:
+            logger.info("no acknowledgement", ticket_id=ticket.id, reason="hourly cap for this sender")
+            return False
         text = (
             f"Hello,\n\nWe have your message and opened ticket #{ticket.number}: {ticket.subject}\n"
             "We usually answer within one business day. Reply to this mail to add to it.\n\n"
             "Your support team\n"
         )
-        self._send(ticket, to, text, sender_name="Support", automatic=True)
-        return True
+        return self._send(ticket, to, text, sender_name="Support", automatic=True) is not None
 
     def on_message_created(self, event: MessageCreated) -> None:
         """An agent's public reply on an e-mail ticket goes to the customer by mail."""
@@ -229,9 +235,31 @@ class MailService:
         agent = self.agent_names(message.author_id) if message.author_id else "Support"
         self._send(ticket, customer.email, message.body, sender_name=agent, automatic=False)
 
-    def _send(self, ticket: Ticket, to: str, text: str, *, sender_name: str, automatic: bool) -> str:
+    def on_feedback(self, notification: dict[str, Any]) -> list[str]:
+        """SES bounce and complaint notifications: addresses that bounced for good or
+        complained are not mailed again. Returns the addresses suppressed."""
+        kind = notification.get("notificationType")
+        at = self.clock().isoformat()
+        suppressed = []
+        if kind == "Bounce" and (notification.get("bounce") or {}).get("bounceType") == "Permanent":
+            for recipient in notification["bounce"].get("bouncedRecipients", []):
+                suppressed.append(recipient.get("emailAddress", ""))
+        elif kind == "Complaint":
+            for recipient in (notification.get("complaint") or {}).get("complainedRecipients", []):
+                suppressed.append(recipient.get("emailAddress", ""))
+        suppressed = [a for a in suppressed if "@" in a]
+        for address in suppressed:
+            self.limits.suppress(address, kind or "", at)
+        logger.info("mail feedback", kind=kind, suppressed=len(suppressed))
+        return suppressed
+
+    def _send(self, ticket: Ticket, to: str, text: str, *, sender_name: str, automatic: bool) -> str | None:
         """Mail about a ticket, threaded: Reply-To is the ticket's signed address, the subject
-        carries its tag, and In-Reply-To / References continue the customer's thread."""
+        carries its tag, and In-Reply-To / References continue the customer's thread. Nothing
+        goes to an address on the suppression list (None)."""
+        if self.limits.is_suppressed(to):
+            logger.warning("mail not sent", ticket_id=ticket.id, reason="address suppressed")
+            return None
         chain = self.tickets.tickets.mail_refs(ticket.id)[-10:]
         out = EmailMessage()
         out["From"] = formataddr((sender_name, self.support_address))

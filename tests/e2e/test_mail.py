@@ -198,3 +198,36 @@ def test_an_agents_reply_goes_out_threaded_and_the_answer_comes_back(smtp, agent
                   In_Reply_To=f"<{reply.ses_id}@email.amazonses.com>")
     smtp(answer)
     assert [m["body"] for m in messages_of(agent, ticket["id"])][-1] == "Got it, thanks!"
+
+
+def test_a_hard_bounce_stops_mail_to_that_address(smtp, agent):
+    import copy
+    import json
+    from pathlib import Path
+
+    from chalice.local import LambdaContext
+
+    import app as desk_app
+
+    customer = f"gone-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(customer, "Hello", "Hi there"))
+    ticket = ticket_of(agent, customer)[0]
+    assert len(sent_to(customer)) == 1
+    sample = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "aws-events" / "snsEvent.json").read_text())
+    event = copy.deepcopy(sample)
+    event["Records"][0]["Sns"]["Message"] = json.dumps({
+        "notificationType": "Bounce",
+        "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": customer}]},
+    })
+    assert desk_app.mail_feedback(event, LambdaContext("mail_feedback", 512, 60_000)) == {"suppressed": 1}
+    agent.post(f"/tickets/{ticket['id']}/messages", json={"body": "Are you there?"})
+    assert len(sent_to(customer)) == 1  # the reply is on the ticket, but not mailed
+    assert [m["body"] for m in messages_of(agent, ticket["id"])][-1] == "Are you there?"
+
+
+def test_one_sender_gets_at_most_three_acknowledgements_an_hour(smtp, agent):
+    customer = f"flood-{uuid.uuid4().hex[:6]}@customer.example"
+    for i in range(5):
+        smtp(mail(customer, f"Flood {i}", "Another one"))
+    assert len(ticket_of(agent, customer)) == 5
+    assert len(sent_to(customer)) == 3

@@ -53,3 +53,28 @@ class DynamoMailRefs:
         except DoesNotExist:
             return None
         return item.ticket_id if item.state == "done" else None
+
+
+class DynamoMailLimits:
+    """The suppression list and the per-sender acknowledgement cap."""
+
+    def suppress(self, address: str, reason: str, at: str) -> None:
+        item = m.SuppressionItem(f"SUPPRESS#{address.lower()}", "#SUPPRESS")
+        item.reason, item.at = reason, at
+        item.save()
+
+    def is_suppressed(self, address: str) -> bool:
+        try:
+            m.SuppressionItem.get(f"SUPPRESS#{address.lower()}", "#SUPPRESS")
+            return True
+        except DoesNotExist:
+            return False
+
+    def count_ack(self, address: str, hour: str) -> int:
+        """Count an acknowledgement to ``address`` in ``hour``; returns the count so far."""
+        counter = m.CounterItem(f"COUNTER#ack#{address.lower()}#{hour}", m.COUNTER_SK)
+        counter.update(actions=[
+            m.CounterItem.value.add(1),
+            m.CounterItem.expires_at.set(int(time.time()) + 2 * 3600),
+        ])
+        return int(counter.value)

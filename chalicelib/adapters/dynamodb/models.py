@@ -20,6 +20,8 @@ Items (pk / sk):
     DEDUPE#<who>#<client id> #DEDUPE                a chat message's client id (one day)
     MAILREF#<message id>    #MAILREF                a mail's Message-ID -> ticket (threading)
     MAILREF#ses:<id>        #MAILREF                an SES delivery (delivered-twice dedupe)
+    SUPPRESS#<address>      #SUPPRESS               no mail to this address (bounce, complaint)
+    COUNTER#ack#<addr>#<hour> #COUNTER              acknowledgements sent to an address (TTL)
 
 Items with ``expires_at`` are removed by DynamoDB's TTL.
 
@@ -231,6 +233,13 @@ class MailRefItem(DeskModel):
     claimed_at = NumberAttribute()
 
 
+class SuppressionItem(DeskModel):
+    """An address mail must not be sent to (it bounced for good, or complained)."""
+
+    reason = UnicodeAttribute()
+    at = UnicodeAttribute()
+
+
 class DedupeItem(DeskModel):
     """A client's message id, so that a frame sent again after a reconnect is stored once."""
 
@@ -241,6 +250,7 @@ class DedupeItem(DeskModel):
 
 class CounterItem(DeskModel):
     value = NumberAttribute(default=0)
+    expires_at = NumberAttribute(null=True)
 
 
 MODELS: tuple[type[DeskModel], ...] = (
@@ -255,6 +265,7 @@ MODELS: tuple[type[DeskModel], ...] = (
     SubscriptionItem,
     DedupeItem,
     MailRefItem,
+    SuppressionItem,
 )
 
 
