@@ -23,6 +23,8 @@ class DeskRequestHandler(ChaliceRequestHandler):
         if length < 0 or length > MAX_BODY_BYTES:
             self.close_connection = True
             return self._json(413, "payload_too_large", "The body is larger than API Gateway accepts.")
+        if self.command == "GET" and self.path.split("?")[0] in ("/_local/outbox", "/_local/outbox.json"):
+            return self._outbox(self.path.split("?")[0].endswith(".json"))
         try:
             assert self.route_matcher is not None
             self.route_matcher.match_route(self.path)
@@ -39,6 +41,20 @@ class DeskRequestHandler(ChaliceRequestHandler):
         if name.startswith("do_"):
             return self._generic_handle
         raise AttributeError(name)
+
+    def _outbox(self, as_json: bool) -> None:
+        from .outbox import outbox_page, sent_mail
+
+        messages = sent_mail()
+        if as_json:
+            body, kind = json.dumps({"items": messages}).encode(), "application/json"
+        else:
+            body, kind = outbox_page(messages).encode(), "text/html; charset=utf-8"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _json(self, status: int, code: str, message: str) -> None:
         body = json.dumps({"error": {"code": code, "message": message, "details": None}}).encode()

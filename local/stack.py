@@ -185,6 +185,7 @@ class Stack:
             "OpenAPI": f"{self.api_url}/openapi.json",
             "Websocket (live chat)": self.gateway.url,
             "SMTP inbound (mail to the desk)": f"smtp://{self.settings.host}:{self.settings.smtp_port}",
+            "Outbox (mail the desk sent)": f"{self.api_url}/_local/outbox",
             "AWS emulator (DynamoDB, S3, SES, Cognito)": self.aws.endpoint,
         }
 

@@ -231,3 +231,15 @@ def test_one_sender_gets_at_most_three_acknowledgements_an_hour(smtp, agent):
         smtp(mail(customer, f"Flood {i}", "Another one"))
     assert len(ticket_of(agent, customer)) == 5
     assert len(sent_to(customer)) == 3
+
+
+def test_the_local_outbox_shows_what_customers_got(smtp, stack, anonymous):
+    customer = f"outbox-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(customer, "Where is <my> order?", "Hi"))
+    items = anonymous.get("/_local/outbox.json").json()["items"]
+    mine = [m for m in items if customer in m["to"]]
+    assert len(mine) == 1 and "We have your message" in mine[0]["text"]
+    assert mine[0]["headers"]["Auto-Submitted"] == "auto-replied"
+    page = anonymous.get("/_local/outbox")
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "Where is &lt;my&gt; order?" in page.text and "<my>" not in page.text
