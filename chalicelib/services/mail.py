@@ -150,7 +150,7 @@ class MailService:
         if number is not None and (ticket := self._ticket(str(number))) is not None:
             requester = self.customers.get(ticket.customer_id)
             assert mail.sender is not None
-            if requester.email == mail.sender.email:
+            if requester.email == mail.sender.email or mail.sender.email in self.tickets.tickets.ccs(ticket.id):
                 return ticket, ThreadRule.SUBJECT_TAG
         return None, ThreadRule.NEW_TICKET
 
@@ -178,6 +178,14 @@ class MailService:
             owner = customer.id
         else:
             owner = ticket.customer_id
+        # The author is whoever wrote, the requester or someone copied in.
+        if rule == ThreadRule.NEW_TICKET:
+            author = owner
+        else:
+            author = self.customers.find_or_create(mail.sender.email, mail.sender.name).id
+        copied = {a.email for a in mail.to + mail.cc} - {mail.sender.email, self.support_address}
+        copied = {a for a in copied if ticket_from_address(self.secret, self.support_address, a) is None}
+        self.tickets.tickets.add_ccs(ticket.id, copied)
         attachments, skipped = self._attachments(mail, ticket.id, owner)
         if skipped:
             text = f"{text}\n\n[Not attached, over {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB: {', '.join(skipped)}]".strip()
@@ -185,7 +193,7 @@ class MailService:
             ticket.id,
             PostMessage(body=text, attachments=attachments, source_key=key, thread_rule=rule.value),
             author_type=AuthorType.CUSTOMER,
-            author_id=owner,
+            author_id=author,
             ticket=ticket,
         )
         return ticket, message.seq, rule

@@ -243,3 +243,18 @@ def test_the_local_outbox_shows_what_customers_got(smtp, stack, anonymous):
     page = anonymous.get("/_local/outbox")
     assert page.headers["Content-Type"].startswith("text/html")
     assert "Where is &lt;my&gt; order?" in page.text and "<my>" not in page.text
+
+
+def test_someone_copied_on_a_ticket_may_thread_by_its_tag(smtp, agent):
+    owner = f"own2-{uuid.uuid4().hex[:6]}@customer.example"
+    colleague = f"col-{uuid.uuid4().hex[:6]}@customer.example"
+    first = mail(owner, "Office lamps", "We need ten lamps.")
+    first["Cc"] = colleague
+    smtp(first, [SUPPORT, colleague])
+    ticket = ticket_of(agent, owner)[0]
+    smtp(mail(colleague, f"Re: Office lamps [#{ticket['number']}]", "Make it twelve."))
+    first_message, second = messages_of(agent, ticket["id"])
+    assert (first_message["body"], second["body"]) == ("We need ten lamps.", "Make it twelve.")
+    assert first_message["author_id"] == ticket["customer"]["id"]
+    assert second["author_id"] != ticket["customer"]["id"]  # written by the colleague
+    assert agent.get(f"/customers/{second['author_id']}").json()["email"] == colleague

@@ -138,6 +138,7 @@ class TicketItem(DeskModel):
     closed_at = UnicodeAttribute(null=True)
     message_count = NumberAttribute(default=0)
     mail_refs = ListAttribute(of=UnicodeAttribute, null=True)  # the thread's Message-IDs, oldest first
+    cc_emails = UnicodeSetAttribute(null=True)  # people copied on the ticket's mail
     customer_read_seq = NumberAttribute(null=True)  # read receipts: the last seq each side saw
     agent_read_seq = NumberAttribute(null=True)
     # Optimistic locking, managed explicitly: edits bump it, appending a message does not.

@@ -273,6 +273,19 @@ class DynamoTicketRepository:
             actions=[T.mail_refs.set((T.mail_refs | []).append([message_id]))],
         )
 
+    def add_ccs(self, ticket_id: str, addresses: set[str]) -> None:
+        if addresses:
+            m.TicketItem(m.ticket_pk(ticket_id), m.TICKET_SK).update(
+                actions=[m.TicketItem.cc_emails.add(addresses)]
+            )
+
+    def ccs(self, ticket_id: str) -> set[str]:
+        try:
+            item = m.TicketItem.get(m.ticket_pk(ticket_id), m.TICKET_SK, attributes_to_get=["cc_emails"])
+        except DoesNotExist:
+            return set()
+        return set(item.cc_emails or ())
+
     def mail_refs(self, ticket_id: str) -> list[str]:
         try:
             item = m.TicketItem.get(m.ticket_pk(ticket_id), m.TICKET_SK, attributes_to_get=["mail_refs"])
