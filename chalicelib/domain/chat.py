@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 MAX_TEXT = 5000  # characters in one chat message
 RATE_WINDOW_SECONDS = 10
-RATE_LIMIT_FRAMES = 40  # per connection per window
+RATE_LIMIT_FRAMES = 40  # per visitor connection per window: the public side
+AGENT_RATE_LIMIT_FRAMES = 400  # an agent's console carries many chats (messages, typing, reads)
 
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

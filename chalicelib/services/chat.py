@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from ..domain.chat import (
+    AGENT_RATE_LIMIT_FRAMES,
     ATTACHMENT_TYPES,
     MAX_ATTACHMENT_BYTES,
     RATE_LIMIT_FRAMES,
@@ -97,7 +98,8 @@ class ChatService:
             raise AuthenticationError(
                 "Connect with ?token=<agent token> or ?visitor=<visitor token>.", code="missing_token"
             )
-        self.connections.add(participant, to_iso(self.clock()))
+        limit = AGENT_RATE_LIMIT_FRAMES if participant.is_agent else RATE_LIMIT_FRAMES
+        self.connections.add(participant, to_iso(self.clock()), limit)
         if participant.is_agent:
             self.connections.subscribe(participant, agents_topic())
             self.agent_repo.count_connection(participant.id, +1)
@@ -118,7 +120,7 @@ class ChatService:
     def admit(self, connection_id: str) -> Any:
         """Who sent a frame (and the rate limit): one write per frame."""
         window = int(time.time()) // RATE_WINDOW_SECONDS
-        live = self.connections.admit_frame(connection_id, window, RATE_LIMIT_FRAMES)
+        live = self.connections.admit_frame(connection_id, window)
         if live is None:
             raise AuthenticationError("This connection is not known; connect again.", code="unknown_connection")
         return live

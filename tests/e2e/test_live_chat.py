@@ -202,7 +202,7 @@ def test_a_stale_connection_is_removed_on_the_first_410_and_only_it(visitor, age
     chat = bootstrap.container().chat
     # A connection whose $disconnect was lost: the store has it, the gateway does not.
     ghost = Participant(ParticipantRole.AGENT, "ghost-agent", "GhostConnId0=")
-    chat.connections.add(ghost, "2026-01-01T00:00:00.000000Z")
+    chat.connections.add(ghost, "2026-01-01T00:00:00.000000Z", 400)
     chat.connections.subscribe(ghost, conversation_topic(conversation))
     agent_ws.send(action="join", conversation_id=conversation)
     agent_ws.wait_for("joined")
@@ -384,3 +384,14 @@ def test_attachments_outside_the_allow_list_or_not_uploaded_are_refused(visitor)
     visitor.send(action="send", conversation_id=conversation, text="see file", client_id=uuid.uuid4().hex,
                  attachments=[f"attachments/{conversation}/someone-else/x/secret.pdf"])
     assert visitor.wait_for("error")["code"] == "attachment_not_found"
+
+
+def test_an_agent_console_has_room_for_many_chats(agent_ws):
+    from chalicelib.domain.chat import RATE_LIMIT_FRAMES
+
+    # Over twice the visitors' limit in one burst: an agent is not throttled like a visitor.
+    for _ in range(2 * RATE_LIMIT_FRAMES + 5):
+        agent_ws.send(action="ping")
+    frames = [agent_ws.wait_for("pong", timeout=30) for _ in range(2 * RATE_LIMIT_FRAMES + 5)]
+    assert len(frames) == 2 * RATE_LIMIT_FRAMES + 5
+    assert [f for f in agent_ws.drain(0.3) if f["type"] == "error"] == []

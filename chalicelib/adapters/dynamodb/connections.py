@@ -29,8 +29,9 @@ class Subscriber:
 
 
 class DynamoConnectionRepository:
-    def add(self, participant: Participant, connected_at: str) -> None:
+    def add(self, participant: Participant, connected_at: str, rate_limit: int) -> None:
         item = m.ConnectionItem(f"CONN#{participant.connection_id}", m.CONNECTION_SK)
+        item.rate_limit = rate_limit
         item.connection_id = participant.connection_id
         item.role = participant.role.value
         item.principal_id = participant.id
@@ -99,13 +100,13 @@ class DynamoConnectionRepository:
             return None  # removed by a concurrent disconnect / 410: only one of us reports it
         return Participant(ParticipantRole(item.role), item.principal_id, connection_id)
 
-    def admit_frame(self, connection_id: str, window: int, limit: int) -> LiveConnection | None:
+    def admit_frame(self, connection_id: str, window: int) -> LiveConnection | None:
         """Count a frame in the connection's rate window, and say who sent it (one write,
         which returns the connection). None for an unknown connection; raises
-        ``RateLimitedError`` once the window holds ``limit`` frames."""
+        ``RateLimitedError`` once the window holds the connection's limit of frames."""
         conn = m.ConnectionItem(f"CONN#{connection_id}", m.CONNECTION_SK)
         C = m.ConnectionItem
-        count_in_window = ([C.rate_count.add(1)], (C.rate_window == window) & (C.rate_count < limit))
+        count_in_window = ([C.rate_count.add(1)], (C.rate_window == window) & (C.rate_count < C.rate_limit))
         # Frames of one connection run concurrently: one that loses the race to open a new
         # window counts itself in that window instead.
         attempts = (
@@ -124,7 +125,9 @@ class DynamoConnectionRepository:
                 Participant(ParticipantRole(conn.role), conn.principal_id, connection_id),
                 frozenset(conn.topics or ()),
             )
-        if self.get(connection_id) is None:
+        try:
+            limit = int(m.ConnectionItem.get(f"CONN#{connection_id}", m.CONNECTION_SK).rate_limit)
+        except DoesNotExist:
             return None
         raise RateLimitedError(
             f"Too many frames: at most {limit} every {RATE_WINDOW_SECONDS} seconds.",

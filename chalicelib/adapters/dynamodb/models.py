@@ -212,6 +212,7 @@ class ConnectionItem(DeskModel):
     topics = UnicodeSetAttribute(null=True)  # the partitions it has a subscription item in
     rate_window = NumberAttribute(default=0)
     rate_count = NumberAttribute(default=0)
+    rate_limit = NumberAttribute(default=40)  # frames per window, by role
     expires_at = NumberAttribute()  # TTL: API Gateway closes connections after 2 hours
 
 
