@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from ..domain.errors import AuthenticationError
+from .tokens import decode_or_refuse
 
 VISITOR_TOKEN_SECONDS = 30 * 24 * 3600  # the widget keeps its visitor for a month
 
@@ -25,17 +25,10 @@ class VisitorTokens:
 
     def verify(self, token: str) -> str:
         """The customer id a visitor token speaks for."""
-        import jwt
-
-        try:
-            claims: dict[str, Any] = jwt.decode(
-                token, self._key(), algorithms=["HS256"], issuer=self.issuer,
-                options={"require": ["exp", "iat", "sub", "iss"]},
-            )
-        except jwt.ExpiredSignatureError:
-            raise AuthenticationError("The visitor token has expired.", code="token_expired") from None
-        except jwt.InvalidTokenError:
-            raise AuthenticationError("The visitor token is not valid.", code="invalid_token") from None
+        claims = decode_or_refuse(
+            token, self._key(), algorithms=["HS256"], issuer=self.issuer,
+            options={"require": ["exp", "iat", "sub", "iss"]},
+        )
         if claims.get("typ") != "visitor":
             raise AuthenticationError("The visitor token is not valid.", code="invalid_token")
         return str(claims["sub"])
