@@ -395,3 +395,4 @@ def test_an_agent_console_has_room_for_many_chats(agent_ws):
     frames = [agent_ws.wait_for("pong", timeout=30) for _ in range(2 * RATE_LIMIT_FRAMES + 5)]
     assert len(frames) == 2 * RATE_LIMIT_FRAMES + 5
     assert [f for f in agent_ws.drain(0.3) if f["type"] == "error"] == []
+

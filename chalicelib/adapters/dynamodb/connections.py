@@ -106,9 +106,9 @@ class DynamoConnectionRepository:
         ``RateLimitedError`` once the window holds the connection's limit of frames."""
         conn = m.ConnectionItem(f"CONN#{connection_id}", m.CONNECTION_SK)
         C = m.ConnectionItem
-        count_in_window = ([C.rate_count.add(1)], (C.rate_window == window) & (C.rate_count < C.rate_limit))
-        # Frames of one connection run concurrently: one that loses the race to open a new
-        # window counts itself in that window instead.
+        count_in_window = ([C.rate_count.add(1)], (C.rate_window >= window) & (C.rate_count < C.rate_limit))
+        # Frames of one connection run concurrently and may be processed late: one that loses
+        # the race to open a window, or finds a newer window open, counts itself in that one.
         attempts = (
             count_in_window,
             ([C.rate_window.set(window), C.rate_count.set(1)], C.rate_window < window),
