@@ -30,7 +30,7 @@ def start(data_dir: Path, http_port: int, aws_port: int) -> tuple[subprocess.Pop
     }
     env.update(
         DESK_HTTP_PORT=str(http_port), DESK_AWS_PORT=str(aws_port), DESK_DATA_DIR=str(data_dir),
-        PYTHONUNBUFFERED="1",
+        DESK_WS_PORT=str(free_port()), DESK_SMTP_PORT=str(free_port()), PYTHONUNBUFFERED="1",
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "local"], cwd=ROOT, env=env,
@@ -62,6 +62,7 @@ def test_the_stack_prints_urls_keeps_data_and_stops_cleanly(tmp_path):
     proc, banner = start(tmp_path, http_port, aws_port)
     try:
         assert f"{api}/health" in banner and f"{api}/openapi.json" in banner
+        assert "ws://127.0.0.1:" in banner and "smtp://127.0.0.1:" in banner and "/_local/outbox" in banner
         assert f"http://127.0.0.1:{aws_port}" in banner
         email = re.search(r"e-mail:\s+(\S+)", banner).group(1)
         password = re.search(r"password:\s+(\S+)", banner).group(1)
@@ -101,7 +102,10 @@ def test_a_busy_port_is_a_clear_message_not_a_traceback(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DESK_"))}
-        env.update(DESK_HTTP_PORT=str(free_port()), DESK_AWS_PORT=str(port), DESK_DATA_DIR=str(tmp_path))
+        env.update(
+            DESK_HTTP_PORT=str(free_port()), DESK_AWS_PORT=str(port), DESK_DATA_DIR=str(tmp_path),
+            DESK_WS_PORT=str(free_port()), DESK_SMTP_PORT=str(free_port()),
+        )
         result = subprocess.run(
             [sys.executable, "-m", "local"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
         )
