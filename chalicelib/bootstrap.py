@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .config import Settings
-from .domain.events import MessageCreated, TicketChanged, TicketOpened
-from .services.agents import AgentService
-from .services.chat import ChatService
-from .services.customers import CustomerService
-from .services.events import EventBus
-from .services.mail import MailService
-from .services.tickets import TicketService
-from .services.widget import WidgetService
+
+if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (cold start)
+    from .services.agents import AgentService
+    from .services.chat import ChatService
+    from .services.customers import CustomerService
+    from .services.mail import MailService
+    from .services.tickets import TicketService
+    from .services.widget import WidgetService
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,14 @@ def build(settings: Settings) -> Container:
     from .adapters.mailer import SesMailer
     from .adapters.tokens import JwksTokenVerifier
     from .adapters.visitor_tokens import VisitorTokens
+    from .domain.events import MessageCreated, TicketChanged, TicketOpened
+    from .services.agents import AgentService
+    from .services.chat import ChatService
+    from .services.customers import CustomerService
+    from .services.events import EventBus
+    from .services.mail import MailService
+    from .services.tickets import TicketService
+    from .services.widget import WidgetService
 
     models.configure(
         table_name=settings.table_name, region=settings.region, host=settings.aws_endpoint_url

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -254,22 +254,15 @@ class ChatService:
         batch: list[dict] = []
         size = 0
         last = after
-        while True:
-            messages, next_after = self.tickets.tickets.list_messages(
-                ticket.id, after_seq=after, limit=100, include_notes=who.is_agent
-            )
-            for message in messages:
-                entry = self._message_json(message)
-                entry_size = len(json.dumps(entry))
-                if batch and size + entry_size > HISTORY_FRAME_BYTES:
-                    self.reply(who.connection_id, {"type": "history", "conversation_id": ticket.id, "messages": batch})
-                    batch, size = [], 0
-                batch.append(entry)
-                size += entry_size
-                last = max(last, message.seq)
-            if next_after is None:
-                break
-            after = next_after
+        for message in self._history(ticket.id, after, include_notes=who.is_agent):
+            entry = self._message_json(message)
+            entry_size = len(json.dumps(entry))
+            if batch and size + entry_size > HISTORY_FRAME_BYTES:
+                self.reply(who.connection_id, {"type": "history", "conversation_id": ticket.id, "messages": batch})
+                batch, size = [], 0
+            batch.append(entry)
+            size += entry_size
+            last = max(last, message.seq)
         if batch:
             self.reply(who.connection_id, {"type": "history", "conversation_id": ticket.id, "messages": batch})
         self.reply(who.connection_id, {"type": "resumed", "conversation": _summary(ticket), "last_seq": last})
@@ -301,16 +294,8 @@ class ChatService:
             raise UnprocessableError("Which address should the transcript go to? Send 'email'.", code="email_required")
         if self.mailer is None:
             raise UnprocessableError("E-mail is not set up on this desk.", code="mail_unavailable")
-        messages: list[Message] = []
-        after = 0
-        while True:
-            page, next_after = self.tickets.tickets.list_messages(ticket.id, after_seq=after, limit=100, include_notes=False)
-            messages += page
-            if next_after is None:
-                break
-            after = next_after
         lines = [f"Transcript of your conversation #{ticket.number}: {ticket.subject}", ""]
-        for message in messages:
+        for message in self._history(ticket.id, 0, include_notes=False):
             speaker = "You" if message.author_type == AuthorType.CUSTOMER else self.agent_name(message.author_id or "")
             lines.append(f"[{to_iso(message.created_at)[:16].replace('T', ' ')} UTC] {speaker}: {message.body}")
         self.mailer.send_text(to=to, subject=f"Your conversation #{ticket.number}", text="\n".join(lines))
@@ -346,6 +331,17 @@ class ChatService:
                                      "changes": {"status": event.changes["status"]}})
 
     # ------------------------------------------------------------- helpers
+
+    def _history(self, ticket_id: str, after: int, *, include_notes: bool) -> Iterator[Message]:
+        """A conversation's messages after ``after``, in order, a page at a time."""
+        while True:
+            page, next_after = self.tickets.tickets.list_messages(
+                ticket_id, after_seq=after, limit=100, include_notes=include_notes
+            )
+            yield from page
+            if next_after is None:
+                return
+            after = next_after
 
     def _conversation(self, who: Participant, conversation_id: str) -> Ticket:
         """The ticket, if this participant may see it. A visitor asking for someone else's gets
