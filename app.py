@@ -112,3 +112,8 @@ def list_messages(ticket_id):
 @app.route("/tickets/{ticket_id}/messages", methods=["POST"], content_types=http.JSON)
 def post_message(ticket_id):
     return http.post_message(app.current_request, ticket_id=ticket_id)
+
+
+@app.route("/tickets/{ticket_id}/messages/{seq}/html", methods=["GET"])
+def message_html(ticket_id, seq):
+    return http.message_html(app.current_request, ticket_id=ticket_id, seq=seq)

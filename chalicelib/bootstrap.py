@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from .config import Settings
@@ -25,7 +26,13 @@ class Container:
     agents: AgentService
     chat: ChatService
     widget: WidgetService
-    mail: MailService
+    mail_service: Callable[[], MailService]
+
+    @cached_property
+    def mail(self) -> MailService:
+        """Built on first use: only mail needs the e-mail package, the language detector and
+        the HTML sanitiser, and most functions never touch mail."""
+        return self.mail_service()
 
 
 def build(settings: Settings) -> Container:
@@ -49,7 +56,6 @@ def build(settings: Settings) -> Container:
     from .services.chat import ChatService
     from .services.customers import CustomerService
     from .services.events import EventBus
-    from .services.mail import MailService
     from .services.tickets import TicketService
     from .services.widget import WidgetService
 
@@ -106,12 +112,25 @@ def build(settings: Settings) -> Container:
     events.subscribe(MessageCreated, chat.on_message_created)
     events.subscribe(TicketChanged, chat.on_ticket_changed)
     widget = WidgetService(customers, visitor_tokens, settings.identity_secret)
-    mail = MailService(
-        tickets=tickets, customers=customers, refs=DynamoMailRefs(), limits=DynamoMailLimits(), files=files, mailer=mailer,
-        support_address=settings.mail_from, secret=settings.mail_secret,
-        agent_names=chat.agent_name,
-    )
-    events.subscribe(MessageCreated, mail.on_message_created)
+
+    @cache
+    def mail() -> MailService:
+        from .adapters.html_sanitiser import sanitise_html
+        from .adapters.language import detect_language
+        from .services.mail import MailService
+
+        return MailService(
+            tickets=tickets, customers=customers, refs=DynamoMailRefs(), limits=DynamoMailLimits(),
+            files=files, mailer=mailer, support_address=settings.mail_from, secret=settings.mail_secret,
+            agent_names=chat.agent_name, detect_language=detect_language, sanitise_html=sanitise_html,
+            expected_response_minutes=lambda ticket: settings.expected_response_minutes,
+        )
+
+    def mail_on_message_created(event: MessageCreated) -> None:
+        if event.ticket.channel == "email":  # chat and API tickets never load the mail code
+            mail().on_message_created(event)
+
+    events.subscribe(MessageCreated, mail_on_message_created)
     return Container(settings, tickets, customers, agents, chat, widget, mail)
 
 

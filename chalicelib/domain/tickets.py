@@ -113,6 +113,7 @@ class Ticket:
     message_count: int = 0
     solved_at: datetime | None = None
     closed_at: datetime | None = None
+    language: str | None = None  # the customer's, when detected (ISO 639-1)
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ def open_ticket(
     assignee_id: str | None = None,
     team: str | None = None,
     tags: Iterable[str] = (),
+    language: str | None = None,
 ) -> Ticket:
     """A new ticket. Assigning it on creation makes it open, as agents expect."""
     if status is None:
@@ -182,6 +184,7 @@ def open_ticket(
         assignee_id=assignee_id,
         team=team,
         tags=normalise_tags(tags),
+        language=language,
     )
 
 
@@ -248,6 +251,8 @@ class Attachment:
     filename: str
     content_type: str
     size: int
+    inline: bool = False  # an image shown inside the mail's HTML (by its Content-ID)
+    content_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,7 @@ class Message:
     # For mail: where the original is kept, and which threading rule placed it here.
     source_key: str | None = None
     thread_rule: str | None = None
+    html_key: str | None = None  # the mail's HTML, sanitised, when it had any
 
     @property
     def public(self) -> bool:

@@ -515,3 +515,15 @@ def list_messages(call: Call, ticket_id: str) -> Any:
     url_for = files.download_url if files else None
     return {"items": [rep.message(m, url_for) for m in messages], "next_after": next_after}
 
+
+@operation(
+    "GET", "/tickets/{ticket_id}/messages/{seq}/html",
+    summary="A mail's HTML, sanitised, with its inline images (show it in a sandboxed iframe)",
+    auth=AGENT, response="MessageHtml", errors=(404,),
+)
+def message_html(call: Call, ticket_id: str, seq: str) -> Any:
+    if not re.fullmatch(r"[1-9][0-9]{0,11}", seq):
+        raise NotFoundError(f"No message {seq!r}: messages are numbered from 1.", code="message_not_found")
+    _, message = container().tickets.message(_reference(ticket_id), int(seq))
+    return {"html": container().mail.message_html(message, container().chat.files.download_url)}
+

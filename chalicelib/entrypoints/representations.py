@@ -54,6 +54,7 @@ def ticket(t: Ticket, who: Customer | None) -> dict[str, Any]:
         "closed_at": _time(t.closed_at),
         "version": t.version,
         "message_count": t.message_count,
+        "language": t.language,
     }
 
 
@@ -74,8 +75,21 @@ def message(m: Message, url_for: Callable[[str, str], str] | None = None) -> dic
                 "filename": a.filename,
                 "content_type": a.content_type,
                 "size": a.size,
+                "inline": a.inline,
                 **({"url": url_for(a.key, a.filename)} if url_for else {}),
             }
             for a in m.attachments
         ],
+        **(_mail(m, url_for) if m.source_key and url_for else {}),
+    }
+
+
+def _mail(m: Message, url_for: Callable[[str, str], str]) -> dict[str, Any]:
+    """For agents: how a mail was threaded, and the way to the original and its HTML."""
+    return {
+        "mail": {
+            "thread_rule": m.thread_rule,
+            "original_url": url_for(m.source_key or "", f"message-{m.seq}.eml"),
+            "has_html": m.html_key is not None,
+        }
     }

@@ -218,6 +218,10 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "closed_at": {"type": ["string", "null"], "format": "date-time"},
             "version": {"type": "integer"},
             "message_count": {"type": "integer"},
+            "language": {
+                "type": ["string", "null"],
+                "description": "The customer's language (ISO 639-1), when detected.",
+            },
         },
     },
     "TicketList": {
@@ -253,9 +257,34 @@ RESPONSES: dict[str, dict[str, Any]] = {
                         "filename": {"type": "string"},
                         "content_type": {"type": "string"},
                         "size": {"type": "integer"},
+                        "inline": {"type": "boolean", "description": "An image shown inside the mail's HTML."},
                         "url": {"type": "string", "description": "A download link valid for an hour."},
                     },
                 },
+            },
+            "mail": {
+                "type": "object",
+                "description": "Messages that came by mail (agents only).",
+                "required": ["thread_rule", "original_url", "has_html"],
+                "properties": {
+                    "thread_rule": {
+                        "type": ["string", "null"],
+                        "description": "What placed the mail on this ticket.",
+                    },
+                    "original_url": {"type": "string", "description": "The raw message (.eml), for an hour."},
+                    "has_html": {"type": "boolean", "description": "GET .../messages/{seq}/html shows it."},
+                },
+            },
+        },
+    },
+    "MessageHtml": {
+        "type": "object",
+        "required": ["html"],
+        "properties": {
+            "html": {
+                "type": "string",
+                "description": "The mail's HTML, sanitised; inline images point at their stored copies. "
+                "Show it in a sandboxed iframe.",
             },
         },
     },

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
+from html import escape
 from typing import Any
 
 from ..domain.chat import safe_filename
@@ -27,7 +28,8 @@ from ..domain.mail.threading import (
     ticket_from_address,
 )
 from ..domain.mail.visible import visible_text
-from ..domain.tickets import Attachment, AuthorType, Ticket
+from ..domain.phrases import RIGHT_TO_LEFT, acknowledgement, language_or_default
+from ..domain.tickets import Attachment, AuthorType, Message, Ticket
 from ..observability import logger
 from .customers import CustomerService
 from .tickets import OpenTicket, PostMessage, TicketService
@@ -60,6 +62,9 @@ class MailService:
         support_address: str,
         secret: str,
         agent_names: Callable[[str], str] = lambda agent_id: "Support",
+        detect_language: Callable[[str, str | None], str | None] = lambda text, declared: None,
+        sanitise_html: Callable[[str], str] | None = None,
+        expected_response_minutes: Callable[[Ticket], int] = lambda ticket: 24 * 60,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.tickets = tickets
@@ -71,6 +76,9 @@ class MailService:
         self.support_address = support_address.lower()
         self.secret = secret
         self.agent_names = agent_names
+        self.detect_language = detect_language
+        self.sanitise_html = sanitise_html
+        self.expected_response_minutes = expected_response_minutes
         self.clock = clock
 
     def ingest(
@@ -171,8 +179,12 @@ class MailService:
         ticket, rule = self._thread(mail, recipients)
         if ticket is None:
             customer = self.customers.find_or_create(mail.sender.email, mail.sender.name)
+            language = self.detect_language(f"{mail.subject}\n{text}", mail.header("content-language") or None)
             ticket, message = self.tickets.open(
-                OpenTicket(subject=mail.subject or "(no subject)", customer_id=customer.id, channel="email"),
+                OpenTicket(
+                    subject=mail.subject or "(no subject)", customer_id=customer.id, channel="email",
+                    language=language,
+                ),
                 None,
             )
             owner = customer.id
@@ -189,9 +201,16 @@ class MailService:
         attachments, skipped = self._attachments(mail, ticket.id, owner)
         if skipped:
             text = f"{text}\n\n[Not attached, over {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB: {', '.join(skipped)}]".strip()
+        html_key = None
+        if mail.html and self.sanitise_html is not None:
+            # Kept beside the original so the timeline item stays small (DynamoDB's 400 KB).
+            html_key = f"mail/html/{ticket.id}/{uuid.uuid4().hex}.html"
+            self.files.put_bytes(html_key, self.sanitise_html(mail.html).encode(), "text/html; charset=utf-8")
         ticket, message = self.tickets.post_message(
             ticket.id,
-            PostMessage(body=text, attachments=attachments, source_key=key, thread_rule=rule.value),
+            PostMessage(
+                body=text, attachments=attachments, source_key=key, thread_rule=rule.value, html_key=html_key
+            ),
             author_type=AuthorType.CUSTOMER,
             author_id=author,
             ticket=ticket,
@@ -207,8 +226,24 @@ class MailService:
                 continue
             key = f"attachments/{ticket_id}/{owner}/{uuid.uuid4().hex}/{name}"
             self.files.put_bytes(key, part.content, part.content_type)
-            stored.append(Attachment(key, name, part.content_type, len(part.content)))
+            stored.append(
+                Attachment(key, name, part.content_type, len(part.content), part.inline, part.content_id)
+            )
         return tuple(stored), skipped
+
+    def message_html(self, message: Message, url_for: Callable[[str, str], str]) -> str:
+        """The sanitised HTML of a mail, its inline images pointed at their stored copies."""
+        if message.html_key is None:
+            raise NotFoundError("This message has no HTML; its text is the whole of it.", code="no_html")
+        html = self.files.get_bytes(message.html_key).decode("utf-8", "replace")
+        for attachment in message.attachments:
+            if attachment.content_id:
+                url = url_for(attachment.key, attachment.filename)
+                for quote in ('"', "'"):
+                    html = html.replace(
+                        f"{quote}cid:{attachment.content_id}{quote}", f"{quote}{escape(url)}{quote}"
+                    )
+        return html
 
     # ------------------------------------------------------------------ acknowledgement
 
@@ -224,10 +259,9 @@ class MailService:
         if self.limits.count_ack(to, hour) > ACKS_PER_SENDER_PER_HOUR:
             logger.info("no acknowledgement", ticket_id=ticket.id, reason="hourly cap for this sender")
             return False
-        text = (
-            f"Hello,\n\nWe have your message and opened ticket #{ticket.number}: {ticket.subject}\n"
-            "We usually answer within one business day. Reply to this mail to add to it.\n\n"
-            "Your support team\n"
+        text = acknowledgement(
+            ticket.language, number=ticket.number, subject=ticket.subject,
+            expected_minutes=self.expected_response_minutes(ticket),
         )
         return self._send(ticket, to, text, sender_name="Support", automatic=True) is not None
 
@@ -282,8 +316,9 @@ class MailService:
         if chain:
             out["In-Reply-To"] = f"<{chain[-1]}>"
             out["References"] = " ".join(f"<{ref}>" for ref in chain)
-        out.set_content(text)
-        out.add_alternative(_html(text), subtype="html")
+        # Quoted-printable keeps the message 7-bit: not every hop on the way speaks 8BITMIME.
+        out.set_content(text, cte="quoted-printable")
+        out.add_alternative(_html(text, ticket.language), subtype="html", cte="quoted-printable")
         ses_id = self.mailer.send_raw(out.as_bytes(), [to])
         # Replies name the id SES gives our mail (it replaces our Message-ID on the way out).
         self.refs.record(ses_id, ticket.id, None, "out")
@@ -292,9 +327,14 @@ class MailService:
         return ses_id
 
 
-def _html(text: str) -> str:
+def _html(text: str, language: str | None = None) -> str:
     import html
 
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     body = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
-    return f"<!doctype html><html><body style=\"font-family:sans-serif\">{body}</body></html>"
+    lang = language_or_default(language)
+    direction = "rtl" if lang in RIGHT_TO_LEFT else "ltr"
+    return (
+        f'<!doctype html><html lang="{lang}" dir="{direction}">'
+        f'<body style="font-family:sans-serif">{body}</body></html>'
+    )

@@ -38,6 +38,7 @@ class TicketRepository(Protocol):
     def update(self, before: Ticket, after: Ticket) -> Ticket: ...
     def reserve_message(self, before: Ticket, after: Ticket) -> Ticket | None: ...
     def put_message(self, message: Message) -> None: ...
+    def get_message(self, ticket_id: str, seq: int) -> Message | None: ...
     def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Any: ...
     def list_messages(
         self, ticket_id: str, *, after_seq: int, limit: int, include_notes: bool
@@ -63,6 +64,7 @@ class OpenTicket:
     assignee_id: str | None = None
     team: str | None = None
     tags: Sequence[str] = ()
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class PostMessage:
     attachments: tuple[Attachment, ...] = ()
     source_key: str | None = None  # the original mail in S3
     thread_rule: str | None = None
+    html_key: str | None = None  # its HTML, sanitised
 
 
 class TicketService:
@@ -120,6 +123,7 @@ class TicketService:
             assignee_id=command.assignee_id,
             team=command.team,
             tags=command.tags,
+            language=command.language,
         )
         message = None
         if command.body:
@@ -216,6 +220,7 @@ class TicketService:
                 attachments=command.attachments,
                 source_key=command.source_key,
                 thread_rule=command.thread_rule,
+                html_key=command.html_key,
             )
             self.tickets.put_message(message)
             self.events.publish(MessageCreated(stored, message, origin))
@@ -232,6 +237,14 @@ class TicketService:
             ticket.id, after_seq=after_seq, limit=limit, include_notes=include_notes
         )
         return ticket, messages, next_after
+
+    def message(self, reference: str, seq: int) -> tuple[Ticket, Message]:
+        """One message of a ticket, by its number."""
+        ticket = self.get(reference)
+        message = self.tickets.get_message(ticket.id, seq)
+        if message is None:
+            raise NotFoundError(f"Ticket #{ticket.number} has no message {seq}.", code="message_not_found")
+        return ticket, message
 
     def _require_agent(self, agent_id: str) -> None:
         if self.agents.get(agent_id) is None:

@@ -258,3 +258,115 @@ def test_someone_copied_on_a_ticket_may_thread_by_its_tag(smtp, agent):
     assert first_message["author_id"] == ticket["customer"]["id"]
     assert second["author_id"] != ticket["customer"]["id"]  # written by the colleague
     assert agent.get(f"/customers/{second['author_id']}").json()["email"] == colleague
+
+
+@pytest.mark.parametrize(
+    ("body", "language", "expected_line"),
+    [
+        (
+            "Guten Tag,\n\nmeine Lampe flackert, sobald es in der Wohnung kalt wird. "
+            "Können Sie mir bitte helfen?\n\nViele Grüße\nAnna",
+            "de", "Wir haben Ihre Nachricht erhalten und das Ticket #{n} eröffnet",
+        ),
+        (
+            "שלום,\n\nהמנורה החדשה שלי מהבהבת כשקר בבית. אפשר לקבל עזרה או החלפה?\n\nתודה, דנה",
+            "he", "קיבלנו את פנייתך ופתחנו את קריאה מספר {n}",
+        ),
+        (
+            "Tere!\n\nMinu uus lamp vilgub, kui toas on külm. Kas saaksite palun aidata?\n\nAitäh, Mari",
+            "et", "Saime teie sõnumi kätte ja avasime pöördumise #{n}",
+        ),
+        (
+            "Bonjour,\n\nma nouvelle lampe clignote dès qu'il fait froid dans la maison. "
+            "Pouvez-vous m'aider ?\n\nMerci, Claire",
+            "fr", "Nous avons bien reçu votre message et ouvert le ticket n° {n}",
+        ),
+    ],
+)
+def test_the_acknowledgement_speaks_the_customers_language(smtp, agent, body, language, expected_line):
+    customer = f"lang-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(customer, "Lamp", body))
+    ticket = ticket_of(agent, customer)[0]
+    assert ticket["language"] == language
+    [ack] = sent_to(customer)
+    text = ack.get_body(("plain",)).get_content()
+    assert expected_line.format(n=ticket["number"]) in text
+    html = ack.get_body(("html",)).get_content()
+    assert f'lang="{language}"' in html and (('dir="rtl"' in html) == (language == "he"))
+
+
+def test_a_short_mail_declaring_its_language_is_answered_in_it(smtp, agent):
+    customer = f"short-{uuid.uuid4().hex[:6]}@customer.example"
+    message = mail(customer, "Hilfe", "Danke!")
+    message["Content-Language"] = "de-AT"  # after the body: set_content() drops Content-* headers
+    smtp(message)
+    assert ticket_of(agent, customer)[0]["language"] == "de"
+    assert "Wir antworten in der Regel innerhalb von 24 Stunden" in sent_to(customer)[0].get_body(("plain",)).get_content()
+
+
+def test_an_unknown_language_is_answered_in_english(smtp, agent):
+    customer = f"pl-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(customer, "Lampa", "Dzień dobry, moja nowa lampa miga, kiedy w domu jest zimno. Czy możecie pomóc?"))
+    assert ticket_of(agent, customer)[0]["language"] == "pl"
+    assert "We have your message and opened ticket" in sent_to(customer)[0].get_body(("plain",)).get_content()
+
+
+def test_html_mail_keeps_its_sanitised_html_inline_images_and_the_original(smtp, agent):
+    import requests
+
+    customer = f"html-{uuid.uuid4().hex[:6]}@customer.example"
+    message = mail(customer, "Broken screen", "fallback text")
+    message.clear_content()
+    message.set_content("See the photo: the screen is cracked.")
+    pixel = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005"
+        "0001ff8f5d2f6a0000000049454e44ae426082"
+    )
+    cid = make_msgid(domain="customer.example")
+    message.add_alternative(
+        "<html><head><script>steal()</script><style>p{color:red}</style></head><body>"
+        '<p onclick="steal()">See the photo: the screen is <b>cracked</b>.</p>'
+        f'<img src="cid:{cid[1:-1]}" alt="photo"><img src="https://tracker.example/open.gif">'
+        '<a href="javascript:steal()">click</a></body></html>',
+        subtype="html",
+    )
+    message.get_payload()[1].add_related(pixel, "image", "png", cid=cid, filename="photo.png")
+    smtp(message)
+    ticket = ticket_of(agent, customer)[0]
+    [stored] = messages_of(agent, ticket["id"])
+    assert stored["body"] == "See the photo: the screen is cracked."
+    [photo] = stored["attachments"]
+    assert photo["inline"] is True and photo["filename"] == "photo.png"
+
+    # The full original, one click away: the very bytes that came in.
+    original = requests.get(stored["mail"]["original_url"], timeout=10)
+    assert original.status_code == 200
+    assert email.message_from_bytes(original.content, policy=email.policy.default)["Message-ID"] == message["Message-ID"]
+    assert stored["mail"]["thread_rule"] == "new_ticket" and stored["mail"]["has_html"] is True
+
+    shown = agent.get(f"/tickets/{ticket['number']}/messages/1/html")
+    assert shown.status_code == 200
+    html = shown.json()["html"]
+    assert "<b>cracked</b>" in html
+    for gone in ("steal", "<script", "<style", "tracker.example", "cid:"):
+        assert gone not in html
+    import html as html_module
+    import re
+
+    [src] = re.findall(r'<img src="([^"]+)" alt="photo"', html)
+    image = requests.get(html_module.unescape(src), timeout=10)
+    assert image.status_code == 200 and image.content == pixel
+
+
+def test_html_of_a_plain_text_mail_or_a_missing_message_is_a_clear_404(smtp, agent):
+    customer = f"plain-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(customer, "Plain", "Just text."))
+    ticket = ticket_of(agent, customer)[0]
+    for path, code in [
+        (f"/tickets/{ticket['id']}/messages/1/html", "no_html"),
+        (f"/tickets/{ticket['id']}/messages/9/html", "message_not_found"),
+        (f"/tickets/{ticket['id']}/messages/x1/html", "message_not_found"),
+    ]:
+        response = agent.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == code

@@ -59,6 +59,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -138,6 +139,7 @@ class TicketItem(DeskModel):
     closed_at = UnicodeAttribute(null=True)
     message_count = NumberAttribute(default=0)
     mail_refs = ListAttribute(of=UnicodeAttribute, null=True)  # the thread's Message-IDs, oldest first
+    language = UnicodeAttribute(null=True)  # the customer's, when detected
     cc_emails = UnicodeSetAttribute(null=True)  # people copied on the ticket's mail
     customer_read_seq = NumberAttribute(null=True)  # read receipts: the last seq each side saw
     agent_read_seq = NumberAttribute(null=True)
@@ -161,12 +163,15 @@ class AttachmentMap(MapAttribute):
     filename = UnicodeAttribute()
     content_type = UnicodeAttribute()
     size = NumberAttribute()
+    inline = BooleanAttribute(null=True)
+    content_id = UnicodeAttribute(null=True)
 
 
 class MessageItem(DeskModel):
     attachments = ListAttribute(of=AttachmentMap, null=True)
     source_key = UnicodeAttribute(null=True)
     thread_rule = UnicodeAttribute(null=True)
+    html_key = UnicodeAttribute(null=True)
     id = UnicodeAttribute()
     ticket_id = UnicodeAttribute()
     seq = NumberAttribute()

@@ -91,6 +91,7 @@ def _ticket_to_item(ticket: Ticket) -> m.TicketItem:
     item.solved_at = to_iso(ticket.solved_at) if ticket.solved_at else None
     item.closed_at = to_iso(ticket.closed_at) if ticket.closed_at else None
     item.message_count = ticket.message_count
+    item.language = ticket.language
     item.activity = f"{item.last_activity_at}#{ticket.id}"
     item.assignee_key = ticket.assignee_id or m.NONE_KEY
     item.team_key = ticket.team or m.NONE_KEY
@@ -116,6 +117,7 @@ def _ticket_from_item(item: m.TicketItem) -> Ticket:
         closed_at=from_iso(item.closed_at) if item.closed_at else None,
         message_count=int(item.message_count or 0),
         version=int(item.version or 1),
+        language=item.language,
     )
 
 
@@ -132,9 +134,13 @@ def _message_to_item(message: Message) -> m.MessageItem:
     item.created_at = to_iso(message.created_at)
     item.source_key = message.source_key
     item.thread_rule = message.thread_rule
+    item.html_key = message.html_key
     if message.attachments:
         item.attachments = [
-            m.AttachmentMap(key=a.key, filename=a.filename, content_type=a.content_type, size=a.size)
+            m.AttachmentMap(
+                key=a.key, filename=a.filename, content_type=a.content_type, size=a.size,
+                inline=a.inline or None, content_id=a.content_id,
+            )
             for a in message.attachments
         ]
     return item
@@ -152,10 +158,12 @@ def _message_from_item(item: m.MessageItem) -> Message:
         channel=item.channel,
         created_at=from_iso(item.created_at),
         attachments=tuple(
-            Attachment(a.key, a.filename, a.content_type, int(a.size)) for a in item.attachments or ()
+            Attachment(a.key, a.filename, a.content_type, int(a.size), bool(a.inline), a.content_id)
+            for a in item.attachments or ()
         ),
         source_key=item.source_key,
         thread_rule=item.thread_rule,
+        html_key=item.html_key,
     )
 
 
@@ -366,6 +374,13 @@ class DynamoTicketRepository:
         if chosen is None:
             chosen = (T.tickets_by_activity, "entity", "ticket")
         return chosen[0], chosen[1], chosen[2], filters
+
+    def get_message(self, ticket_id: str, seq: int) -> Message | None:
+        """One message by its number: a GetItem on the ticket's partition."""
+        try:
+            return _message_from_item(m.MessageItem.get(m.ticket_pk(ticket_id), m.message_sk(seq)))
+        except m.MessageItem.DoesNotExist:
+            return None
 
     def list_messages(
         self, ticket_id: str, *, after_seq: int, limit: int, include_notes: bool

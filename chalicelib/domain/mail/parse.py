@@ -8,7 +8,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr
 
@@ -79,6 +79,17 @@ def parse_mail(raw: bytes) -> ParsedMail:
     attachments: list[ParsedAttachment] = []
     _walk(message, text_parts, html_parts, attachments, defects)
     html = "\n".join(html_parts) if html_parts else None
+    if html:
+        # What the HTML shows by its Content-ID is inline, whatever the disposition says
+        # (clients, Python's own add_related among them, often mark such images "attachment").
+        shown = html.lower()
+        attachments = [
+            replace(a, inline=True)
+            if a.content_id and not a.inline and a.content_type.startswith("image/")
+            and f"cid:{a.content_id.lower()}" in shown
+            else a
+            for a in attachments
+        ]
     text = "\n\n".join(p for p in text_parts if p.strip())
     if not text.strip() and html:
         text = html_to_text(html)
@@ -250,6 +261,8 @@ def _attachment(part: Message, defects: list[str]) -> ParsedAttachment:
         filename=name,
         content_type=content_type,
         content=_bytes(part, defects),
-        inline=disposition == "inline" and bool(content_id),
+        # Shown inside the HTML: an image with a Content-ID that is not offered as a download
+        # (Outlook often sets no disposition at all on these).
+        inline=bool(content_id) and content_type.startswith("image/") and disposition != "attachment",
         content_id=content_id[0] if content_id else None,
     )

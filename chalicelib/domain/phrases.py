@@ -1,0 +1,107 @@
+"""What the desk says to customers by itself, in the languages it ships with.
+
+One catalogue, so that adding a language means adding one entry per phrase; a language we
+do not have falls back to English rather than to nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+DEFAULT_LANGUAGE = "en"
+LANGUAGES = ("en", "de", "fr", "es", "he", "et")
+RIGHT_TO_LEFT = frozenset({"he"})
+
+ACKNOWLEDGEMENT: Mapping[str, str] = {
+    "en": (
+        "Hello,\n\n"
+        "We have your message and opened ticket #{number}: {subject}\n"
+        "We usually answer {expected}. Reply to this mail to add to it.\n\n"
+        "Your support team\n"
+    ),
+    "de": (
+        "Hallo,\n\n"
+        "Wir haben Ihre Nachricht erhalten und das Ticket #{number} eröffnet: {subject}\n"
+        "Wir antworten in der Regel {expected}. Antworten Sie auf diese E-Mail, um etwas zu ergänzen.\n\n"
+        "Ihr Support-Team\n"
+    ),
+    "fr": (
+        "Bonjour,\n\n"
+        "Nous avons bien reçu votre message et ouvert le ticket n° {number} : {subject}\n"
+        "Nous répondons en général {expected}. Répondez à ce message pour le compléter.\n\n"
+        "Votre équipe d'assistance\n"
+    ),
+    "es": (
+        "Hola:\n\n"
+        "Hemos recibido su mensaje y abierto la incidencia #{number}: {subject}\n"
+        "Solemos responder {expected}. Responda a este correo para añadir información.\n\n"
+        "Su equipo de soporte\n"
+    ),
+    "he": (
+        "שלום,\n\n"
+        "קיבלנו את פנייתך ופתחנו את קריאה מספר {number}: {subject}\n"
+        "בדרך כלל אנו עונים {expected}. אפשר להשיב למייל הזה כדי להוסיף פרטים.\n\n"
+        "צוות התמיכה\n"
+    ),
+    "et": (
+        "Tere!\n\n"
+        "Saime teie sõnumi kätte ja avasime pöördumise #{number}: {subject}\n"
+        "Tavaliselt vastame {expected}. Lisamiseks vastake sellele kirjale.\n\n"
+        "Teie klienditugi\n"
+    ),
+}
+
+# "within N hours" and friends; (one, many) forms, because plurals differ by language.
+_WITHIN_MINUTES = {
+    "en": ("within a minute", "within {n} minutes"),
+    "de": ("innerhalb einer Minute", "innerhalb von {n} Minuten"),
+    "fr": ("dans la minute", "dans les {n} minutes"),
+    "es": ("en un minuto", "en {n} minutos"),
+    "he": ("תוך דקה", "תוך {n} דקות"),
+    "et": ("ühe minuti jooksul", "{n} minuti jooksul"),
+}
+_WITHIN_HOURS = {
+    "en": ("within an hour", "within {n} hours"),
+    "de": ("innerhalb einer Stunde", "innerhalb von {n} Stunden"),
+    "fr": ("dans l'heure", "dans les {n} heures"),
+    "es": ("en una hora", "en {n} horas"),
+    "he": ("תוך שעה", "תוך {n} שעות"),
+    "et": ("ühe tunni jooksul", "{n} tunni jooksul"),
+}
+_WITHIN_DAYS = {
+    "en": ("within a day", "within {n} days"),
+    "de": ("innerhalb eines Tages", "innerhalb von {n} Tagen"),
+    "fr": ("dans la journée", "dans les {n} jours"),
+    "es": ("en un día", "en {n} días"),
+    "he": ("תוך יום", "תוך {n} ימים"),
+    "et": ("ühe päeva jooksul", "{n} päeva jooksul"),
+}
+
+
+def language_or_default(language: str | None) -> str:
+    """The language to answer in: the customer's when we speak it, else the default."""
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def within(minutes: int, language: str) -> str:
+    """A response time as people say it: minutes up to an hour, hours up to two days,
+    then days (rounded up: a promise should not be shorter than what we measure)."""
+    language = language_or_default(language)
+    if minutes <= 60:
+        forms, n = _WITHIN_MINUTES, max(1, minutes)
+        if minutes == 60:
+            forms, n = _WITHIN_HOURS, 1
+    elif minutes <= 48 * 60:
+        forms, n = _WITHIN_HOURS, -(-minutes // 60)
+    else:
+        forms, n = _WITHIN_DAYS, -(-minutes // (24 * 60))
+    one, many = forms[language]
+    return one if n == 1 else many.format(n=n)
+
+
+def acknowledgement(language: str | None, *, number: int, subject: str, expected_minutes: int) -> str:
+    """The text of the automatic answer to a new ticket by mail."""
+    language = language_or_default(language)
+    return ACKNOWLEDGEMENT[language].format(
+        number=number, subject=subject, expected=within(expected_minutes, language)
+    )
