@@ -6,11 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint bench clean
+.PHONY: dev test lint bench clean package
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 refuses newer
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
@@ -25,6 +25,20 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/import_time.py
+
+# `make package STAGE=prod`: what a deploy uploads, built offline into build/STAGE/: sam.json
+# (Chalice's functions and APIs merged with infra/template.py's resources) and deployment.zip.
+# Chalice needs a region name to start, not credentials; the template itself is region-free.
+STAGE ?= dev
+REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),us-east-1)
+
+package: $(STAMP)
+	rm -rf build/$(STAGE)
+	mkdir -p build
+	$(PY) -m infra.template $(STAGE) > build/merge-template-$(STAGE).json
+	AWS_DEFAULT_REGION=$(REGION) $(VENV)/bin/chalice package --stage $(STAGE) \
+		--merge-template build/merge-template-$(STAGE).json build/$(STAGE)
+	$(VENV)/bin/cfn-lint --regions $(REGION) -- build/$(STAGE)/sam.json
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

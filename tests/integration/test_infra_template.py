@@ -1,0 +1,454 @@
+"""The deploy template as `make package` builds it: `chalice package` with the generated merge
+template, linted by cfn-lint, and held to what the code needs - the inbound mail path SES
+takes, least-privilege policies, every setting the functions read - and to the local stack,
+whose table, user pool and bucket must come from the same definitions."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+import zipfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib.config import Settings
+from chalicelib.domain.chat import attachment_prefix
+from chalicelib.entrypoints.mail import INBOUND_PREFIX
+from infra import resources
+from infra.template import BUCKET_GRANTS, bucket_properties, chalice_functions
+
+PROJECT = Path(__file__).resolve().parents[2]
+STAGES = ("dev", "prod")
+CHALICE = "import sys; from chalice.cli import main; sys.exit(main())"
+LINT_REGIONS = ["us-east-1", "eu-west-1"]  # two of the regions where SES receives mail
+
+# Settings the functions read that the template deliberately leaves alone.
+NOT_FROM_THE_TEMPLATE = {
+    "AWS_REGION": "set by Lambda",
+    "AWS_DEFAULT_REGION": "set by Lambda",
+    "AWS_ENDPOINT_URL": "the emulator's; must stay unset in AWS",
+    "DESK_JWKS_URL": "derived from the region and the user pool",
+    "DESK_MAX_BODY_BYTES": "has a default",
+    "DESK_EXPECTED_RESPONSE_MINUTES": "has a default (SLA policies say otherwise)",
+}
+# What the settings that name a resource must point at.
+RESOURCE_SETTINGS = {
+    "DESK_TABLE_NAME": "AWS::DynamoDB::Table",
+    "DESK_BUCKET_NAME": "AWS::S3::Bucket",
+    "DESK_USER_POOL_ID": "AWS::Cognito::UserPool",
+    "DESK_USER_POOL_CLIENT_ID": "AWS::Cognito::UserPoolClient",
+}
+
+
+def _run(args: list[str], **kw: Any) -> str:
+    done = subprocess.run(args, cwd=PROJECT, capture_output=True, text=True, timeout=900, **kw)
+    assert done.returncode == 0, f"{' '.join(args[:4])} ... failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """`make package` for every stage, into a temporary folder: the merge template from
+    `python -m infra.template`, then `chalice package` (which needs a region, not credentials)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}  # no emulator, no profile
+    env["AWS_DEFAULT_REGION"] = "us-east-1"
+    built = {}
+    for stage in STAGES:
+        folder = tmp_path_factory.mktemp(f"package-{stage}")
+        merge = folder / "merge-template.json"
+        merge.write_text(_run([sys.executable, "-m", "infra.template", stage], env=env))
+        out = folder / stage
+        _run([sys.executable, "-c", CHALICE, "package", "--stage", stage, "--merge-template", str(merge), str(out)], env=env)
+        built[stage] = out
+    return built
+
+
+@pytest.fixture(params=STAGES)
+def stage(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def template(packages: dict[str, Path], stage: str) -> dict[str, Any]:
+    return json.loads((packages[stage] / "sam.json").read_text())
+
+
+def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def _one(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+    found = _of_type(template, kind)
+    assert len(found) == 1, f"{kind}: {sorted(found)}"
+    return next(iter(found.items()))
+
+
+def _ref(value: Any) -> str:
+    assert isinstance(value, dict) and set(value) == {"Ref"}, value
+    return value["Ref"]
+
+
+# ---------------------------------------------------------------------------- the package
+
+
+def test_cfn_lint_finds_no_error_and_no_warning(packages: dict[str, Path], stage: str) -> None:
+    from cfnlint.api import ManualArgs, lint
+
+    text = (packages[stage] / "sam.json").read_text()
+    matches = lint(text, config=ManualArgs(regions=LINT_REGIONS))
+    assert [f"{m.rule.id} line {m.linenumber}: {m.message}" for m in matches] == []
+
+
+def test_the_package_holds_the_app_within_lambdas_limit(packages: dict[str, Path], stage: str, template: dict[str, Any]) -> None:
+    bundle = packages[stage] / "deployment.zip"
+    assert bundle.stat().st_size < 50 * 1024 * 1024
+    names = set(zipfile.ZipFile(bundle).namelist())
+    assert {"app.py", "chalicelib/config.py", "chalicelib/entrypoints/mail.py", "pynamodb/__init__.py"} <= names
+    assert not any(name.startswith(("infra/", "local/", "tests/")) for name in names)
+    functions = _of_type(template, "AWS::Serverless::Function")
+    assert {f.logical_id for f in chalice_functions(stage)} == set(functions)
+    assert {f["Properties"]["CodeUri"] for f in functions.values()} == {"./deployment.zip"}
+
+
+def test_the_stateful_resources_are_retained(template: dict[str, Any]) -> None:
+    for kind in ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Cognito::UserPool", "AWS::SecretsManager::Secret"):
+        for name, resource in _of_type(template, kind).items():
+            assert (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy")) == ("Retain", "Retain"), name
+
+
+def test_the_outputs_name_what_a_client_and_an_operator_need(template: dict[str, Any]) -> None:
+    outputs = template["Outputs"]
+    assert {"EndpointURL", "WebsocketConnectEndpointURL", "UserPoolId", "UserPoolClientId", "BucketName"} <= set(outputs)
+    assert outputs["EndpointURL"]["Value"]["Fn::Sub"].startswith("https://${RestAPI}.")
+    assert outputs["WebsocketConnectEndpointURL"]["Value"]["Fn::Sub"].startswith("wss://${WebsocketAPI}.")
+
+
+# ---------------------------------------------------------------------------- mail in
+
+
+def test_ses_stores_inbound_mail_where_mail_inbound_reads_it_then_invokes_it(template: dict[str, Any]) -> None:
+    resources_ = template["Resources"]
+    _, rule = _one(template, "AWS::SES::ReceiptRule")
+    rule_set_id, rule_set = _one(template, "AWS::SES::ReceiptRuleSet")
+    assert _ref(rule["Properties"]["RuleSetName"]) == rule_set_id
+    body = rule["Properties"]["Rule"]
+    assert body["Enabled"] is True and body["ScanEnabled"] is True
+    assert body["Recipients"] == [{"Ref": "SupportDomain"}]
+    store, invoke = body["Actions"]  # in this order: the function reads what S3 holds
+    bucket_id, _ = _one(template, "AWS::S3::Bucket")
+    assert store["S3Action"] == {"BucketName": {"Ref": bucket_id}, "ObjectKeyPrefix": INBOUND_PREFIX}
+    function_id, attribute = invoke["LambdaAction"]["FunctionArn"]["Fn::GetAtt"]
+    assert (attribute, invoke["LambdaAction"]["InvocationType"]) == ("Arn", "Event")
+    assert resources_[function_id]["Properties"]["Handler"] == "app.mail_inbound"
+
+    rule_arn = (
+        "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:receipt-rule-set/"
+        f"{rule_set['Properties']['RuleSetName']}:receipt-rule/{body['Name']}"
+    )
+    (permission,) = [
+        p["Properties"] for p in _of_type(template, "AWS::Lambda::Permission").values()
+        if p["Properties"]["Principal"] == "ses.amazonaws.com"
+    ]
+    assert _ref(permission["FunctionName"]) == function_id
+    assert permission["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert permission["SourceArn"] == {"Fn::Sub": rule_arn}
+
+    _, policy = _one(template, "AWS::S3::BucketPolicy")
+    allows = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert allows == [
+        {
+            "Sid": "SesStoresInboundMail",
+            "Effect": "Allow",
+            "Principal": {"Service": "ses.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": {"Fn::Sub": f"${{{bucket_id}.Arn}}/{INBOUND_PREFIX}*"},
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                "ArnLike": {"aws:SourceArn": {"Fn::Sub": rule_arn}},
+            },
+        }
+    ]
+    # SES checks both grants when the rule is created, so they must exist first.
+    assert set(rule["DependsOn"]) == {_one(template, "AWS::S3::BucketPolicy")[0], _permission_id(template)}
+
+
+def _permission_id(template: dict[str, Any]) -> str:
+    (found,) = [k for k, v in _of_type(template, "AWS::Lambda::Permission").items() if v["Properties"]["Principal"] == "ses.amazonaws.com"]
+    return found
+
+
+def test_mail_feedback_listens_to_the_topic_ses_may_publish_to(template: dict[str, Any]) -> None:
+    topic_id = next(k for k, v in _of_type(template, "AWS::SNS::Topic").items() if v["Properties"]["TopicName"].endswith("-mail-feedback"))
+    (feedback,) = [f for f in _of_type(template, "AWS::Serverless::Function").values() if f["Properties"]["Handler"] == "app.mail_feedback"]
+    (event,) = feedback["Properties"]["Events"].values()
+    assert event == {"Type": "SNS", "Properties": {"Topic": {"Fn::Sub": f"${{{topic_id}}}"}}}
+    (policy,) = [p["Properties"] for p in _of_type(template, "AWS::SNS::TopicPolicy").values() if p["Properties"]["Topics"] == [{"Ref": topic_id}]]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert (statement["Principal"], statement["Action"]) == ({"Service": "ses.amazonaws.com"}, "sns:Publish")
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+# ---------------------------------------------------------------------------- the bucket
+
+
+def test_the_bucket_is_private_encrypted_and_owner_enforced(template: dict[str, Any]) -> None:
+    _, bucket = _one(template, "AWS::S3::Bucket")
+    props = bucket["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == dict.fromkeys(
+        ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"], True
+    )
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]["SSEAlgorithm"]
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    cors = props["CorsConfiguration"]["CorsRules"]
+    assert any("POST" in rule["AllowedMethods"] for rule in cors)
+
+
+class _RecordingFiles:
+    def __init__(self) -> None:
+        self.copies: list[tuple[str, str]] = []
+
+    def copy(self, key: str, new_key: str) -> None:
+        self.copies.append((key, new_key))
+
+
+def test_quarantined_mail_expires_where_the_mail_service_puts_it(template: dict[str, Any]) -> None:
+    from chalicelib.services.mail import MailService
+
+    files = _RecordingFiles()
+    service = MailService(
+        tickets=None, customers=None, refs=None, limits=None, files=files, mailer=None,  # type: ignore[arg-type]
+        support_address="support@desk.test", secret="s",
+    )
+    outcome = service.ingest(f"{INBOUND_PREFIX}abc123", verdicts={"virus": "FAIL"})
+    assert outcome.outcome == "quarantined"
+    ((_, quarantined),) = files.copies
+    _, bucket = _one(template, "AWS::S3::Bucket")
+    rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    # Only quarantined mail expires: raw mail and attachments are the tickets' record.
+    expiring = [r for r in rules if "ExpirationInDays" in r]
+    assert [r.get("Prefix", "") for r in expiring] == [resources.MAIL_QUARANTINE_PREFIX]
+    assert quarantined.startswith(resources.MAIL_QUARANTINE_PREFIX)
+
+
+# ---------------------------------------------------------------------------- least privilege
+
+
+def _statements(template: dict[str, Any], role_id: str) -> Iterator[dict[str, Any]]:
+    role = template["Resources"][role_id]
+    for policy in role["Properties"].get("Policies", []):
+        yield from policy["PolicyDocument"]["Statement"]
+    for policy in _of_type(template, "AWS::IAM::Policy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            yield from policy["Properties"]["PolicyDocument"]["Statement"]
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _resource_problem(resource: Any, stage: str, template: dict[str, Any]) -> str | None:
+    """Why ``resource`` is not confined to this stage's resources (None when it is)."""
+    owned = set(template["Resources"]) | set(template.get("Parameters", {}))
+    if isinstance(resource, str):
+        parts = resource.split(":", 5)
+        if len(parts) < 6 or parts[:2] != ["arn", "aws"] or "*" in parts[2]:
+            return "not an ARN of one service"
+        fixed = parts[5].split("*", 1)[0]  # what the ARN pins before its first wildcard
+        if not re.search(rf"desk-{re.escape(stage)}([/:-]|$)", fixed):
+            return f"does not name a desk-{stage} resource before a wildcard"
+        return None
+    if isinstance(resource, dict) and set(resource) == {"Fn::GetAtt"}:
+        return None if resource["Fn::GetAtt"][0] in template["Resources"] else "GetAtt of a resource not in the stack"
+    if isinstance(resource, dict) and set(resource) == {"Fn::Sub"}:
+        fixed = resource["Fn::Sub"].split("*", 1)[0]
+        if not any(name in owned for name in re.findall(r"\$\{([^}.]+)", fixed)):
+            return "names no resource or parameter of the stack before a wildcard"
+        return None
+    return f"unexpected form {resource!r}"
+
+
+def test_the_functions_may_do_only_what_they_do_on_only_this_stage(template: dict[str, Any], stage: str) -> None:
+    problems = []
+    granted: dict[str, set[str]] = {}
+    for fn in chalice_functions(stage):
+        statements = list(_statements(template, fn.role_id))
+        assert statements, fn.role_id
+        for statement in statements:
+            assert statement["Effect"] == "Allow" and "NotAction" not in statement and "NotResource" not in statement
+            actions = _listed(statement["Action"])
+            problems += [f"{fn.name}: action {a}" for a in actions if "*" in a]
+            for resource in _listed(statement["Resource"]):
+                why = _resource_problem(resource, stage, template)
+                if why:
+                    problems.append(f"{fn.name} {statement.get('Sid')}: {resource} {why}")
+                if isinstance(resource, str) and resource.startswith("arn:aws:s3:::"):
+                    key = resource.partition("/")[2]
+                    for action in actions:
+                        granted.setdefault(key, set()).add(action)
+    assert problems == []
+    # The bucket: exactly the prefixes the code writes and reads, with exactly those actions
+    # (plus listing, so that a missing attachment is a 404 rather than a 403).
+    assert granted.pop("") == {"s3:ListBucket"}
+    assert granted == {f"{prefix}*": set(actions) for prefix, actions in BUCKET_GRANTS.items()}
+    assert INBOUND_PREFIX in BUCKET_GRANTS
+    assert attachment_prefix("t1", "u1").startswith(resources.ATTACHMENTS_PREFIX)
+
+
+def test_the_policy_files_stay_without_wildcard_actions_and_autogen(stage: str) -> None:
+    config = json.loads((PROJECT / ".chalice" / "config.json").read_text())["stages"][stage]
+    assert config["autogen_policy"] is False
+    document = json.loads((PROJECT / ".chalice" / config["iam_policy_file"]).read_text())
+    other = [s for s in STAGES if s != stage]
+    text = json.dumps(document)
+    assert not any(f"desk-{o}" in text for o in other)
+    assert all("*" not in a for s in document["Statement"] for a in _listed(s["Action"]))
+
+
+# ---------------------------------------------------------------------------- the environment
+
+
+class _Recording(Mapping[str, str]):
+    """An empty environment that remembers what was asked of it."""
+
+    def __init__(self) -> None:
+        self.asked: set[str] = set()
+
+    def __getitem__(self, key: str) -> str:
+        self.asked.add(key)
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        self.asked.add(str(key))
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def test_every_setting_the_functions_read_is_set_on_every_function(template: dict[str, Any], stage: str) -> None:
+    environ = _Recording()
+    Settings.from_env(environ)
+    needed = environ.asked - set(NOT_FROM_THE_TEMPLATE)
+    assert needed >= set(RESOURCE_SETTINGS) | {"DESK_MAIL_FROM", "DESK_WS_MANAGEMENT_URL"}
+    for name, fn in _of_type(template, "AWS::Serverless::Function").items():
+        env = fn["Properties"]["Environment"]["Variables"]
+        assert sorted(needed - set(env)) == [], name
+        assert "AWS_ENDPOINT_URL" not in env, name
+        assert env["DESK_STAGE"] == stage
+        for setting, kind in RESOURCE_SETTINGS.items():
+            assert template["Resources"][_ref(env[setting])]["Type"] == kind, (name, setting)
+        assert env["DESK_MAIL_FROM"] == {"Fn::Sub": "${SupportMailbox}@${SupportDomain}"}
+        assert env["DESK_WS_MANAGEMENT_URL"]["Fn::Sub"].startswith("https://${WebsocketAPI}.execute-api.")
+        assert env["DESK_WEBSOCKET_URL"]["Fn::Sub"].startswith("wss://${WebsocketAPI}.execute-api.")
+    (table,) = _of_type(template, "AWS::DynamoDB::Table").values()
+    assert table["Properties"]["TableName"] == f"desk-{stage}"
+
+
+def test_every_function_has_error_and_throttle_alarms(template: dict[str, Any]) -> None:
+    watched = {
+        (a["Properties"]["MetricName"], _ref(a["Properties"]["Dimensions"][0]["Value"]))
+        for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
+    }
+    for name in _of_type(template, "AWS::Serverless::Function"):
+        assert {("Errors", name), ("Throttles", name)} <= watched
+    table_id, _ = _one(template, "AWS::DynamoDB::Table")
+    assert {("ReadThrottleEvents", table_id), ("WriteThrottleEvents", table_id)} <= watched
+
+
+# ---------------------------------------------------------------------------- one definition
+
+
+def test_the_local_table_and_user_pool_are_the_deployed_ones(stack: Any, packages: dict[str, Path]) -> None:
+    template = json.loads((packages["prod"] / "sam.json").read_text())
+    (table,) = [t["Properties"] for t in _of_type(template, "AWS::DynamoDB::Table").values()]
+    ddb = boto3.client("dynamodb")
+    live = ddb.describe_table(TableName=stack.table_name)["Table"]
+
+    def indexes(gsis: list[dict[str, Any]]) -> dict[str, Any]:
+        return {i["IndexName"]: (i["KeySchema"], i["Projection"]["ProjectionType"]) for i in gsis}
+
+    assert live["KeySchema"] == table["KeySchema"]
+    assert indexes(live["GlobalSecondaryIndexes"]) == indexes(table["GlobalSecondaryIndexes"])
+    assert live["BillingModeSummary"]["BillingMode"] == table["BillingMode"]
+    ttl = ddb.describe_time_to_live(TableName=stack.table_name)["TimeToLiveDescription"]
+    assert ttl["AttributeName"] == table["TimeToLiveSpecification"]["AttributeName"]
+
+    cognito = boto3.client("cognito-idp")
+    pool_id = stack.provisioned.user_pool_id
+    (pool,) = [p["Properties"] for p in _of_type(template, "AWS::Cognito::UserPool").values()]
+    live_pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert live_pool["UsernameAttributes"] == pool["UsernameAttributes"]
+    assert live_pool["AutoVerifiedAttributes"] == pool["AutoVerifiedAttributes"]
+    assert pool["Policies"]["PasswordPolicy"].items() <= live_pool["Policies"]["PasswordPolicy"].items()
+    assert live_pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] == pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"]
+    (client,) = [c["Properties"] for c in _of_type(template, "AWS::Cognito::UserPoolClient").values()]
+    live_client = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=stack.provisioned.user_pool_client_id)["UserPoolClient"]
+    assert sorted(live_client["ExplicitAuthFlows"]) == sorted(client["ExplicitAuthFlows"])
+    assert ("ClientSecret" in live_client) == client["GenerateSecret"]
+    for key in ("PreventUserExistenceErrors", "IdTokenValidity", "AccessTokenValidity", "RefreshTokenValidity"):
+        assert live_client[key] == client[key], key
+    groups = {g["GroupName"]: g.get("Description") for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
+    deployed = {g["Properties"]["GroupName"]: g["Properties"]["Description"] for g in _of_type(template, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == deployed
+
+
+def _bucket_as_deployed(s3: Any, bucket: str) -> dict[str, Any]:
+    """Read a bucket's configuration back and express it as the template's properties."""
+    settings = {}
+    for operation, arguments in resources.bucket_settings(["*"]).items():
+        (wrapper,) = arguments
+        answer = getattr(s3, operation.replace("put_", "get_", 1))(Bucket=bucket)
+        settings[operation] = {wrapper: answer[wrapper] if wrapper in answer else {k: answer[k] for k in arguments[wrapper]}}
+    return bucket_properties(settings)
+
+
+def _deployed_bucket(template: dict[str, Any]) -> dict[str, Any]:
+    (bucket,) = [b["Properties"] for b in _of_type(template, "AWS::S3::Bucket").values()]
+    default_origins = template["Parameters"]["UploadOrigins"]["Default"].split(",")
+    expected = {k: v for k, v in bucket.items() if k != "BucketName"}
+    for rule in expected["CorsConfiguration"]["CorsRules"]:
+        assert rule["AllowedOrigins"] == {"Ref": "UploadOrigins"}
+        rule["AllowedOrigins"] = default_origins
+    return expected
+
+
+@pytest.fixture
+def scratch_bucket(stack: Any) -> Iterator[str]:
+    s3 = boto3.client("s3")
+    name = f"desk-template-check-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=name)
+    yield name
+    s3.delete_bucket(Bucket=name)
+
+
+def test_the_bucket_settings_the_template_deploys_apply_to_the_emulator(scratch_bucket: str, packages: dict[str, Path]) -> None:
+    template = json.loads((packages["prod"] / "sam.json").read_text())
+    s3 = boto3.client("s3")
+    resources.configure_bucket(s3, scratch_bucket, ["*"])
+    assert _bucket_as_deployed(s3, scratch_bucket) == _deployed_bucket(template)
+
+
+def test_the_local_bucket_is_the_deployed_one(stack: Any, packages: dict[str, Path]) -> None:
+    template = json.loads((packages["prod"] / "sam.json").read_text())
+    from botocore.exceptions import ClientError
+
+    try:
+        live = _bucket_as_deployed(boto3.client("s3"), stack.bucket_name)
+    except ClientError as error:  # e.g. no public access block configured at all
+        pytest.fail(f"the local bucket lacks a setting: {error}")
+    assert live == _deployed_bucket(template)
