@@ -1,8 +1,8 @@
 """The desk's Chalice app: routes only. Each body is one call into ``chalicelib``."""
 
-from chalice import Chalice
+from chalice import Chalice, Rate
 
-from chalicelib.entrypoints import http, mail, websocket
+from chalicelib.entrypoints import http, mail, schedules, websocket
 
 app = Chalice(app_name="desk")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -32,6 +32,11 @@ def mail_inbound(event, context):
 @app.on_sns_message(topic="desk-mail-feedback")
 def mail_feedback(event):
     return mail.on_feedback(event.message)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def sla_tick(event):
+    return schedules.sla_tick(event)
 
 
 @app.route("/health", methods=["GET"])
@@ -117,3 +122,33 @@ def post_message(ticket_id):
 @app.route("/tickets/{ticket_id}/messages/{seq}/html", methods=["GET"])
 def message_html(ticket_id, seq):
     return http.message_html(app.current_request, ticket_id=ticket_id, seq=seq)
+
+
+@app.route("/calendars", methods=["GET"])
+def list_calendars():
+    return http.list_calendars(app.current_request)
+
+
+@app.route("/calendars/{calendar_id}", methods=["GET"])
+def get_calendar(calendar_id):
+    return http.get_calendar(app.current_request, calendar_id=calendar_id)
+
+
+@app.route("/calendars/{calendar_id}", methods=["PUT"], content_types=http.JSON)
+def put_calendar(calendar_id):
+    return http.put_calendar(app.current_request, calendar_id=calendar_id)
+
+
+@app.route("/calendars/{calendar_id}", methods=["DELETE"])
+def delete_calendar(calendar_id):
+    return http.delete_calendar(app.current_request, calendar_id=calendar_id)
+
+
+@app.route("/sla/policies", methods=["GET"])
+def get_sla_policies():
+    return http.get_sla_policies(app.current_request)
+
+
+@app.route("/sla/policies", methods=["PUT"], content_types=http.JSON)
+def put_sla_policies():
+    return http.put_sla_policies(app.current_request)

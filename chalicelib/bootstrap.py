@@ -8,14 +8,34 @@ from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from .config import Settings
+from .domain.clock import utcnow
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (cold start)
     from .services.agents import AgentService
     from .services.chat import ChatService
     from .services.customers import CustomerService
+    from .services.hours import CalendarService
     from .services.mail import MailService
+    from .services.out_of_hours import OutOfHoursService
+    from .services.sla import SlaService
     from .services.tickets import TicketService
     from .services.widget import WidgetService
+
+_clock: Callable[[], datetime] = utcnow
+
+
+def now() -> datetime:
+    """What the services take as 'now'. In AWS the real clock; the local stack's tests set
+    it to try 23:00 on a Sunday without waiting for one."""
+    return _clock()
+
+
+def use_clock(clock: Callable[[], datetime]) -> None:
+    global _clock
+    _clock = clock
 
 
 @dataclass(frozen=True)
@@ -26,6 +46,9 @@ class Container:
     agents: AgentService
     chat: ChatService
     widget: WidgetService
+    calendars: CalendarService
+    out_of_hours: OutOfHoursService
+    sla: SlaService
     mail_service: Callable[[], MailService]
 
     @cached_property
@@ -41,22 +64,29 @@ def build(settings: Settings) -> Container:
     from .adapters.cognito import CognitoDirectory
     from .adapters.dynamodb import models
     from .adapters.dynamodb.connections import DynamoConnectionRepository, DynamoDedupe
+    from .adapters.dynamodb.desk_config import DynamoDeskConfig
     from .adapters.dynamodb.mail_refs import DynamoMailLimits, DynamoMailRefs
     from .adapters.dynamodb.repositories import (
         DynamoAgentRepository,
         DynamoCustomerRepository,
         DynamoTicketRepository,
     )
+    from .adapters.dynamodb.sla_store import DynamoSlaStore
     from .adapters.files import S3Files
     from .adapters.mailer import SesMailer
     from .adapters.tokens import JwksTokenVerifier
     from .adapters.visitor_tokens import VisitorTokens
+    from .adapters.webhooks import post_webhook
     from .domain.events import MessageCreated, TicketChanged, TicketOpened
+    from .domain.tickets import AuthorType
     from .services.agents import AgentService
     from .services.chat import ChatService
     from .services.customers import CustomerService
     from .services.events import EventBus
-    from .services.tickets import TicketService
+    from .services.hours import CalendarService
+    from .services.out_of_hours import OutOfHoursService
+    from .services.sla import SlaService
+    from .services.tickets import PostMessage, TicketService
     from .services.widget import WidgetService
 
     models.configure(
@@ -89,7 +119,17 @@ def build(settings: Settings) -> Container:
         ),
     )
     events = EventBus()
-    tickets = TicketService(DynamoTicketRepository(), customers, agent_repo, events=events)
+    tickets = TicketService(DynamoTicketRepository(), customers, agent_repo, clock=now, events=events)
+    config = DynamoDeskConfig()
+    sla_store = DynamoSlaStore()
+    calendars = CalendarService(config, clock=now)
+    out_of_hours = OutOfHoursService(calendars, sla_store, clock=now)
+
+    def chat_out_of_hours(ticket, customer_zone):  # type: ignore[no-untyped-def]
+        notice = out_of_hours.notice(ticket, customer_zone)
+        if notice is not None:
+            tickets.post_message(ticket.id, PostMessage(body=notice.text), author_type=AuthorType.SYSTEM)
+
     visitor_tokens = VisitorTokens(settings.widget_secret)
     mailer = SesMailer(client("ses"), settings.mail_from)
     files = S3Files(client("s3"), settings.bucket_name)
@@ -106,12 +146,27 @@ def build(settings: Settings) -> Container:
         visitor_tokens=visitor_tokens,
         mailer=mailer,
         files=files,
+        on_visitor_message=chat_out_of_hours,
     )
     # What happens after a change: a table of reactions (push now; mail and timers later).
     events.subscribe(TicketOpened, chat.on_ticket_opened)
     events.subscribe(MessageCreated, chat.on_message_created)
     events.subscribe(TicketChanged, chat.on_ticket_changed)
     widget = WidgetService(customers, visitor_tokens, settings.identity_secret)
+
+    def mail_agents(ticket, text, agent_ids):  # type: ignore[no-untyped-def]
+        to = [a.email for a in agent_repo.list() if agent_ids is None or a.id in agent_ids]
+        for address in to:
+            mailer.send_text(to=address, subject=f"[#{ticket.number}] SLA: {ticket.subject}", text=text)
+
+    sla_service = SlaService(
+        store=sla_store, config=config, calendars=calendars, tickets=tickets,
+        notify_agents=chat.notify_agents, mail_agents=mail_agents, post_webhook=post_webhook,
+        webhook_secret=settings.webhook_secret, clock=now,
+    )
+    events.subscribe(TicketOpened, sla_service.on_ticket_opened)
+    events.subscribe(MessageCreated, sla_service.on_message_created)
+    events.subscribe(TicketChanged, sla_service.on_ticket_changed)
 
     @cache
     def mail() -> MailService:
@@ -123,7 +178,10 @@ def build(settings: Settings) -> Container:
             tickets=tickets, customers=customers, refs=DynamoMailRefs(), limits=DynamoMailLimits(),
             files=files, mailer=mailer, support_address=settings.mail_from, secret=settings.mail_secret,
             agent_names=chat.agent_name, detect_language=detect_language, sanitise_html=sanitise_html,
-            expected_response_minutes=lambda ticket: settings.expected_response_minutes,
+            expected_response_minutes=lambda ticket: (
+                sla_service.expected_first_response(ticket) or settings.expected_response_minutes
+            ),
+            out_of_hours=out_of_hours.notice, clock=now,
         )
 
     def mail_on_message_created(event: MessageCreated) -> None:
@@ -131,7 +189,7 @@ def build(settings: Settings) -> Container:
             mail().on_message_created(event)
 
     events.subscribe(MessageCreated, mail_on_message_created)
-    return Container(settings, tickets, customers, agents, chat, widget, mail)
+    return Container(settings, tickets, customers, agents, chat, widget, calendars, out_of_hours, sla_service, mail)
 
 
 @lru_cache(maxsize=1)

@@ -33,6 +33,7 @@ class Settings:
     identity_secret: str = ""  # the business computes user_hash with it (from SSM in AWS)
     mail_from: str = "support@desk.localhost"  # the support address: mail in and out
     mail_secret: str = ""  # signs reply addresses (from SSM in AWS)
+    webhook_secret: str = ""  # signs the webhooks escalations call (from SSM in AWS)
     # What the acknowledgement promises until SLA policies say otherwise.
     expected_response_minutes: int = 24 * 60
 
@@ -69,6 +70,7 @@ class Settings:
             identity_secret=env.get("DESK_IDENTITY_SECRET", ""),
             mail_from=env.get("DESK_MAIL_FROM", "support@desk.localhost"),
             mail_secret=env.get("DESK_MAIL_SECRET", ""),
+            webhook_secret=env.get("DESK_WEBHOOK_SECRET", ""),
             expected_response_minutes=int(env.get("DESK_EXPECTED_RESPONSE_MINUTES", str(24 * 60))),
         )
 

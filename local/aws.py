@@ -42,21 +42,47 @@ class _OneAtATime:
     in the emulator hides no race in our code: every read-modify-write of ours still spans
     several requests and is still raced by the concurrency tests."""
 
-    def __init__(self, app: Any, lock: threading.Lock, calls: Counter[str]) -> None:
+    def __init__(
+        self, app: Any, lock: threading.Lock, calls: Counter[str], items_read: Counter[str] | None = None
+    ) -> None:
         self.app = app
         self.lock = lock
         self.calls = calls
+        self.items_read = items_read if items_read is not None else Counter()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
-        if target.startswith("DynamoDB_"):
-            self.calls[target.split(".", 1)[1]] += 1  # what benchmarks report per operation
+        operation = target.split(".", 1)[1] if target.startswith("DynamoDB_") else None
+        if operation:
+            self.calls[operation] += 1  # what benchmarks report per operation
         with self.lock:
             result = self.app(environ, start_response)
             try:
-                return [b"".join(result)]
+                body = b"".join(result)
             finally:
                 getattr(result, "close", lambda: None)()
+        if operation in _READS:
+            self.items_read[operation] += _items_read(operation, body)
+        return [body]
+
+
+_READS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem"})
+
+
+def _items_read(operation: str, body: bytes) -> int:
+    """Items DynamoDB examined to answer (what a read costs): ScannedCount for Query and
+    Scan, the items found for GetItem and BatchGetItem."""
+    import json
+
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return 0
+    if operation in ("Query", "Scan"):
+        return int(data.get("ScannedCount", data.get("Count", 0)))
+    if operation == "GetItem":
+        return 1 if "Item" in data else 0
+    return sum(len(items) for items in (data.get("Responses") or {}).values())
 
 
 def _check_free(host: str, port: int) -> None:
@@ -83,6 +109,7 @@ class AwsEmulator:
         self._lock = threading.Lock()
         self.restored = False
         self.dynamodb_calls: Counter[str] = Counter()  # DynamoDB requests by operation
+        self.dynamodb_items_read: Counter[str] = Counter()  # items examined, by read operation
 
     @property
     def endpoint(self) -> str:
@@ -96,7 +123,7 @@ class AwsEmulator:
         if self.state_path and os.path.exists(self.state_path):
             self._restore()
         _check_free(self.host, self.port)
-        app = _OneAtATime(DomainDispatcherApplication(create_backend_app), self._lock, self.dynamodb_calls)
+        app = _OneAtATime(DomainDispatcherApplication(create_backend_app), self._lock, self.dynamodb_calls, self.dynamodb_items_read)
         self._server = make_server(self.host, self.port, app, threaded=True)
         self.host, self.port = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever, name="desk-aws", daemon=True)

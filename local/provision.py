@@ -27,6 +27,20 @@ def _client(service: str, endpoint: str, region: str) -> Any:
     return boto3.client(service, endpoint_url=endpoint, region_name=region)
 
 
+def _add_missing_indexes(ddb: Any, table_name: str) -> None:
+    """A data folder from an older version: add the indexes it lacks, as a deploy would."""
+    schema = resources.table_schema()
+    have = {i["IndexName"] for i in ddb.describe_table(TableName=table_name)["Table"].get("GlobalSecondaryIndexes", [])}
+    for index in schema["GlobalSecondaryIndexes"]:
+        if index["IndexName"] not in have:
+            names = {k["AttributeName"] for k in index["KeySchema"]}
+            ddb.update_table(
+                TableName=table_name,
+                AttributeDefinitions=[a for a in schema["AttributeDefinitions"] if a["AttributeName"] in names],
+                GlobalSecondaryIndexUpdates=[{"Create": index}],
+            )
+
+
 def provision(
     endpoint: str, region: str, *, table_name: str, bucket_name: str, mail_domain: str
 ) -> Provisioned:
@@ -34,6 +48,8 @@ def provision(
     if table_name not in ddb.list_tables()["TableNames"]:
         ddb.create_table(**{**resources.table_schema(), "TableName": table_name})
         ddb.update_time_to_live(TableName=table_name, TimeToLiveSpecification=resources.TABLE_TTL)
+    else:
+        _add_missing_indexes(ddb, table_name)
 
     ses = _client("ses", endpoint, region)
     ses.verify_domain_identity(Domain=mail_domain)
@@ -42,6 +58,9 @@ def provision(
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     if bucket_name not in existing:
         s3.create_bucket(Bucket=bucket_name)
+    # The deployed bucket's settings (no public access, encryption, lifecycle, CORS), on every
+    # start so that a data folder from an older version gets them too.
+    resources.configure_bucket(s3, bucket_name, ["*"])
 
     cognito = _client("cognito-idp", endpoint, region)
     pools = cognito.list_user_pools(MaxResults=60)["UserPools"]
@@ -77,7 +96,7 @@ def load_secrets(path: str | None) -> dict[str, str]:
     if path and os.path.exists(path):
         with open(path) as f:
             kept = json.load(f)
-    names = ("widget_secret", "identity_secret", "mail_secret")
+    names = ("widget_secret", "identity_secret", "mail_secret", "webhook_secret")
     missing = [name for name in names if name not in kept]
     for name in missing:
         kept[name] = secrets.token_urlsafe(32)

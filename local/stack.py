@@ -34,6 +34,8 @@ class Stack:
     # The websocket gateway's idle timeout and connection lifetime (API Gateway's by default).
     ws_idle_timeout: float | None = None
     ws_max_lifetime: float | None = None
+    run_schedules: bool = True  # tests run the ticks themselves, at the instants they choose
+    scheduler: Any = None
     _threads: list[threading.Thread] = field(default_factory=list)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -60,6 +62,7 @@ class Stack:
         os.environ.setdefault("DESK_WIDGET_SECRET", local_secrets["widget_secret"])
         os.environ.setdefault("DESK_IDENTITY_SECRET", local_secrets["identity_secret"])
         os.environ.setdefault("DESK_MAIL_SECRET", local_secrets["mail_secret"])
+        os.environ.setdefault("DESK_WEBHOOK_SECRET", local_secrets["webhook_secret"])
         self._start_gateway()
 
         from chalicelib import bootstrap
@@ -67,6 +70,13 @@ class Stack:
         bootstrap.reset()
         self._seed_admin(bootstrap.container())
         self._start_http()
+        if self.run_schedules:
+            import app as desk_app
+
+            from .scheduler import Scheduler
+
+            self.scheduler = Scheduler(desk_app.app)
+            self.scheduler.start()
         self._start_smtp()
         if self.persist:
             self._spawn(self._autosave, "autosave")
@@ -169,6 +179,8 @@ class Stack:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self.scheduler is not None:
+            self.scheduler.stop()
         if self._http is not None:
             self._http.server.shutdown()
             self._http.server.server_close()

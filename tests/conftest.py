@@ -58,7 +58,7 @@ def stack():
         admin_email=ADMIN_EMAIL,
         admin_password=ADMIN_PASSWORD,
     )
-    running = Stack(settings, persist=False)
+    running = Stack(settings, persist=False, run_schedules=False)
     running.start()
     yield running
     running.stop()

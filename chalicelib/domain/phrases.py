@@ -7,6 +7,7 @@ do not have falls back to English rather than to nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "de", "fr", "es", "he", "et")
@@ -105,3 +106,71 @@ def acknowledgement(language: str | None, *, number: int, subject: str, expected
     return ACKNOWLEDGEMENT[language].format(
         number=number, subject=subject, expected=within(expected_minutes, language)
     )
+
+
+# ---------------------------------------------------------------- out of hours
+
+OUT_OF_HOURS: Mapping[str, str] = {
+    "en": "Thank you for your message. Our team is away right now and back on {when}. "
+    "We will answer you then{ticket}.",
+    "de": "Danke für Ihre Nachricht. Unser Team ist gerade nicht erreichbar und ab {when} wieder da. "
+    "Wir antworten Ihnen dann{ticket}.",
+    "fr": "Merci pour votre message. Notre équipe est absente pour le moment et de retour le {when}. "
+    "Nous vous répondrons à ce moment-là{ticket}.",
+    "es": "Gracias por su mensaje. Nuestro equipo no está disponible ahora y vuelve el {when}. "
+    "Le responderemos entonces{ticket}.",
+    "he": "תודה על פנייתך. הצוות שלנו אינו זמין כרגע ויחזור ב{when}. נחזור אליך אז{ticket}.",
+    "et": "Täname teid sõnumi eest. Meie meeskond on praegu eemal ja tagasi {when}. "
+    "Vastame teile siis{ticket}.",
+}
+_ABOUT_TICKET = {
+    "en": " (ticket #{n})", "de": " (Ticket #{n})", "fr": " (ticket n° {n})", "es": " (incidencia #{n})",
+    "he": " (קריאה מספר {n})", "et": " (pöördumine #{n})",
+}
+_WEEKDAYS = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    "he": ("יום שני", "יום שלישי", "יום רביעי", "יום חמישי", "יום שישי", "שבת", "יום ראשון"),
+    "et": ("esmaspäeval", "teisipäeval", "kolmapäeval", "neljapäeval", "reedel", "laupäeval", "pühapäeval"),
+}
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+           "Oktober", "November", "Dezember"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+           "octubre", "noviembre", "diciembre"),
+    "he": ("בינואר", "בפברואר", "במרץ", "באפריל", "במאי", "ביוני", "ביולי", "באוגוסט", "בספטמבר",
+           "באוקטובר", "בנובמבר", "בדצמבר"),
+    "et": ("jaanuaril", "veebruaril", "märtsil", "aprillil", "mail", "juunil", "juulil", "augustil",
+           "septembril", "oktoobril", "novembril", "detsembril"),
+}
+# weekday, day, month, time, zone: the order and words each language puts them in.
+_WHEN = {
+    "en": "{weekday}, {day} {month} at {time} ({zone} time)",
+    "de": "{weekday}, {day}. {month}, {time} Uhr ({zone})",
+    "fr": "{weekday} {day} {month} à {time} (heure de {zone})",
+    "es": "{weekday} {day} de {month} a las {time} (hora de {zone})",
+    "he": "{weekday}, {day} {month} בשעה {time} (שעון {zone})",
+    "et": "{weekday}, {day}. {month} kell {time} ({zone} aja järgi)",
+}
+
+
+def when(local: datetime, zone: str, language: str | None) -> str:
+    """An instant as a person reads it, in their language; ``local`` is already in ``zone``."""
+    language = language_or_default(language)
+    return _WHEN[language].format(
+        weekday=_WEEKDAYS[language][local.weekday()], day=local.day,
+        month=_MONTHS[language][local.month - 1], time=local.strftime("%H:%M"), zone=zone,
+    )
+
+
+def out_of_hours(language: str | None, *, opens: datetime, zone: str, ticket_number: int | None = None) -> str:
+    """The automatic answer while the team is away: when it is back, in the customer's zone."""
+    language = language_or_default(language)
+    ticket = _ABOUT_TICKET[language].format(n=ticket_number) if ticket_number is not None else ""
+    return OUT_OF_HOURS[language].format(when=when(opens, zone, language), ticket=ticket)

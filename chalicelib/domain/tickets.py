@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .errors import UnprocessableError
 
@@ -114,6 +115,7 @@ class Ticket:
     solved_at: datetime | None = None
     closed_at: datetime | None = None
     language: str | None = None  # the customer's, when detected (ISO 639-1)
+    sla: Any = None  # domain.sla.SlaState when a policy applies (kept by the SLA service)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from chalice import Response
 
 from ..bootstrap import container
+from ..domain.clock import to_iso
 from ..domain.errors import (
     BadRequestError,
     DeskError,
@@ -363,7 +364,12 @@ def widget_script(call: Call) -> Any:
 def start_widget_session(call: Call) -> Any:
     settings = container().settings
     session = container().widget.start(call.body)
-    return {**session, "available": container().chat.available(), "websocket_url": settings.websocket_url}
+    hours = container().out_of_hours.availability()
+    return {
+        **session, "available": container().chat.available(), "websocket_url": settings.websocket_url,
+        "open": hours.open, "next_opening": hours.next_opening and to_iso(hours.next_opening),
+        "timezone": hours.timezone,
+    }
 
 
 @operation(
@@ -442,7 +448,8 @@ def create_ticket(call: Call) -> Any:
         ),
         call.principal,
     )
-    response = _ticket_response(ticket, 201)
+    # Read back: listeners (the SLA clocks) have written to it since.
+    response = _ticket_response(container().tickets.get(ticket.id), 201)
     response.headers["Location"] = f"/tickets/{ticket.id}"
     return response
 
@@ -474,7 +481,7 @@ def update_ticket(call: Call, ticket_id: str) -> Any:
     ticket = container().tickets.update(
         _reference(ticket_id), changes, _expected_version(call), call.principal
     )
-    return _ticket_response(ticket)
+    return _ticket_response(container().tickets.get(ticket.id))  # with what listeners changed
 
 
 @operation(
@@ -527,3 +534,58 @@ def message_html(call: Call, ticket_id: str, seq: str) -> Any:
     _, message = container().tickets.message(_reference(ticket_id), int(seq))
     return {"html": container().mail.message_html(message, container().chat.files.download_url)}
 
+
+
+# ---------------------------------------------------------------- business hours and SLAs
+
+_CONFIG_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+def _calendar_id(value: str) -> str:
+    if not _CONFIG_ID.fullmatch(value):
+        raise NotFoundError(f"No calendar {value!r}: ids are 'desk' or like 'team-billing'.", code="calendar_not_found")
+    return value
+
+
+@operation("GET", "/calendars", summary="Every calendar (business hours)", auth=AGENT, response="CalendarList")
+def list_calendars(call: Call) -> Any:
+    return {"items": container().calendars.all()}
+
+
+@operation(
+    "GET", "/calendars/{calendar_id}", summary="A calendar: 'desk', or 'team-<team>'", auth=AGENT,
+    response="Calendar", errors=(404,),
+)
+def get_calendar(call: Call, calendar_id: str) -> Any:
+    return container().calendars.get(_calendar_id(calendar_id))
+
+
+@operation(
+    "PUT", "/calendars/{calendar_id}", summary="Set business hours (admins): 'desk', or 'team-<team>'",
+    auth=ADMIN, body="CalendarPut", response="Calendar", errors=(404, 422),
+)
+def put_calendar(call: Call, calendar_id: str) -> Any:
+    return container().calendars.put(_calendar_id(calendar_id), call.body)
+
+
+@operation(
+    "DELETE", "/calendars/{calendar_id}", summary="Remove a calendar (admins)", auth=ADMIN, status=204,
+    errors=(404,),
+)
+def delete_calendar(call: Call, calendar_id: str) -> Any:
+    container().calendars.delete(_calendar_id(calendar_id))
+    return Response(body="", status_code=204)
+
+
+@operation("GET", "/sla/policies", summary="The SLA policies, in order", auth=AGENT, response="SlaPolicies")
+def get_sla_policies(call: Call) -> Any:
+    return {"policies": container().sla.config.policies()}
+
+
+@operation(
+    "PUT", "/sla/policies",
+    summary="Replace the SLA policies (admins); the first that matches a ticket applies",
+    auth=ADMIN, body="SlaPoliciesPut", response="SlaPolicies", errors=(422,),
+)
+def put_sla_policies(call: Call) -> Any:
+    return {"policies": container().sla.put_policies(call.body["policies"])}

@@ -55,6 +55,28 @@ def ticket(t: Ticket, who: Customer | None) -> dict[str, Any]:
         "version": t.version,
         "message_count": t.message_count,
         "language": t.language,
+        "sla": sla(t.sla),
+    }
+
+
+def sla(state: Any) -> dict[str, Any] | None:
+    """The ticket's SLA clocks as agents read them (due badges in the console)."""
+    if state is None:
+        return None
+    return {
+        "policy_id": state.policy_id,
+        "clocks": {
+            metric.value: {
+                "target_minutes": clock.target,
+                "started_at": to_iso(clock.started_at),
+                "due_at": _time(clock.due_at) if clock.running else None,
+                "warning_at": _time(clock.warn_at) if clock.running else None,
+                "met_at": _time(clock.met_at),
+                "paused": clock.paused,
+                "breached": clock.breached,
+            }
+            for metric, clock in state.clocks.items()
+        },
     }
 
 

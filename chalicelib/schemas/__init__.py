@@ -33,6 +33,83 @@ _TAGS = {
 }
 _TIME = {"type": "string", "format": "date-time"}
 
+_SLOT = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"}
+_INSTANT = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z$"}
+_CALENDAR: dict[str, Any] = {
+    "type": "object",
+    "description": "Business hours: slots per weekday in the calendar's time zone, holidays and closures.",
+    "required": ["timezone", "hours"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 100},
+        "timezone": {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$",
+                     "maxLength": 64, "description": "An IANA time zone, e.g. Europe/Berlin."},
+        "hours": {
+            "type": "object",
+            "description": "Open slots per weekday, e.g. 09:00-17:00; 22:00-02:00 runs past midnight.",
+            "propertyNames": {"enum": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]},
+            "additionalProperties": {"type": "array", "maxItems": 8, "items": _SLOT},
+        },
+        "holidays": {"type": "array", "maxItems": 400, "uniqueItems": True,
+                     "items": {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}},
+        "country": {"type": "string", "pattern": "^[A-Z]{2}$",
+                    "description": "Add this country's public holidays (ISO 3166 code)."},
+        "subdivision": {"type": "string", "pattern": "^[A-Z0-9]{1,5}$", "description": "A state or region, e.g. BY."},
+        "closures": {
+            "type": "array", "maxItems": 100,
+            "items": {
+                "type": "object", "required": ["start", "end"],
+                "properties": {"start": _INSTANT, "end": _INSTANT, "reason": {"type": "string", "maxLength": 200}},
+                "additionalProperties": False,
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+_ACTION = {
+    "type": "object",
+    "required": ["action"],
+    "properties": {
+        "action": {"enum": ["raise_priority", "assign_team", "assign_agent", "add_tag", "notify", "webhook"]},
+        "value": {"type": "string", "minLength": 1, "maxLength": 500,
+                  "description": "The team, agent id, tag, or webhook URL (https)."},
+    },
+    "additionalProperties": False,
+    "allOf": [
+        {"if": {"properties": {"action": {"const": "webhook"}}},
+         "then": {"properties": {"value": {"pattern": "^https?://[^\\s]+$"}}, "required": ["value"]}},
+        {"if": {"properties": {"action": {"const": "add_tag"}}},
+         "then": {"properties": {"value": {"pattern": r"^[a-z0-9][a-z0-9_:\-]{0,49}$"}}, "required": ["value"]}},
+        {"if": {"properties": {"action": {"enum": ["assign_team", "assign_agent"]}}},
+         "then": {"required": ["value"]}},
+    ],
+}
+_MINUTES = {"type": ["integer", "null"], "minimum": 1, "maximum": 525600}
+_POLICY: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "targets"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,39}$"},
+        "name": {"type": "string", "maxLength": 100},
+        "priorities": {"type": "array", "uniqueItems": True, "items": {"enum": ["low", "normal", "high", "urgent"]}},
+        "channels": {"type": "array", "uniqueItems": True, "items": {"enum": ["api", "web", "phone", "email", "chat"]}},
+        "tags": {"type": "array", "uniqueItems": True, "maxItems": 20,
+                 "items": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_:\-]{0,49}$"}},
+        "targets": {
+            "type": "object",
+            "description": "Minutes (business minutes when business_hours is true).",
+            "properties": {"first_response": _MINUTES, "next_response": _MINUTES, "resolution": _MINUTES},
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+        "business_hours": {"type": "boolean", "default": True},
+        "calendar": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,39}$", "default": "desk"},
+        "warn_at_percent": {"type": "integer", "minimum": 1, "maximum": 99, "default": 80},
+        "on_warning": {"type": "array", "maxItems": 10, "items": _ACTION},
+        "on_breach": {"type": "array", "maxItems": 10, "items": _ACTION},
+    },
+    "additionalProperties": False,
+}
+
 REQUESTS: dict[str, dict[str, Any]] = {
     "LoginRequest": {
         "type": "object",
@@ -121,6 +198,13 @@ REQUESTS: dict[str, dict[str, Any]] = {
             },
         },
         "dependentRequired": {"user_id": ["user_hash"], "user_hash": ["user_id"]},
+        "additionalProperties": False,
+    },
+    "CalendarPut": _CALENDAR,
+    "SlaPoliciesPut": {
+        "type": "object",
+        "required": ["policies"],
+        "properties": {"policies": {"type": "array", "maxItems": 50, "items": _POLICY}},
         "additionalProperties": False,
     },
     "MessageCreate": {
@@ -222,6 +306,27 @@ RESPONSES: dict[str, dict[str, Any]] = {
                 "type": ["string", "null"],
                 "description": "The customer's language (ISO 639-1), when detected.",
             },
+            "sla": {
+                "type": ["object", "null"],
+                "description": "The SLA policy that applies and its clocks (null: none applies).",
+                "properties": {
+                    "policy_id": {"type": "string"},
+                    "clocks": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/SlaClock"}},
+                },
+            },
+        },
+    },
+    "SlaClock": {
+        "type": "object",
+        "required": ["target_minutes", "due_at", "met_at", "paused", "breached"],
+        "properties": {
+            "target_minutes": {"type": "integer"},
+            "started_at": _TIME,
+            "due_at": {"type": ["string", "null"], "format": "date-time", "description": "null while paused or met"},
+            "warning_at": {"type": ["string", "null"], "format": "date-time"},
+            "met_at": {"type": ["string", "null"], "format": "date-time"},
+            "paused": {"type": "boolean"},
+            "breached": {"type": "boolean"},
         },
     },
     "TicketList": {
@@ -312,7 +417,30 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "customer_id": {"type": "string"},
             "expires_in": {"type": "integer"},
             "available": {"type": "boolean", "description": "Is an agent online now."},
+            "open": {"type": "boolean", "description": "Is it within business hours now."},
+            "next_opening": {"type": ["string", "null"], "format": "date-time",
+                             "description": "When closed: when the team is back."},
+            "timezone": {"type": ["string", "null"], "description": "The business hours' time zone."},
             "websocket_url": {"type": "string"},
+        },
+    },
+    "Calendar": {**_CALENDAR, "required": ["timezone", "hours"]},
+    "CalendarList": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Calendar"}}},
+    },
+    "SlaPolicies": {
+        "type": "object",
+        "required": ["policies"],
+        "properties": {"policies": {"type": "array", "items": _POLICY}},
+    },
+    "SlaTick": {
+        "type": "object",
+        "required": ["tickets_read", "escalations"],
+        "properties": {
+            "tickets_read": {"type": "integer"},
+            "escalations": {"type": "array", "items": {"type": "object"}},
         },
     },
     "Health": {

@@ -46,6 +46,10 @@ FRAMES: dict[str, dict[str, Any]] = {
                 "type": "array", "maxItems": MAX_ATTACHMENTS, "uniqueItems": True,
                 "items": {"type": "string", "maxLength": 400, "description": "a key from an upload frame"},
             },
+            "timezone": {
+                "type": "string", "maxLength": 64, "pattern": r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$",
+                "description": "The visitor's IANA time zone: out-of-hours notices name times in it.",
+            },
         },
         ("text", "client_id"),
     ),

@@ -69,6 +69,7 @@ class ChatService:
         mailer: Any = None,
         files: Any = None,
         clock: Callable[[], datetime] = utcnow,
+        on_visitor_message: Callable[[Ticket, str | None], None] | None = None,
     ) -> None:
         self.tickets = tickets
         self.customers = customers
@@ -81,6 +82,8 @@ class ChatService:
         self.mailer = mailer
         self.files = files
         self.clock = clock
+        # After a visitor's message is stored and acknowledged (the out-of-hours notice).
+        self.on_visitor_message = on_visitor_message
         self._agent_names: dict[str, str] = {}
 
     # ------------------------------------------------------------- connection lifecycle
@@ -164,6 +167,8 @@ class ChatService:
             self.connections.subscribe(who, topic)
         body = self._message_frame(ticket.id, message)
         self.reply(who.connection_id, {"type": "ack", "client_id": client_id, **body})
+        if not who.is_agent and self.on_visitor_message is not None:
+            self.on_visitor_message(ticket, frame.get("timezone"))
 
     def _store(self, who: Participant, frame: dict, kind: MessageKind) -> tuple[Ticket, Message, bool]:
         text = frame["text"]
@@ -329,6 +334,16 @@ class ChatService:
             self._deliver(visitors, {"type": "conversation.updated",
                                      "conversation": {"id": event.ticket.id, "status": summary["status"]},
                                      "changes": {"status": event.changes["status"]}})
+
+    def notify_agents(self, frame: dict[str, Any], agent_ids: set[str] | None = None) -> None:
+        """A desk-wide notice (an SLA alert) to the given agents' live connections, or to
+        every agent online."""
+        targets = [
+            s.connection_id
+            for s in self.connections.subscribers(agents_topic())
+            if agent_ids is None or s.principal_id in agent_ids
+        ]
+        self._deliver(targets, frame)
 
     # ------------------------------------------------------------- helpers
 

@@ -17,6 +17,7 @@ class CustomerRepository(Protocol):
     def get_by_claim(self, claim: str) -> Customer | None: ...
     def add(self, customer: Customer, claim: str | None) -> bool: ...
     def get_many(self, customer_ids: list[str]) -> dict[str, Customer]: ...
+    def fill_in(self, customer_id: str, name: str | None, email: str | None) -> Customer | None: ...
 
 
 def email_claim(address: str) -> str:
@@ -66,6 +67,13 @@ class CustomerService:
             if self.customers.add(customer, claim):
                 return customer
         raise RuntimeError(f"customer for {claim} could not be created or read")
+
+    def fill_in(self, customer_id: str, name: str | None, email: str | None) -> Customer:
+        """Contact details a visitor gave later (the leave-a-message form); what the customer
+        already has is kept."""
+        if name or email:
+            self.customers.fill_in(customer_id, name, email)
+        return self.get(customer_id)
 
     def get(self, customer_id: str) -> Customer:
         customer = self.customers.get(customer_id)

@@ -65,6 +65,7 @@ class MailService:
         detect_language: Callable[[str, str | None], str | None] = lambda text, declared: None,
         sanitise_html: Callable[[str], str] | None = None,
         expected_response_minutes: Callable[[Ticket], int] = lambda ticket: 24 * 60,
+        out_of_hours: Callable[[Ticket], Any] = lambda ticket: None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.tickets = tickets
@@ -79,6 +80,7 @@ class MailService:
         self.detect_language = detect_language
         self.sanitise_html = sanitise_html
         self.expected_response_minutes = expected_response_minutes
+        self.out_of_hours = out_of_hours
         self.clock = clock
 
     def ingest(
@@ -133,6 +135,8 @@ class MailService:
         acknowledged = False
         if result[2] == ThreadRule.NEW_TICKET:
             acknowledged = self._acknowledge(result[0], mail)
+        else:
+            acknowledged = self._away_notice(result[0], mail)
         logger.info("mail stored", key=key, ticket_id=ticket_id, rule=result[2].value, acknowledged=acknowledged)
         return Ingested(
             "ticketed" if result[2] == ThreadRule.NEW_TICKET else "threaded",
@@ -247,23 +251,48 @@ class MailService:
 
     # ------------------------------------------------------------------ acknowledgement
 
-    def _acknowledge(self, ticket: Ticket, mail: ParsedMail) -> bool:
-        """Tell the customer we have their mail: never to a robot, a list or ourselves."""
+    def _auto_reply_to(self, ticket: Ticket, mail: ParsedMail) -> str | None:
+        """Where an automatic answer may go: never to a robot, a list or ourselves, and only
+        a few an hour to one address."""
         reason = no_auto_reply_reason(mail, frozenset({self.support_address}))
         if reason is not None:
-            logger.info("no acknowledgement", ticket_id=ticket.id, reason=reason)
-            return False
+            logger.info("no automatic answer", ticket_id=ticket.id, reason=reason)
+            return None
         assert mail.sender is not None
         to = mail.return_path or mail.sender.email  # RFC 3834: answer the Return-Path
         hour = self.clock().strftime("%Y%m%d%H")
         if self.limits.count_ack(to, hour) > ACKS_PER_SENDER_PER_HOUR:
-            logger.info("no acknowledgement", ticket_id=ticket.id, reason="hourly cap for this sender")
+            logger.info("no automatic answer", ticket_id=ticket.id, reason="hourly cap for this sender")
+            return None
+        return to
+
+    def _acknowledge(self, ticket: Ticket, mail: ParsedMail) -> bool:
+        """Tell the customer we have their mail, and when the team is away, when it is back."""
+        to = self._auto_reply_to(ticket, mail)
+        if to is None:
             return False
         text = acknowledgement(
             ticket.language, number=ticket.number, subject=ticket.subject,
             expected_minutes=self.expected_response_minutes(ticket),
         )
+        notice = self.out_of_hours(ticket)
+        if notice is not None:  # before the sign-off
+            body, _, signature = text.rstrip("\n").rpartition("\n\n")
+            text = f"{body}\n\n{notice.text}\n\n{signature}\n"
         return self._send(ticket, to, text, sender_name="Support", automatic=True) is not None
+
+    def _away_notice(self, ticket: Ticket, mail: ParsedMail) -> bool:
+        """A customer writes again while the team is away: one notice per closed period."""
+        if self.out_of_hours is None or mail.sender is None:
+            return False
+        requester = self.customers.get(ticket.customer_id)
+        if requester.email != mail.sender.email:
+            return False  # someone copied in: the requester is the one we keep informed
+        to = self._auto_reply_to(ticket, mail)
+        notice = self.out_of_hours(ticket) if to is not None else None
+        if to is None or notice is None:
+            return False
+        return self._send(ticket, to, notice.text, sender_name="Support", automatic=True) is not None
 
     def on_message_created(self, event: MessageCreated) -> None:
         """An agent's public reply on an e-mail ticket goes to the customer by mail."""

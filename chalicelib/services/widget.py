@@ -31,7 +31,9 @@ class WidgetService:
                 )
             customer = self.customers.find_or_create_identified(body["user_id"], body.get("email"), body.get("name"))
         elif "token" in body:
-            customer = self.customers.get(self.visitor_tokens.verify(body["token"]))
+            customer = self.customers.fill_in(
+                self.visitor_tokens.verify(body["token"]), body.get("name"), body.get("email")
+            )
         else:
             customer = self.customers.create_anonymous(body.get("name"), body.get("email"))
         token, expires_in = self.visitor_tokens.issue(customer.id)

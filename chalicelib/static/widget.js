@@ -32,7 +32,13 @@
   var input = el("input", { id: "desk-input", "aria-label": "Your message", maxlength: "5000", autocomplete: "off", style: "flex:1;border:0;padding:12px;font:inherit" });
   var send = el("button", { type: "submit", style: "border:0;background:#1f4fd1;color:#fff;padding:0 16px;font:inherit;cursor:pointer" }, "Send");
   form.appendChild(input); form.appendChild(send);
-  panel.appendChild(status); panel.appendChild(log); panel.appendChild(form);
+  // Outside business hours: say when the team is back, and ask where to answer.
+  var offline = el("div", { id: "desk-offline", hidden: "", style: "padding:8px 14px;border-top:1px solid #dde" });
+  var emailLabel = el("label", { "for": "desk-email", style: "display:block;font-size:13px;color:#333;margin-bottom:4px" }, "Your email, so we can answer you");
+  var email = el("input", { id: "desk-email", type: "email", autocomplete: "email", maxlength: "254", style: "box-sizing:border-box;width:100%;padding:8px;border:1px solid #99a;border-radius:6px;font:inherit" });
+  offline.appendChild(emailLabel); offline.appendChild(email);
+  panel.appendChild(status); panel.appendChild(log); panel.appendChild(offline); panel.appendChild(form);
+  var zone = (window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone) || undefined;
   root.appendChild(panel); root.appendChild(launcher);
 
   launcher.addEventListener("click", function () {
@@ -71,6 +77,7 @@
   function onFrame(event) {
     var f = JSON.parse(event.data);
     if (f.type === "pong") {
+      if (state.closed) return; // the business-hours message says more than "away"
       status.textContent = f.available ? "We're online \u2014 ask away!" : "We're away; leave a message and we'll reply.";
     } else if (f.type === "ack" || f.type === "message") {
       if (!state.conversation) { state.conversation = f.conversation_id; save(); }
@@ -114,6 +121,12 @@
       return r.json().then(function (session) {
         state.token = session.token;
         state.websocketUrl = session.websocket_url;
+        state.closed = session.open === false;
+        if (state.closed) {
+          var back = session.next_opening ? new Date(session.next_opening).toLocaleString(undefined, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }) : null;
+          status.textContent = back ? "We're away until " + back + ". Leave a message and we'll answer then." : "We're away. Leave a message and we'll answer you.";
+          offline.removeAttribute("hidden");
+        }
         save();
         connect();
       });
@@ -124,8 +137,13 @@
     event.preventDefault();
     var text = input.value.trim();
     if (!text) return;
+    if (state.closed && email.value && email.checkValidity() && email.value !== state.email) {
+      state.email = email.value; save();
+      fetch(api + "/widget/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: state.token, email: email.value }) });
+    }
     var message = { action: "send", text: text, client_id: (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9_-]/g, "") };
     if (state.conversation) message.conversation_id = state.conversation;
+    if (zone) message.timezone = zone;
     pending.push(message);
     if (ws) flush();
     input.value = "";

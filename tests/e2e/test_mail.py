@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import smtplib
 import time
 import uuid
 from email.message import EmailMessage
@@ -14,15 +13,6 @@ from email.utils import make_msgid
 import pytest
 
 SUPPORT = "support@desk.localhost"
-
-
-@pytest.fixture
-def smtp(stack):
-    def send(message: EmailMessage, rcpts: list[str] | None = None) -> None:
-        with smtplib.SMTP(stack.settings.host, stack.settings.smtp_port, timeout=60) as client:
-            client.send_message(message, to_addrs=rcpts or [SUPPORT])
-
-    return send
 
 
 def sent_to(address: str) -> list[email.message.EmailMessage]:

@@ -83,3 +83,29 @@ def test_a_visitor_chats_with_an_agent_from_the_widget(browser, business_site, s
         assert bodies == ["Do you ship to Tallinn?", "Yes! Delivery takes 2-3 days. <b>not bold</b>", "Great, thanks!"]
     finally:
         desk_agent.close()
+
+
+def test_outside_business_hours_the_widget_says_when_we_are_back_and_takes_a_message(
+    browser, business_site, stack, agent, clock, desk_hours
+):
+    from datetime import UTC, datetime
+
+    clock.at = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)  # a Saturday: back Monday 09:00 Berlin
+    context = browser.new_context(timezone_id="Europe/Tallinn", locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(business_site)
+        page.get_by_role("button", name="Chat with us").click()
+        # Monday 09:00 in Berlin is 10:00 in Tallinn, where this visitor is.
+        expect(page.locator("#desk-status")).to_contain_text("We're away until Monday 30 November at 10:00")
+        page.get_by_label("Your email, so we can answer you").fill("mari@example.ee")
+        page.get_by_label("Your message").fill("My order never came.")
+        page.get_by_label("Your message").press("Enter")
+        notice = page.locator("li.desk-theirs .desk-text")
+        expect(notice).to_contain_text(["back on Monday, 30 November at 10:00 (Europe/Tallinn time)"])
+        page.screenshot(path=str(ARTIFACTS / "widget-away.png"))
+    finally:
+        context.close()
+    tickets = agent.get("/tickets", params={"limit": "20"}).json()["items"]
+    left = next(t for t in tickets if t["subject"] == "My order never came.")
+    assert left["channel"] == "chat" and left["customer"]["email"] == "mari@example.ee"

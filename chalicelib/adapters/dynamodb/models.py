@@ -22,6 +22,8 @@ Items (pk / sk):
     MAILREF#ses:<id>        #MAILREF                an SES delivery (delivered-twice dedupe)
     SUPPRESS#<address>      #SUPPRESS               no mail to this address (bounce, complaint)
     COUNTER#ack#<addr>#<hour> #COUNTER              acknowledgements sent to an address (TTL)
+    CONFIG                  CALENDAR#<id>           business hours of the desk or a team
+    CONFIG                  SLA#POLICIES            the SLA policies, in order
 
 Items with ``expires_at`` are removed by DynamoDB's TTL.
 
@@ -52,6 +54,13 @@ between leaves only an unreachable item, and nothing is lost or half-visible.
     a resent chat message                 PutItem if not exists / GetItem DEDUPE#who#client id
     the ticket a mail replies to          GetItem  MAILREF#<id> for In-Reply-To, References
     a mail delivered twice                PutItem if not exists MAILREF#<id>, MAILREF#ses:<id>
+    a calendar / all calendars            GetItem CONFIG / CALENDAR#id; Query CONFIG begins_with CALENDAR#
+    the SLA policies                      GetItem CONFIG / SLA#POLICIES
+    SLA timers due now (the minute tick)  Query    tickets_by_timer    timer_pk = "due", timer_at <= now
+      (sparse: only tickets with a warning or breach still to come carry timer_pk, so a
+       tick reads what is due, not every open ticket)
+    an SLA escalation runs once           UpdateItem ADD sla_fired if it lacks the mark
+    one out-of-hours reply per period     UpdateItem SET ooh_period if it differs
 """
 
 from __future__ import annotations
@@ -120,6 +129,18 @@ class TicketsByNumber(GlobalSecondaryIndex):
     number = NumberAttribute(hash_key=True)
 
 
+class TicketsByTimer(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "tickets_by_timer"
+        projection = AllProjection()
+
+    timer_pk = UnicodeAttribute(hash_key=True)
+    timer_at = UnicodeAttribute(range_key=True)
+
+
+TIMER_PK = "due"
+
+
 class TicketItem(DeskModel):
     entity = UnicodeAttribute(default="ticket")
     id = UnicodeAttribute()
@@ -156,6 +177,15 @@ class TicketItem(DeskModel):
     tickets_by_team = _activity_index("tickets_by_team", "team_key")()
     tickets_by_customer = _activity_index("tickets_by_customer", "customer_id")()
     tickets_by_number = TicketsByNumber()
+    # SLA: the clocks (JSON, see domain.sla), a revision for compare-and-set, the escalations
+    # already run, and the next instant the scheduler must look (sparse index keys).
+    sla = UnicodeAttribute(null=True)
+    sla_rev = NumberAttribute(null=True)
+    sla_fired = UnicodeSetAttribute(null=True)
+    timer_pk = UnicodeAttribute(null=True)
+    timer_at = UnicodeAttribute(null=True)
+    tickets_by_timer = TicketsByTimer()
+    ooh_period = UnicodeAttribute(null=True)  # the closed period an out-of-hours reply was sent in
 
 
 class AttachmentMap(MapAttribute):
@@ -255,6 +285,13 @@ class DedupeItem(DeskModel):
     expires_at = NumberAttribute()
 
 
+class ConfigItem(DeskModel):
+    """A piece of the desk's configuration, as validated JSON."""
+
+    data = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
 class CounterItem(DeskModel):
     value = NumberAttribute(default=0)
     expires_at = NumberAttribute(null=True)
@@ -273,6 +310,7 @@ MODELS: tuple[type[DeskModel], ...] = (
     DedupeItem,
     MailRefItem,
     SuppressionItem,
+    ConfigItem,
 )
 
 

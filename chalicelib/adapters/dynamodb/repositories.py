@@ -14,6 +14,7 @@ from pynamodb.exceptions import (
     UpdateError,
 )
 
+from ...domain import sla
 from ...domain.clock import from_iso, to_iso
 from ...domain.errors import BadRequestError, ConflictError
 from ...domain.people import Agent, Customer, Role
@@ -118,6 +119,7 @@ def _ticket_from_item(item: m.TicketItem) -> Ticket:
         message_count=int(item.message_count or 0),
         version=int(item.version or 1),
         language=item.language,
+        sla=sla.from_dict(json.loads(item.sla)) if item.sla else None,
     )
 
 
@@ -460,6 +462,19 @@ class DynamoCustomerRepository:
                 return False
             raise
         return True
+
+    def fill_in(self, customer_id: str, name: str | None, email: str | None) -> Customer | None:
+        """Add a name or an e-mail address the customer did not have yet (never overwrite)."""
+        item = m.CustomerItem(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK)
+        for attr, value in ((m.CustomerItem.name, name), (m.CustomerItem.email, email)):
+            if not value:
+                continue
+            try:
+                item.update(actions=[attr.set(value)], condition=m.CustomerItem.pk.exists() & attr.does_not_exist())
+            except UpdateError as error:
+                if not _conditional_failure(error):
+                    raise
+        return self.get(customer_id)
 
     def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
         keys = [(f"CUSTOMER#{cid}", m.CUSTOMER_SK) for cid in dict.fromkeys(customer_ids)]

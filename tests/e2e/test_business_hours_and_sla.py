@@ -1,0 +1,237 @@
+"""Business hours, out-of-hours notices, SLA clocks and escalations, through the running
+stack: the admin API, real SMTP mail, the websocket gateway, and the minute tick run at the
+instants the test chooses (the services' clock is set; everything else is real)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.e2e.chat_client import ChatClient
+from tests.e2e.test_mail import mail, messages_of, sent_to, ticket_of, wait_for
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(*args: int) -> datetime:
+    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
+
+
+# ---------------------------------------------------------------- calendars
+
+def test_admins_keep_calendars_and_bad_ones_are_refused_clearly(admin, agent):
+    good = {"timezone": "America/New_York", "hours": {"friday": ["22:00-02:00"], "monday": ["09:00-12:00", "13:00-24:00"]},
+            "holidays": ["2026-12-24"], "closures": [{"start": "2026-12-28T00:00:00Z", "end": "2026-12-29T00:00:00Z",
+                                                      "reason": "inventory"}]}
+    r = admin.request("PUT", "/calendars/team-billing", json=good)
+    assert r.status_code == 200, r.text
+    assert agent.get("/calendars/team-billing").json()["hours"]["friday"] == ["22:00-02:00"]
+    assert "team-billing" in agent.get("/calendars").json()["items"]
+
+    assert agent.request("PUT", "/calendars/team-billing", json=good).status_code == 403
+    for bad, code in [
+        ({**good, "timezone": "Mars/Olympus"}, "invalid_calendar"),
+        ({**good, "hours": {"monday": ["09:00-12:00", "11:00-14:00"]}}, "invalid_calendar"),  # overlap
+        ({**good, "country": "XX"}, "invalid_calendar"),
+        ({**good, "hours": {"funday": ["09:00-10:00"]}}, "validation_failed"),
+        ({**good, "hours": {"monday": ["9-5"]}}, "validation_failed"),
+    ]:
+        r = admin.request("PUT", "/calendars/team-billing", json=bad)
+        assert r.status_code in (400, 422), (bad, r.text)
+        assert r.json()["error"]["code"] == code, r.text
+    assert admin.request("DELETE", "/calendars/team-billing").status_code == 204
+    assert agent.get("/calendars/team-billing").status_code == 404
+    assert agent.get("/calendars/Not An Id").status_code == 404
+
+
+# ---------------------------------------------------------------- out of hours
+
+def test_mail_at_23_00_is_told_when_the_team_is_back_and_once_per_closed_period(smtp, agent, clock, desk_hours):
+    clock.at = berlin(2026, 11, 24, 23, 0)  # a Tuesday night
+    customer = f"night-{uuid.uuid4().hex[:6]}@customer.example"
+    first = mail(customer, "Printer on fire", "Hello, my printer is on fire. What should I do now?")
+    smtp(first)
+    ticket = ticket_of(agent, customer)[0]
+    [ack] = sent_to(customer)
+    text = ack.get_body(("plain",)).get_content()
+    assert f"ticket #{ticket['number']}" in text
+    assert "back on Wednesday, 25 November at 09:00 (Europe/Berlin time)" in text
+
+    clock.at = berlin(2026, 11, 25, 2, 30)  # still the same night: the same closed period
+    reply = mail(customer, "Re: Printer on fire", "It is out now.", In_Reply_To=first["Message-ID"])
+    smtp(reply)
+    wait_for(lambda: len(messages_of(agent, ticket["id"])) == 2)
+    assert len(sent_to(customer)) == 1  # no second notice
+
+    clock.at = berlin(2026, 11, 25, 18, 0)  # the next evening: a new closed period
+    smtp(mail(customer, "Re: Printer on fire", "It is smoking again.", In_Reply_To=first["Message-ID"]))
+    wait_for(lambda: len(messages_of(agent, ticket["id"])) == 3)
+    notices = sent_to(customer)[1:]
+    assert len(notices) == 1
+    assert "back on Thursday, 26 November at 09:00" in notices[0].get_body(("plain",)).get_content()
+    assert notices[0]["Auto-Submitted"] == "auto-replied"
+
+
+def test_mail_during_opening_hours_gets_no_away_notice(smtp, agent, clock, desk_hours):
+    clock.at = berlin(2026, 11, 24, 10, 0)
+    customer = f"day-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(customer, "Question", "Do you ship to Estonia as well, or only within Germany?"))
+    [ack] = sent_to(customer)
+    assert "away right now" not in ack.get_body(("plain",)).get_content()
+
+
+def test_a_holiday_is_closed_and_the_notice_names_the_day_after(smtp, agent, clock, desk_hours):
+    clock.at = berlin(2026, 12, 24, 23, 30)  # Christmas Eve; the 25th and 26th are public holidays
+    customer = f"xmas-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(customer, "Gift broken", "The gift I bought arrived broken, can I get a new one?"))
+    text = sent_to(customer)[0].get_body(("plain",)).get_content()
+    assert "back on Monday, 28 December at 09:00" in text
+
+
+def test_a_chat_while_closed_gets_a_notice_in_the_visitors_own_time_zone(anonymous, stack, clock, desk_hours):
+    clock.at = berlin(2026, 11, 28, 12, 0)  # a Saturday
+    session = anonymous.post("/widget/sessions", json={"name": "Tom"}).json()
+    assert session["open"] is False
+    assert session["next_opening"] == "2026-11-30T08:00:00.000000Z" and session["timezone"] == "Europe/Berlin"
+    visitor = ChatClient(stack.gateway.url, visitor=session["token"])
+    try:
+        ack = visitor.say("Is anyone there?", timezone="America/New_York")
+        notice = visitor.wait_for("message", lambda f: f["message"]["author_type"] == "system")
+        assert notice["conversation_id"] == ack["conversation_id"]
+        assert "back on Monday, 30 November at 03:00 (America/New_York time)" in notice["message"]["body"]
+        visitor.say("Hello?", conversation_id=ack["conversation_id"])
+        with pytest.raises(AssertionError):
+            visitor.wait_for("message", lambda f: f["message"]["author_type"] == "system", timeout=1.5)
+    finally:
+        visitor.close()
+
+
+# ---------------------------------------------------------------- SLA
+
+URGENT = {
+    "id": "urgent", "name": "Urgent", "priorities": ["urgent"],
+    "targets": {"first_response": 30, "next_response": 60, "resolution": 240},
+    "business_hours": True, "calendar": "desk", "warn_at_percent": 80,
+    "on_warning": [{"action": "notify"}],
+    "on_breach": [{"action": "notify"}, {"action": "add_tag", "value": "sla-breached"},
+                  {"action": "assign_team", "value": "escalations"}],
+}
+
+
+def test_policies_are_validated(admin, agent, desk_hours):
+    assert agent.request("PUT", "/sla/policies", json={"policies": [URGENT]}).status_code == 403
+    for bad in (
+        [{**URGENT, "calendar": "nope"}],
+        [URGENT, URGENT],
+        [{**URGENT, "targets": {}}],
+        [{**URGENT, "on_breach": [{"action": "webhook", "value": "not a url"}]}],
+        [{**URGENT, "on_breach": [{"action": "explode"}]}],
+    ):
+        r = admin.request("PUT", "/sla/policies", json={"policies": bad})
+        assert r.status_code in (400, 422), r.text
+        assert r.json()["error"]["message"]
+    assert admin.request("PUT", "/sla/policies", json={"policies": [URGENT]}).status_code == 200
+    assert agent.get("/sla/policies").json()["policies"][0]["id"] == "urgent"
+
+
+def test_an_urgent_ticket_breaches_at_the_right_business_minute_and_escalates_once(
+    admin, agent, agent_account, stack, clock, desk_hours
+):
+    from chalicelib import bootstrap
+
+    assert admin.request("PUT", "/sla/policies", json={"policies": [URGENT]}).status_code == 200
+    # Friday 16:50: ten business minutes today, twenty more on Monday -> due Monday 09:20.
+    clock.at = berlin(2026, 11, 27, 16, 50)
+    r = agent.post("/tickets", json={
+        "subject": "Site down", "customer": {"email": f"ops-{uuid.uuid4().hex[:6]}@customer.example"},
+        "body": "Our shop is down!", "priority": "urgent", "assignee_id": agent_account["id"],
+    })
+    assert r.status_code == 201, r.text
+    ticket = r.json()
+    first = ticket["sla"]["clocks"]["first_response"]
+    assert first["due_at"] == "2026-11-30T08:20:00.000000Z"  # Monday 09:20 Berlin
+    assert first["warning_at"] == "2026-11-30T08:14:00.000000Z"  # 80%: 24 business minutes
+    assert ticket["sla"]["clocks"]["resolution"]["due_at"] == "2026-11-30T11:50:00.000000Z"
+
+    watcher = ChatClient(stack.gateway.url, token=agent.token)
+    try:
+        tick = bootstrap.container().sla.tick
+        assert tick(berlin(2026, 11, 30, 9, 13)).escalations == []
+        warned = tick(berlin(2026, 11, 30, 9, 14)).escalations
+        assert [(e["metric"], e["level"]) for e in warned] == [("first_response", "warning")]
+        alert = watcher.wait_for("sla.alert")
+        assert (alert["level"], alert["metric"], alert["number"]) == ("warning", "first_response", ticket["number"])
+
+        assert tick(berlin(2026, 11, 30, 9, 19, 59)).escalations == []
+        breached = tick(berlin(2026, 11, 30, 9, 20)).escalations
+        assert [(e["metric"], e["level"]) for e in breached] == [("first_response", "breach")]
+        alert = watcher.wait_for("sla.alert", lambda f: f["level"] == "breach")
+        assert alert["due_at"] == "2026-11-30T08:20:00.000000Z"
+        # Overlapping or repeated ticks run nothing again.
+        assert tick(berlin(2026, 11, 30, 9, 20)).escalations == []
+        assert tick(berlin(2026, 11, 30, 9, 25)).escalations == []
+        with pytest.raises(AssertionError):
+            watcher.wait_for("sla.alert", timeout=1)
+    finally:
+        watcher.close()
+
+    after = agent.get(f"/tickets/{ticket['id']}").json()
+    assert "sla-breached" in after["tags"] and after["team"] == "escalations"
+    assert after["sla"]["clocks"]["first_response"]["breached"] is True
+    # The agent was told by mail too.
+    from moto.backends import get_backend
+
+    to_agent = [
+        m for backend in get_backend("ses").values() for region in backend.values()
+        for m in region.sent_messages
+        if isinstance(m.destinations, dict) and agent_account["email"] in m.destinations["ToAddresses"]
+    ]
+    assert [m.body for m in to_agent if "SLA" in m.subject] == [
+        f"Ticket #{ticket['number']} (Site down) is about to miss its first response target, due 2026-11-30T08:20:00.000000Z.",
+        f"Ticket #{ticket['number']} (Site down) missed its first response target, due 2026-11-30T08:20:00.000000Z.",
+    ]
+
+    # A public reply satisfies first response (late); the resolution clock runs on.
+    clock.at = berlin(2026, 11, 30, 9, 30)
+    agent.post(f"/tickets/{ticket['id']}/messages", json={"body": "Looking into it now."})
+    clocks = agent.get(f"/tickets/{ticket['id']}").json()["sla"]["clocks"]
+    assert clocks["first_response"]["met_at"] == "2026-11-30T08:30:00.000000Z"
+    assert clocks["first_response"]["due_at"] is None
+
+
+def test_pending_pauses_resolution_and_reopening_resumes_with_what_was_left(admin, agent, clock, desk_hours):
+    assert admin.request("PUT", "/sla/policies", json={"policies": [URGENT]}).status_code == 200
+    clock.at = berlin(2026, 11, 24, 10, 0)  # Tuesday 10:00; resolution due 14:00
+    ticket = agent.post("/tickets", json={
+        "subject": "Refund", "customer": {"email": f"p-{uuid.uuid4().hex[:6]}@customer.example"},
+        "body": "Please refund order 77.", "priority": "urgent",
+    }).json()
+    assert ticket["sla"]["clocks"]["resolution"]["due_at"] == berlin(2026, 11, 24, 14, 0).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+
+    clock.at = berlin(2026, 11, 24, 11, 0)  # one business hour used; three left
+    r = agent.post(f"/tickets/{ticket['id']}/messages", json={"body": "Which account?", "status": "pending"})
+    assert r.status_code == 201, r.text
+    resolution = agent.get(f"/tickets/{ticket['id']}").json()["sla"]["clocks"]["resolution"]
+    assert resolution["paused"] is True and resolution["due_at"] is None
+
+    clock.at = berlin(2026, 11, 24, 16, 0)  # the customer answers at 16:00: one hour today, two tomorrow
+    from chalicelib import bootstrap
+    from chalicelib.domain.tickets import AuthorType
+    from chalicelib.services.tickets import PostMessage
+
+    bootstrap.container().tickets.post_message(  # as the customer's mail or chat would
+        ticket["id"], PostMessage(body="Account 5."), author_type=AuthorType.CUSTOMER,
+        author_id=ticket["customer"]["id"],
+    )
+    after = agent.get(f"/tickets/{ticket['id']}").json()
+    assert after["status"] == "open"
+    resolution = after["sla"]["clocks"]["resolution"]
+    assert resolution["paused"] is False
+    assert resolution["due_at"] == berlin(2026, 11, 25, 11, 0).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+    # The customer's message starts the next-response clock: an hour, used up at closing time.
+    assert after["sla"]["clocks"]["next_response"]["due_at"] == berlin(2026, 11, 24, 17, 0).strftime(
+        "%Y-%m-%dT%H:%M:%S.000000Z"
+    )
