@@ -235,3 +235,79 @@ def test_pending_pauses_resolution_and_reopening_resumes_with_what_was_left(admi
     assert after["sla"]["clocks"]["next_response"]["due_at"] == berlin(2026, 11, 24, 17, 0).strftime(
         "%Y-%m-%dT%H:%M:%S.000000Z"
     )
+
+
+def test_a_breach_calls_the_webhook_signed_and_raises_priority(admin, agent, clock, desk_hours):
+    import hashlib
+    import hmac
+    import json
+    import os
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from chalicelib import bootstrap
+
+    received = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((body, self.headers["X-Desk-Signature"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    policy = {
+        "id": "high", "priorities": ["high"], "targets": {"first_response": 120}, "business_hours": False,
+        "on_breach": [{"action": "raise_priority"},
+                      {"action": "webhook", "value": f"http://127.0.0.1:{server.server_address[1]}/sla"}],
+    }
+    try:
+        assert admin.request("PUT", "/sla/policies", json={"policies": [policy]}).status_code == 200
+        clock.at = berlin(2026, 11, 28, 22, 0)  # Saturday night: calendar time counts anyway
+        ticket = agent.post("/tickets", json={
+            "subject": "Hook", "customer": {"email": f"h-{uuid.uuid4().hex[:6]}@customer.example"},
+            "priority": "high",
+        }).json()
+        assert ticket["sla"]["clocks"]["first_response"]["due_at"] == "2026-11-28T23:00:00.000000Z"
+        report = bootstrap.container().sla.tick(berlin(2026, 11, 29, 0, 0))
+        mine = [e["level"] for e in report.escalations if e["ticket_id"] == ticket["id"]]
+        assert mine == ["warning", "breach"]  # a late tick catches up on both
+    finally:
+        server.shutdown()
+    [(body, signature)] = received
+    secret = os.environ["DESK_WEBHOOK_SECRET"].encode()
+    assert signature == "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+    event = json.loads(body)
+    assert (event["event"], event["metric"], event["ticket"]["number"]) == ("sla.breach", "first_response", ticket["number"])
+    after = agent.get(f"/tickets/{ticket['id']}").json()
+    assert after["priority"] == "urgent"
+    # The raised priority has no policy of its own here: the clocks stay as they were.
+    assert after["sla"]["policy_id"] == "high"
+
+
+def test_a_team_with_its_own_hours_answers_by_them(admin, agent, smtp, clock, desk_hours):
+    hours = {"timezone": "America/New_York", "hours": {"saturday": ["10:00-14:00"]}}
+    assert admin.request("PUT", "/calendars/team-weekend", json=hours).status_code == 200
+    try:
+        from chalicelib import bootstrap
+
+        clock.at = berlin(2026, 11, 28, 12, 0)  # Saturday: the desk is closed, New York 06:00
+        ticket = agent.post("/tickets", json={
+            "subject": "Weekend", "customer": {"email": f"w-{uuid.uuid4().hex[:6]}@customer.example"},
+            "team": "weekend",
+        }).json()
+        desk = agent.post("/tickets", json={
+            "subject": "Weekday", "customer": {"email": f"d-{uuid.uuid4().hex[:6]}@customer.example"},
+        }).json()
+        service = bootstrap.container().out_of_hours
+        get = bootstrap.container().tickets.get
+        notice = service.notice(get(ticket["id"]))
+        assert notice is not None and "Saturday, 28 November at 10:00 (America/New_York time)" in notice.text
+        assert "Monday, 30 November at 09:00 (Europe/Berlin time)" in service.notice(get(desk["id"])).text
+    finally:
+        admin.request("DELETE", "/calendars/team-weekend")
