@@ -42,3 +42,17 @@ package: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
+
+# `make deploy STAGE=prod SUPPORT_DOMAIN=help.example.com [ADMIN_EMAIL=you@example.com]
+# [ALARM_EMAIL=ops@example.com] [REGION=eu-west-1]`: `make package`, then infra/deploy.py puts it
+# into the AWS account of the current credentials (AWS_PROFILE=...) and prints what to do next.
+.PHONY: deploy
+ifneq ($(filter deploy,$(MAKECMDGOALS)),)
+ifeq ($(SUPPORT_DOMAIN),)
+$(error Set SUPPORT_DOMAIN, e.g. make deploy STAGE=$(STAGE) SUPPORT_DOMAIN=help.example.com)
+endif
+endif
+deploy: package
+	$(PY) -m infra.deploy --stage $(STAGE) --region $(REGION) --packaged build/$(STAGE) \
+		--support-domain $(SUPPORT_DOMAIN) $(if $(ADMIN_EMAIL),--admin-email $(ADMIN_EMAIL)) \
+		$(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL))

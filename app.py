@@ -2,11 +2,13 @@
 
 from chalice import Chalice, Rate
 
-from chalicelib.entrypoints import http, mail, schedules, websocket
+from chalicelib.entrypoints import headers, http, mail, schedules, websocket
 
 app = Chalice(app_name="desk")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(http.middleware, "http")
+# Browsers' preflight requests are answered by the gateway: from the stage's DESK_CORS_ORIGINS.
+app.api.cors = headers.gateway_cors()
 
 
 @app.on_ws_connect()
@@ -62,6 +64,21 @@ def refresh():
 @app.route("/widget.js", methods=["GET"])
 def widget_script():
     return http.widget_script(app.current_request)
+
+
+@app.route("/console", methods=["GET"])
+def console_page():
+    return http.console_page(app.current_request)
+
+
+@app.route("/console/app.js", methods=["GET"])
+def console_script():
+    return http.console_script(app.current_request)
+
+
+@app.route("/console/app.css", methods=["GET"])
+def console_styles():
+    return http.console_styles(app.current_request)
 
 
 @app.route("/widget/sessions", methods=["POST"], content_types=http.JSON, cors=True)
@@ -152,3 +169,48 @@ def get_sla_policies():
 @app.route("/sla/policies", methods=["PUT"], content_types=http.JSON)
 def put_sla_policies():
     return http.put_sla_policies(app.current_request)
+
+
+@app.route("/agents/me", methods=["PATCH"], content_types=http.JSON)
+def update_me():
+    return http.update_me(app.current_request)
+
+
+@app.route("/canned-responses", methods=["GET"])
+def list_canned_responses():
+    return http.list_canned_responses(app.current_request)
+
+
+@app.route("/canned-responses/{canned_id}", methods=["PUT"], content_types=http.JSON)
+def put_canned_response(canned_id):
+    return http.put_canned_response(app.current_request, canned_id=canned_id)
+
+
+@app.route("/canned-responses/{canned_id}", methods=["DELETE"])
+def delete_canned_response(canned_id):
+    return http.delete_canned_response(app.current_request, canned_id=canned_id)
+
+
+@app.route("/tickets/{ticket_id}/canned-responses/{canned_id}", methods=["GET"])
+def render_canned_response(ticket_id, canned_id):
+    return http.render_canned_response(app.current_request, ticket_id=ticket_id, canned_id=canned_id)
+
+
+@app.route("/widget/config", methods=["GET"], cors=True)
+def widget_config():
+    return http.widget_config(app.current_request)
+
+
+@app.route("/customers/{customer_id}/export", methods=["GET"])
+def export_customer(customer_id):
+    return http.export_customer(app.current_request, customer_id=customer_id)
+
+
+@app.route("/customers/{customer_id}/erase", methods=["POST"], content_types=http.JSON)
+def erase_customer(customer_id):
+    return http.erase_customer(app.current_request, customer_id=customer_id)
+
+
+@app.route("/audit", methods=["GET"])
+def audit_log():
+    return http.audit_log(app.current_request)

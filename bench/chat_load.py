@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 import uuid
@@ -172,7 +173,9 @@ def main() -> int:
     from chalicelib.config import LocalSettings
     from local.stack import Stack
 
-    stack = Stack(LocalSettings("127.0.0.1", 0, 0, 0, 0, "", *ADMIN), persist=False)
+    # One machine plays every visitor: to the rate limiter they would all be one client.
+    os.environ.setdefault("DESK_RATE_LIMIT_WIDGET_SESSIONS", "off")
+    stack = Stack(LocalSettings("127.0.0.1", 0, 0, 0, 0, "", *ADMIN, demo_port=0), persist=False)
     stack.start()
     try:
         report = run(stack, args.conversations, args.messages, args.agents)

@@ -30,7 +30,7 @@ def main() -> int:
     from chalicelib.config import LocalSettings
     from local.stack import Stack
 
-    settings = LocalSettings("127.0.0.1", 0, 0, 0, 0, "", "admin@bench.example", "Bench-admin-Passw0rd")
+    settings = LocalSettings("127.0.0.1", 0, 0, 0, 0, "", "admin@bench.example", "Bench-admin-Passw0rd", demo_port=0)
     stack = Stack(settings, persist=False, run_schedules=False)
     stack.start()
     try:

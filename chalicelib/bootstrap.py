@@ -15,11 +15,15 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (cold start)
     from .services.agents import AgentService
+    from .services.audit import AuditLog
+    from .services.canned import CannedResponseService
     from .services.chat import ChatService
     from .services.customers import CustomerService
     from .services.hours import CalendarService
     from .services.mail import MailService
     from .services.out_of_hours import OutOfHoursService
+    from .services.privacy import PrivacyService
+    from .services.rate_limits import RateLimiter
     from .services.sla import SlaService
     from .services.tickets import TicketService
     from .services.widget import WidgetService
@@ -50,12 +54,30 @@ class Container:
     out_of_hours: OutOfHoursService
     sla: SlaService
     mail_service: Callable[[], MailService]
+    audit: AuditLog = None  # type: ignore[assignment]  # set by build()
+    privacy: PrivacyService = None  # type: ignore[assignment]  # set by build()
 
     @cached_property
     def mail(self) -> MailService:
         """Built on first use: only mail needs the e-mail package, the language detector and
         the HTML sanitiser, and most functions never touch mail."""
         return self.mail_service()
+
+    @cached_property
+    def rate_limits(self) -> RateLimiter:
+        """The public endpoints' rate limits (counters in the table), built on first use."""
+        from .adapters.dynamodb.rate_limits import DynamoRateCounters
+        from .services.rate_limits import RateLimiter
+
+        return RateLimiter(DynamoRateCounters(), self.settings.rate_limits, clock=now)
+
+    @cached_property
+    def canned(self) -> CannedResponseService:
+        """Canned responses (the console's saved replies), built on first use."""
+        from .adapters.dynamodb.desk_config import DynamoDeskConfig
+        from .services.canned import CannedResponseService
+
+        return CannedResponseService(DynamoDeskConfig(), self.tickets, self.customers, self.agents)
 
 
 def build(settings: Settings) -> Container:
@@ -77,7 +99,7 @@ def build(settings: Settings) -> Container:
     from .adapters.tokens import JwksTokenVerifier
     from .adapters.visitor_tokens import VisitorTokens
     from .adapters.webhooks import post_webhook
-    from .domain.events import MessageCreated, TicketChanged, TicketOpened
+    from .domain.events import AgentProfileChanged, MessageCreated, TicketChanged, TicketOpened
     from .domain.tickets import AuthorType
     from .services.agents import AgentService
     from .services.chat import ChatService
@@ -109,6 +131,7 @@ def build(settings: Settings) -> Container:
 
     agent_repo = DynamoAgentRepository()
     customers = CustomerService(DynamoCustomerRepository())
+    events = EventBus()
     agents = AgentService(
         agent_repo,
         CognitoDirectory(client("cognito-idp"), settings.user_pool_id, settings.user_pool_client_id),
@@ -117,8 +140,8 @@ def build(settings: Settings) -> Container:
             issuer=settings.token_issuer,
             audience=settings.user_pool_client_id,
         ),
+        events=events,
     )
-    events = EventBus()
     tickets = TicketService(DynamoTicketRepository(), customers, agent_repo, clock=now, events=events)
     config = DynamoDeskConfig()
     sla_store = DynamoSlaStore()
@@ -152,7 +175,8 @@ def build(settings: Settings) -> Container:
     events.subscribe(TicketOpened, chat.on_ticket_opened)
     events.subscribe(MessageCreated, chat.on_message_created)
     events.subscribe(TicketChanged, chat.on_ticket_changed)
-    widget = WidgetService(customers, visitor_tokens, settings.identity_secret)
+    events.subscribe(AgentProfileChanged, chat.on_agent_profile_changed)
+    widget = WidgetService(customers, visitor_tokens, settings.identity_secret, settings.widget_key)
 
     def mail_agents(ticket, text, agent_ids):  # type: ignore[no-untyped-def]
         to = [a.email for a in agent_repo.list() if agent_ids is None or a.id in agent_ids]
@@ -189,7 +213,28 @@ def build(settings: Settings) -> Container:
             mail().on_message_created(event)
 
     events.subscribe(MessageCreated, mail_on_message_created)
-    return Container(settings, tickets, customers, agents, chat, widget, calendars, out_of_hours, sla_service, mail)
+
+    # The audit log hears who changed a ticket from its events; privacy links a customer to
+    # tickets they wrote on, and lets closed tickets expire (retention).
+    from .adapters.dynamodb.audit import DynamoAuditStore
+    from .adapters.dynamodb.privacy import DynamoPrivacyStore
+    from .services.audit import AuditLog
+    from .services.privacy import PrivacyService
+
+    audit = AuditLog(DynamoAuditStore(), clock=now)
+    events.subscribe(TicketOpened, audit.on_ticket_opened)
+    events.subscribe(TicketChanged, audit.on_ticket_changed)
+    events.subscribe(MessageCreated, audit.on_message_created)
+    privacy = PrivacyService(
+        store=DynamoPrivacyStore(), files=files, audit=audit, close_connection=chat.broadcaster.close,
+        retention_days=settings.retention_days, clock=now,
+    )
+    events.subscribe(MessageCreated, privacy.on_message_created)
+    events.subscribe(TicketChanged, privacy.on_ticket_changed)
+    return Container(
+        settings, tickets, customers, agents, chat, widget, calendars, out_of_hours, sla_service, mail,
+        audit=audit, privacy=privacy,
+    )
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,38 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``requests`` in each fixed window of ``seconds`` (``requests`` 0: no limit)."""
+
+    requests: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, value: str, variable: str) -> RateLimit:
+        """``"10/60"`` (ten a minute), or ``"off"``."""
+        if value.strip().lower() == "off":
+            return cls(0, 60)
+        count, _, seconds = value.partition("/")
+        try:
+            limit = cls(int(count), int(seconds))
+        except ValueError:
+            raise ValueError(f"{variable} must look like '10/60' (requests/seconds) or 'off', not {value!r}") from None
+        if limit.requests < 0 or limit.seconds < 1:
+            raise ValueError(f"{variable} must look like '10/60' (requests/seconds) or 'off', not {value!r}")
+        return limit
+
+
+# The public endpoints' limits; each is set with DESK_RATE_LIMIT_<NAME> ("10/60" or "off").
+RATE_LIMITS = {
+    "widget_sessions": RateLimit(60, 60),  # POST /widget/sessions, per client IP
+    "login": RateLimit(20, 60),  # POST /auth/login, per client IP
+    "login_email": RateLimit(10, 900),  # POST /auth/login, per e-mail address: slows password guessing
+    "refresh": RateLimit(30, 60),  # POST /auth/refresh, per client IP
+}
 
 
 @dataclass(frozen=True)
@@ -29,13 +60,28 @@ class Settings:
     # gateway), the URL browsers connect to, and the secrets of the widget.
     ws_management_url: str = ""
     websocket_url: str = ""
-    widget_secret: str = ""  # signs visitor tokens (from SSM in AWS)
-    identity_secret: str = ""  # the business computes user_hash with it (from SSM in AWS)
+    # The four secrets have no default that works: in AWS the template generates each in
+    # Secrets Manager and injects it, the local stack keeps its own in the data folder, and
+    # an empty or short one fails at its first use (domain.keys) instead of signing with it.
+    widget_secret: str = ""  # signs visitor tokens (Secrets Manager in AWS)
+    identity_secret: str = ""  # the business computes user_hash with it (Secrets Manager in AWS)
+    widget_key: str = ""  # the desk's public key in the widget snippet (data-key); empty: not checked
     mail_from: str = "support@desk.localhost"  # the support address: mail in and out
-    mail_secret: str = ""  # signs reply addresses (from SSM in AWS)
-    webhook_secret: str = ""  # signs the webhooks escalations call (from SSM in AWS)
+    mail_secret: str = ""  # signs reply addresses (Secrets Manager in AWS)
+    webhook_secret: str = ""  # signs the webhooks escalations call (Secrets Manager in AWS)
     # What the acknowledgement promises until SLA policies say otherwise.
     expected_response_minutes: int = 24 * 60
+    # Closed tickets (their messages, mail references and files) expire this many days after
+    # closing; 0 keeps them. The bucket's lifecycle rule is deployed with the same number.
+    retention_days: int = 0
+    # Public endpoints' rate limits, by name (RATE_LIMITS above).
+    rate_limits: Mapping[str, RateLimit] = field(default_factory=lambda: dict(RATE_LIMITS))
+    # Behind proxies of your own that append the caller to X-Forwarded-For: how many entries
+    # from its right end to go back to find the client. 0: API Gateway's sourceIp, which a
+    # client cannot choose.
+    trusted_proxy_hops: int = 0
+    # Origins (scheme://host[:port]) whose pages may call the agent API; none: same origin only.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def token_issuer(self) -> str:
@@ -68,11 +114,32 @@ class Settings:
             websocket_url=env.get("DESK_WEBSOCKET_URL", ""),
             widget_secret=env.get("DESK_WIDGET_SECRET", ""),
             identity_secret=env.get("DESK_IDENTITY_SECRET", ""),
+            widget_key=env.get("DESK_WIDGET_KEY", ""),
             mail_from=env.get("DESK_MAIL_FROM", "support@desk.localhost"),
             mail_secret=env.get("DESK_MAIL_SECRET", ""),
             webhook_secret=env.get("DESK_WEBHOOK_SECRET", ""),
             expected_response_minutes=int(env.get("DESK_EXPECTED_RESPONSE_MINUTES", str(24 * 60))),
+            retention_days=max(0, int(env.get("DESK_RETENTION_DAYS") or "0")),
+            rate_limits={
+                name: RateLimit.parse(env[f"DESK_RATE_LIMIT_{name.upper()}"], f"DESK_RATE_LIMIT_{name.upper()}")
+                if env.get(f"DESK_RATE_LIMIT_{name.upper()}") else default
+                for name, default in RATE_LIMITS.items()
+            },
+            trusted_proxy_hops=int(env.get("DESK_TRUSTED_PROXY_HOPS") or "0"),
+            cors_origins=_origins(env.get("DESK_CORS_ORIGINS", "")),
         )
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    """``DESK_CORS_ORIGINS``: origins separated by commas or spaces, each exactly as a browser
+    sends it in ``Origin`` (no path, no wildcard)."""
+    import re
+
+    origins = tuple(o.rstrip("/").lower() for o in re.split(r"[\s,]+", value) if o)
+    for origin in origins:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+            raise ValueError(f"DESK_CORS_ORIGINS: {origin!r} is not an origin like https://desk.example.com")
+    return origins
 
 
 @dataclass(frozen=True)
@@ -87,6 +154,7 @@ class LocalSettings:
     data_dir: str
     admin_email: str | None
     admin_password: str | None
+    demo_port: int = 8003  # the sample business website with the widget
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LocalSettings:
@@ -100,4 +168,5 @@ class LocalSettings:
             data_dir=env.get("DESK_DATA_DIR", ".desk-data"),
             admin_email=env.get("DESK_ADMIN_EMAIL") or None,
             admin_password=env.get("DESK_ADMIN_PASSWORD") or None,
+            demo_port=int(env.get("DESK_DEMO_PORT", "8003")),
         )

@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters.dynamodb.models import TTL_ATTRIBUTE, table_schema
+from chalicelib.domain.privacy import RETENTION_TAG
 from chalicelib.entrypoints.mail import INBOUND_PREFIX
 
 __all__ = [
     "table_schema", "TABLE_TTL", "USER_POOL", "USER_POOL_CLIENT", "AGENT_GROUPS",
-    "MAIL_INBOUND_PREFIX", "MAIL_QUARANTINE_PREFIX", "ATTACHMENTS_PREFIX",
+    "MAIL_INBOUND_PREFIX", "MAIL_QUARANTINE_PREFIX", "ATTACHMENTS_PREFIX", "MAIL_HTML_PREFIX",
+    "RETENTION_TAG", "NEVER_DAYS",
     "bucket_settings", "configure_bucket",
 ]
 
@@ -62,15 +64,20 @@ AGENT_GROUPS = {
 MAIL_INBOUND_PREFIX = INBOUND_PREFIX
 MAIL_QUARANTINE_PREFIX = "mail/quarantine/"
 ATTACHMENTS_PREFIX = "attachments/"
+MAIL_HTML_PREFIX = "mail/html/"  # a mail's sanitised HTML, beside its ticket's attachments
 
 QUARANTINE_DAYS = 30  # long enough to look at a false positive, short enough not to hoard malware
 ABORT_UPLOADS_DAYS = 7  # browser uploads are single POSTs; only a stray multipart upload lingers
+# Retention off (DESK_RETENTION_DAYS 0): the app tags nothing, and the rule waits a century.
+NEVER_DAYS = 36500
 
 
-def bucket_settings(upload_origins: Any) -> dict[str, dict[str, Any]]:
+def bucket_settings(upload_origins: Any, retention_days: Any = 0) -> dict[str, dict[str, Any]]:
     """The bucket's configuration as S3 API calls: operation name -> arguments (less
     ``Bucket``). ``upload_origins`` is the list of web origins that may upload with a
-    pre-signed POST (the template passes a parameter reference)."""
+    pre-signed POST, ``retention_days`` how long a closed ticket's files are kept (0: for
+    ever); the template passes parameter references for both."""
+    expire_after = (retention_days or NEVER_DAYS) if isinstance(retention_days, int) else retention_days
     return {
         # Nothing in the bucket is ever public: browsers use pre-signed URLs.
         "put_public_access_block": {
@@ -91,7 +98,9 @@ def bucket_settings(upload_origins: Any) -> dict[str, dict[str, Any]]:
                 "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
             }
         },
-        # Raw inbound mail and attachments are the tickets' record and are kept.
+        # Raw inbound mail, attachments and mail HTML are the tickets' record and are kept
+        # while the ticket is: when retention is on, a closed ticket's files are tagged (and
+        # copied onto themselves, so that their age counts from the closing) and expire with it.
         "put_bucket_lifecycle_configuration": {
             "LifecycleConfiguration": {
                 "Rules": [
@@ -106,6 +115,12 @@ def bucket_settings(upload_origins: Any) -> dict[str, dict[str, Any]]:
                         "Status": "Enabled",
                         "Filter": {"Prefix": MAIL_QUARANTINE_PREFIX},
                         "Expiration": {"Days": QUARANTINE_DAYS},
+                    },
+                    {
+                        "ID": "expire-closed-tickets-files",
+                        "Status": "Enabled",
+                        "Filter": {"Tag": {"Key": RETENTION_TAG[0], "Value": RETENTION_TAG[1]}},
+                        "Expiration": {"Days": expire_after},
                     },
                 ]
             }
@@ -130,8 +145,8 @@ def bucket_settings(upload_origins: Any) -> dict[str, dict[str, Any]]:
     }
 
 
-def configure_bucket(s3: Any, bucket: str, upload_origins: list[str]) -> None:
+def configure_bucket(s3: Any, bucket: str, upload_origins: list[str], retention_days: int = 0) -> None:
     """Apply ``bucket_settings`` to an existing bucket through a boto3 S3 client (what the
     local stack does; CloudFormation applies the same settings in AWS)."""
-    for operation, arguments in bucket_settings(upload_origins).items():
+    for operation, arguments in bucket_settings(upload_origins, retention_days).items():
         getattr(s3, operation)(Bucket=bucket, **arguments)

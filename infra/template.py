@@ -27,8 +27,10 @@ from typing import Any
 from .resources import (
     AGENT_GROUPS,
     ATTACHMENTS_PREFIX,
+    MAIL_HTML_PREFIX,
     MAIL_INBOUND_PREFIX,
     MAIL_QUARANTINE_PREFIX,
+    NEVER_DAYS,
     TABLE_TTL,
     USER_POOL,
     USER_POOL_CLIENT,
@@ -63,11 +65,16 @@ SECRETS = {  # environment variable -> logical id of a generated secret
 LOG_RETENTION_DAYS = {"prod": 90}  # other stages: 14
 MAIL_FROM = "${SupportMailbox}@${SupportDomain}"
 # What the policy files grant in the bucket, by key prefix (the tests hold them to it).
+# A ticket's files are also deleted when its customer is erased, and tagged (copied onto
+# themselves, which is a GetObject and a PutObject) for expiry when it is closed.
+_TICKET_FILES = ["s3:DeleteObject", "s3:PutObjectTagging", "s3:DeleteObjectTagging"]
 BUCKET_GRANTS = {
-    MAIL_INBOUND_PREFIX: ["s3:GetObject"],  # read what SES stored
+    MAIL_INBOUND_PREFIX: ["s3:GetObject", "s3:PutObject", *_TICKET_FILES],  # read what SES stored
     MAIL_QUARANTINE_PREFIX: ["s3:PutObject"],  # copy a message that failed the scan
-    ATTACHMENTS_PREFIX: ["s3:GetObject", "s3:PutObject"],  # pre-signed uploads and downloads
+    ATTACHMENTS_PREFIX: ["s3:GetObject", "s3:PutObject", *_TICKET_FILES],  # pre-signed uploads and downloads
+    MAIL_HTML_PREFIX: ["s3:GetObject", "s3:PutObject", *_TICKET_FILES],  # a mail's sanitised HTML
 }
+RETENTION_OFF = "RetentionOff"  # the condition: RetentionDays is 0
 
 
 @dataclass(frozen=True)
@@ -159,11 +166,13 @@ def table_resource(stage: str) -> dict[str, Any]:
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     known = {"ID", "Status", "Filter", "Expiration", "AbortIncompleteMultipartUpload"}
-    if set(rule) - known or set(rule.get("Filter", {})) - {"Prefix"}:
+    if set(rule) - known or set(rule.get("Filter", {})) - {"Prefix", "Tag"}:
         raise ValueError(f"lifecycle rule {rule.get('ID')}: no CloudFormation mapping for {sorted(rule)}")
     out: dict[str, Any] = {"Id": rule["ID"], "Status": rule["Status"]}
     if rule.get("Filter", {}).get("Prefix"):
         out["Prefix"] = rule["Filter"]["Prefix"]
+    if "Tag" in rule.get("Filter", {}):
+        out["TagFilters"] = [rule["Filter"]["Tag"]]
     if "Expiration" in rule:
         out["ExpirationInDays"] = rule["Expiration"]["Days"]
     if "AbortIncompleteMultipartUpload" in rule:
@@ -206,6 +215,11 @@ def bucket_properties(settings: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return properties
 
 
+def retention_rule_days() -> dict[str, Any]:
+    """The lifecycle rule's days: the RetentionDays parameter, or a century when it is 0."""
+    return {"Fn::If": [RETENTION_OFF, NEVER_DAYS, {"Ref": "RetentionDays"}]}
+
+
 def _bucket(stage: str, rule_arn: dict[str, str]) -> dict[str, Any]:
     bucket_arn = {"Fn::GetAtt": [BUCKET, "Arn"]}
     return {
@@ -215,7 +229,7 @@ def _bucket(stage: str, rule_arn: dict[str, str]) -> dict[str, Any]:
                 "Properties": {
                     # Bucket names are global: the account and region make this one ours.
                     "BucketName": _sub(f"{stage_prefix(stage)}-files-${{AWS::AccountId}}-${{AWS::Region}}"),
-                    **bucket_properties(bucket_settings({"Ref": "UploadOrigins"})),
+                    **bucket_properties(bucket_settings({"Ref": "UploadOrigins"}, retention_rule_days())),
                 },
             }
         ),
@@ -378,6 +392,10 @@ def _identity(stage: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- functions
 
 
+# The widget's public key (it names the desk in the snippet; not a secret): the stack's own id.
+WIDGET_KEY = {"Fn::Join": ["", ["pk_", {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}]]}
+
+
 def function_environment(stage: str) -> dict[str, Any]:
     """What every function reads (``chalicelib.config``) about the stage's resources."""
     api_stage = _chalice(stage)[0].api_gateway_stage
@@ -391,6 +409,8 @@ def function_environment(stage: str) -> dict[str, Any]:
         "DESK_WS_MANAGEMENT_URL": _sub(f"https://{websocket_host}"),
         "DESK_WEBSOCKET_URL": _sub(f"wss://{websocket_host}"),
         "DESK_MAIL_FROM": _sub(MAIL_FROM),
+        "DESK_RETENTION_DAYS": {"Ref": "RetentionDays"},
+        "DESK_WIDGET_KEY": WIDGET_KEY,
         **{
             variable: _sub(f"{{{{resolve:secretsmanager:${{{logical_id}}}}}}}")
             for variable, logical_id in SECRETS.items()
@@ -548,6 +568,14 @@ def _parameters() -> dict[str, Any]:
             "Description": "Web origins allowed to upload attachments straight to the bucket "
             "(the widget runs on customers' sites, hence * by default; the signed POST policy is what authorises).",
         },
+        "RetentionDays": {
+            "Type": "Number",
+            "Default": 0,
+            "MinValue": 0,
+            "MaxValue": NEVER_DAYS,
+            "Description": "Closed tickets, with their messages and files, are deleted this many days after "
+            "closing (DynamoDB TTL and the bucket's lifecycle rule). 0 keeps them.",
+        },
         "AlarmEmail": {
             "Type": "String",
             "Default": "",
@@ -568,6 +596,7 @@ def _outputs(stage: str) -> dict[str, Any]:
         "MailFeedbackTopicArn": {"Value": {"Ref": FEEDBACK_TOPIC}},
         "AlarmTopicArn": {"Value": {"Ref": ALARM_TOPIC}},
         "IdentitySecretArn": {"Value": {"Ref": SECRETS["DESK_IDENTITY_SECRET"]}},
+        "WidgetKey": {"Value": WIDGET_KEY, "Description": "data-key of the widget's snippet"},
     }
 
 
@@ -582,7 +611,10 @@ def merge_template(stage: str) -> dict[str, Any]:
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Parameters": _parameters(),
-        "Conditions": {"HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]}},
+        "Conditions": {
+            "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]},
+            RETENTION_OFF: {"Fn::Equals": [{"Ref": "RetentionDays"}, "0"]},
+        },
         "Resources": {
             TABLE: table_resource(stage),
             **_bucket(stage, rule_arn),

@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 
+from chalicelib.config import Settings
 from infra import resources
 
 POOL_NAME = "desk-agents"
@@ -60,7 +61,8 @@ def provision(
         s3.create_bucket(Bucket=bucket_name)
     # The deployed bucket's settings (no public access, encryption, lifecycle, CORS), on every
     # start so that a data folder from an older version gets them too.
-    resources.configure_bucket(s3, bucket_name, ["*"])
+    # The retention the app applies (DESK_RETENTION_DAYS) is the one the lifecycle rule expires by.
+    resources.configure_bucket(s3, bucket_name, ["*"], Settings.from_env().retention_days)
 
     cognito = _client("cognito-idp", endpoint, region)
     pools = cognito.list_user_pools(MaxResults=60)["UserPools"]
@@ -96,10 +98,11 @@ def load_secrets(path: str | None) -> dict[str, str]:
     if path and os.path.exists(path):
         with open(path) as f:
             kept = json.load(f)
-    names = ("widget_secret", "identity_secret", "mail_secret", "webhook_secret")
+    names = ("widget_secret", "identity_secret", "mail_secret", "webhook_secret", "widget_key")
     missing = [name for name in names if name not in kept]
     for name in missing:
-        kept[name] = secrets.token_urlsafe(32)
+        # The widget key is public (it is in every page with the widget), kept here with the rest.
+        kept[name] = f"pk_{secrets.token_hex(16)}" if name == "widget_key" else secrets.token_urlsafe(32)
     if path and missing:
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
             json.dump(kept, f)

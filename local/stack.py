@@ -36,6 +36,7 @@ class Stack:
     ws_max_lifetime: float | None = None
     run_schedules: bool = True  # tests run the ticks themselves, at the instants they choose
     scheduler: Any = None
+    demo: Any = None
     _threads: list[threading.Thread] = field(default_factory=list)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -63,6 +64,7 @@ class Stack:
         os.environ.setdefault("DESK_IDENTITY_SECRET", local_secrets["identity_secret"])
         os.environ.setdefault("DESK_MAIL_SECRET", local_secrets["mail_secret"])
         os.environ.setdefault("DESK_WEBHOOK_SECRET", local_secrets["webhook_secret"])
+        os.environ.setdefault("DESK_WIDGET_KEY", local_secrets["widget_key"])  # public, not a secret
         self._start_gateway()
 
         from chalicelib import bootstrap
@@ -70,6 +72,10 @@ class Stack:
         bootstrap.reset()
         self._seed_admin(bootstrap.container())
         self._start_http()
+        from .demo import DemoSite
+
+        self.demo = DemoSite(self.settings.host, self.settings.demo_port, self.api_url)
+        self.demo.start()
         if self.run_schedules:
             import app as desk_app
 
@@ -181,6 +187,8 @@ class Stack:
         self._stopping.set()
         if self.scheduler is not None:
             self.scheduler.stop()
+        if self.demo is not None:
+            self.demo.stop()
         if self._http is not None:
             self._http.server.shutdown()
             self._http.server.server_close()
@@ -198,6 +206,8 @@ class Stack:
             "Websocket (live chat)": self.gateway.url,
             "SMTP inbound (mail to the desk)": f"smtp://{self.settings.host}:{self.settings.smtp_port}",
             "Outbox (mail the desk sent)": f"{self.api_url}/_local/outbox",
+            "Agent console": f"{self.api_url}/console",
+            "Demo shop with the chat widget": self.demo.url,
             "AWS emulator (DynamoDB, S3, SES, Cognito)": self.aws.endpoint,
         }
 

@@ -45,7 +45,7 @@ class Api:
 
 @pytest.fixture(scope="session")
 def stack():
-    from chalicelib.config import LocalSettings
+    from chalicelib.config import RATE_LIMITS, LocalSettings
     from local.stack import Stack
 
     settings = LocalSettings(
@@ -57,7 +57,12 @@ def stack():
         data_dir="",
         admin_email=ADMIN_EMAIL,
         admin_password=ADMIN_PASSWORD,
+        demo_port=0,
     )
+    # Every test's client is 127.0.0.1, so to the rate limiter the whole suite is one client:
+    # no limits here. tests/integration/test_rate_limits.py puts the real ones back.
+    for name in RATE_LIMITS:
+        os.environ.setdefault(f"DESK_RATE_LIMIT_{name.upper()}", "off")
     running = Stack(settings, persist=False, run_schedules=False)
     running.start()
     yield running

@@ -45,6 +45,80 @@ class S3Files(LazyClient):
     def copy(self, key: str, new_key: str) -> None:
         self.client.copy_object(Bucket=self.bucket, Key=new_key, CopySource={"Bucket": self.bucket, "Key": key})
 
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under ``prefix`` (a ticket's files are laid out by ticket id)."""
+        found: list[str] = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            found += [item["Key"] for item in page.get("Contents", [])]
+        return found
+
+    def delete(self, keys: list[str]) -> int:
+        """Delete objects, 1,000 a request; a key that is already gone counts as deleted."""
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 1000):
+            batch = unique[start:start + 1000]
+            answer = self.client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True}
+            )
+            if answer.get("Errors"):
+                error = answer["Errors"][0]
+                raise RuntimeError(f"S3 refused to delete {error.get('Key')}: {error.get('Code')}")
+        return len(unique)
+
+    def scrub(self, key: str, text: str, replacement: str, tag: tuple[str, str] | None = None) -> bool:
+        """Replace ``text`` (any case) in an object, e.g. an erased person's address in the
+        headers of someone else's mail; False if it is not there. An object that carried a tag
+        gets ``tag`` again (a new object's tags start empty)."""
+        import re
+        from urllib.parse import quote
+
+        try:
+            found = self.client.get_object(Bucket=self.bucket, Key=key)
+        except self.client.exceptions.NoSuchKey:
+            return False
+        data = found["Body"].read()
+        scrubbed = re.sub(re.escape(text.encode()), replacement.encode(), data, flags=re.IGNORECASE)
+        if scrubbed == data:
+            return False
+        extra = {"Tagging": f"{quote(tag[0])}={quote(tag[1])}"} if tag and found.get("TagCount") else {}
+        self.client.put_object(
+            Bucket=self.bucket, Key=key, Body=scrubbed,
+            ContentType=found.get("ContentType", "application/octet-stream"), **extra,
+        )
+        return True
+
+    def tag_for_expiry(self, key: str, tag: tuple[str, str]) -> bool:
+        """Tag an object for the bucket's expiry rule, copying it onto itself so that S3
+        counts its age from now (lifecycle rules count from an object's creation). False if
+        there is no such object."""
+        from urllib.parse import quote
+
+        head = self._head(key)
+        if head is None:
+            return False
+        self.client.copy_object(
+            Bucket=self.bucket, Key=key, CopySource={"Bucket": self.bucket, "Key": key},
+            MetadataDirective="REPLACE", ContentType=head.get("ContentType", "application/octet-stream"),
+            Metadata={**head.get("Metadata", {}), tag[0]: tag[1]},
+            TaggingDirective="REPLACE", Tagging=f"{quote(tag[0])}={quote(tag[1])}",
+        )
+        return True
+
+    def untag(self, key: str) -> bool:
+        """Take the expiry tag off an object again (its ticket was reopened)."""
+        if self._head(key) is None:
+            return False
+        self.client.delete_object_tagging(Bucket=self.bucket, Key=key)
+        return True
+
+    def _head(self, key: str) -> dict[str, Any] | None:
+        try:
+            return self.client.head_object(Bucket=self.bucket, Key=key)
+        except self.client.exceptions.ClientError as error:
+            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+
     def download_url(self, key: str, filename: str) -> str:
         return self.client.generate_presigned_url(
             "get_object",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from ..domain.errors import AuthenticationError
+from ..domain.keys import signing_key
 from .tokens import decode_or_refuse
 
 VISITOR_TOKEN_SECONDS = 30 * 24 * 3600  # the widget keeps its visitor for a month
@@ -33,8 +34,6 @@ class VisitorTokens:
             raise AuthenticationError("The visitor token is not valid.", code="invalid_token")
         return str(claims["sub"])
 
-    def _key(self) -> str:
-        if len(self.secret) < 32:
-            # Refuse to sign with a missing or toy secret rather than issue forgeable tokens.
-            raise RuntimeError("DESK_WIDGET_SECRET must be set to at least 32 characters")
-        return self.secret
+    def _key(self) -> bytes:
+        # Refuse to sign with a missing or toy secret rather than issue forgeable tokens.
+        return signing_key(self.secret, "widget")

@@ -7,6 +7,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from .keys import signing_key
+
 MAX_TEXT = 5000  # characters in one chat message
 RATE_WINDOW_SECONDS = 10
 RATE_LIMIT_FRAMES = 40  # per visitor connection per window: the public side
@@ -68,8 +70,8 @@ def conversation_topic(ticket_id: str) -> str:
 def user_hash(secret: str, user_id: str) -> str:
     """The identity-verification hash a business computes on its server for a signed-in user
     (as Intercom and Chatwoot do): HMAC-SHA256 of the user id, hex."""
-    return hmac.new(secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(signing_key(secret, "identity"), user_id.encode(), hashlib.sha256).hexdigest()
 
 
 def verify_user_hash(secret: str, user_id: str, given: str) -> bool:
-    return bool(secret) and hmac.compare_digest(user_hash(secret, user_id), given.lower())
+    return hmac.compare_digest(user_hash(secret, user_id), given.lower())

@@ -5,6 +5,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import UnprocessableError
+
+MAX_VISIT_PAGES = 20  # pages of a visit kept on the customer (the console's 'pages visited')
 
 
 class Role(enum.StrEnum):
@@ -19,6 +24,15 @@ def normalise_email(email: str) -> str:
 
 
 @dataclass(frozen=True)
+class VisitedPage:
+    """A page of the business's site a chat visitor opened (reported by the widget)."""
+
+    url: str
+    title: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Customer:
     """A contact. ``email`` is unique among customers found by address (mail, the API);
     a chat visitor's pre-chat address is kept but not trusted to find anyone.
@@ -29,6 +43,7 @@ class Customer:
     name: str | None
     created_at: datetime
     external_id: str | None = None
+    visit_pages: tuple[VisitedPage, ...] = ()  # oldest first, at most MAX_VISIT_PAGES
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,10 @@ class Agent:
     created_at: datetime
     presence: str = "offline"  # online / away as the agent set it, offline with no connection
     live_connections: int = 0
+    # The profile visitors see in the widget: a role title, a photo, the agent's time zone.
+    title: str | None = None
+    avatar_url: str | None = None
+    timezone: str | None = None
 
     @property
     def available(self) -> bool:
@@ -57,3 +76,36 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+PROFILE_FIELDS = ("name", "title", "avatar_url", "timezone")
+
+
+def profile_changes(requested: dict[str, str | None]) -> dict[str, str | None]:
+    """An agent's profile edit, checked: names trimmed, the time zone one zoneinfo knows.
+    ``None`` clears a field (never the name, which the schema requires to be text)."""
+    changes: dict[str, str | None] = {}
+    for name in PROFILE_FIELDS:
+        if name not in requested:
+            continue
+        value = requested[name]
+        if isinstance(value, str) and name in ("name", "title"):
+            value = value.strip() or None
+        changes[name] = value
+    if changes.get("name", "") is None:
+        raise UnprocessableError("An agent needs a name.", code="name_required")
+    zone = changes.get("timezone")
+    if zone is not None and not known_timezone(zone):
+        raise UnprocessableError(
+            f"Unknown time zone {zone!r}: use an IANA name such as Europe/Berlin.",
+            code="unknown_timezone", details={"timezone": zone},
+        )
+    return changes
+
+
+def known_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "Europe"
+        return False
+    return True

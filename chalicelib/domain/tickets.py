@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .clock import to_iso
 from .errors import UnprocessableError
 
 
@@ -116,6 +117,36 @@ class Ticket:
     closed_at: datetime | None = None
     language: str | None = None  # the customer's, when detected (ISO 639-1)
     sla: Any = None  # domain.sla.SlaState when a policy applies (kept by the SLA service)
+    csat: Rating | None = None  # the customer's satisfaction rating, the latest one
+
+
+@dataclass(frozen=True)
+class Rating:
+    """How satisfied the customer was (CSAT): 1 to 5, with an optional comment."""
+
+    score: int
+    comment: str | None
+    rated_at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        """As clients see it (REST, and the ``changes`` of a conversation.updated frame)."""
+        return {"score": self.score, "comment": self.comment, "rated_at": to_iso(self.rated_at)}
+
+
+RATABLE_STATUSES = frozenset({Status.SOLVED, Status.CLOSED})
+
+
+def rating_for(ticket: Ticket, score: int, comment: str | None, now: datetime) -> Rating:
+    """The customer's rating of a solved (or closed) ticket; rating again replaces it."""
+    if ticket.status not in RATABLE_STATUSES:
+        raise UnprocessableError(
+            "A conversation can be rated once it is solved.",
+            code="conversation_not_solved",
+            details={"status": ticket.status.value},
+        )
+    if not 1 <= score <= 5:
+        raise UnprocessableError("The score is 1 (poor) to 5 (great).", code="invalid_score")
+    return Rating(score, (comment or "").strip() or None, now)
 
 
 @dataclass(frozen=True)
@@ -332,5 +363,6 @@ class TicketFilter:
     team: str | None = None
     tag: str | None = None
     customer_id: str | None = None
+    channel: str | None = None
 
     NONE = "none"

@@ -2,12 +2,14 @@
 
 Each operation declares who may call it, the schema of its body and of its answer; the same
 declarations build ``/openapi.json``. ``app.py`` only routes to the functions defined here.
-Pipeline of a request: size check -> authenticate -> parse JSON -> validate -> handler;
-any ``DeskError`` becomes ``{"error": {"code", "message", "details"}}`` with its status.
+Pipeline of a request: size check -> rate limit (public endpoints) -> authenticate -> parse
+JSON -> validate -> handler; any ``DeskError`` becomes ``{"error": {"code", "message",
+"details"}}`` with its status. The ``middleware`` adds the security and CORS headers.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import time
@@ -29,12 +31,13 @@ from ..domain.errors import (
     PreconditionRequiredError,
     ValidationError,
 )
-from ..domain.people import Principal, Role
+from ..domain.people import Principal, Role, normalise_email
 from ..domain.tickets import UNSET, MessageKind, Priority, Status, TicketChanges, TicketFilter
 from ..observability import logger
 from ..schemas import VISIBLE_TEXT, validator
 from ..services.tickets import OpenTicket, PostMessage
 from . import representations as rep
+from .headers import secure
 
 JSON = ["application/json"]
 PUBLIC, AGENT, ADMIN = "public", "agent", "admin"
@@ -51,6 +54,7 @@ class Operation:
     status: int
     query: dict[str, Any] = field(default_factory=dict)
     errors: tuple[int, ...] = ()
+    rate_limit: str | None = None  # a limit of Settings.rate_limits, counted per client IP
 
 
 OPERATIONS: dict[tuple[str, str], Operation] = {}
@@ -61,10 +65,13 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 def error_response(error: DeskError) -> Response:
+    headers = {"Content-Type": "application/json"}
+    if isinstance(error.details, dict) and "retry_after_seconds" in error.details:
+        headers["Retry-After"] = str(error.details["retry_after_seconds"])
     return Response(
         body=error_body(error.code, error.message, error.details),
         status_code=error.status,
-        headers={"Content-Type": "application/json"},
+        headers=headers,
     )
 
 
@@ -79,9 +86,10 @@ def operation(
     status: int = 200,
     query: dict[str, Any] | None = None,
     errors: tuple[int, ...] = (),
+    rate_limit: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     """Declare an operation and wrap its handler in the request pipeline."""
-    op = Operation(method, path, summary, auth, body, response, status, query or {}, errors)
+    op = Operation(method, path, summary, auth, body, response, status, query or {}, errors, rate_limit)
     OPERATIONS[(method, path)] = op
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Response]:
@@ -111,6 +119,8 @@ class Call:
 
 def _run(op: Operation, handler: Callable[..., Any], request: Any, path_params: dict[str, str]) -> Response:
     principal = None
+    if op.rate_limit:  # before anything costly: a flood of junk is counted too
+        container().rate_limits.hit(op.rate_limit, client_ip(request))
     if op.auth != PUBLIC:
         principal = container().agents.authenticate(request.headers.get("authorization"))
         if op.auth == ADMIN and principal.role != Role.ADMIN:
@@ -122,6 +132,22 @@ def _run(op: Operation, handler: Callable[..., Any], request: Any, path_params: 
     if isinstance(result, Response):
         return result
     return Response(body=result, status_code=op.status, headers={"Content-Type": "application/json"})
+
+
+def client_ip(request: Any) -> str:
+    """The caller's address: API Gateway's ``sourceIp`` (the local server's too), or, behind
+    proxies the desk is told to trust (``DESK_TRUSTED_PROXY_HOPS``), the X-Forwarded-For
+    entry that many places from the right: the address the outermost trusted proxy saw."""
+    source = str(((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown")
+    hops = container().settings.trusted_proxy_hops
+    if hops > 0:
+        forwarded = [a.strip() for a in (request.headers.get("x-forwarded-for") or "").split(",")]
+        if len(forwarded) >= hops:
+            try:
+                return str(ipaddress.ip_address(forwarded[-hops]))
+            except ValueError:
+                pass  # not written by a proxy we trust: fall back to the connection's address
+    return source
 
 
 def _parse_query(op: Operation, params: dict[str, str]) -> dict[str, str]:
@@ -225,9 +251,13 @@ def middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
         )
     response = _normalise_error(response)
     response.headers.setdefault("Content-Type", "application/json")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Cache-Control", "no-store")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    path = context.get("resourcePath") or ""
+    op = OPERATIONS.get((getattr(event, "method", ""), path))
+    headers = getattr(event, "headers", None) or {}
+    secure(
+        response, path=path, origin=headers.get("origin"), settings=container().settings,
+        needs_token=op is not None and op.auth != PUBLIC, sent_token="authorization" in headers,
+    )
     logger.info(
         "request",
         method=getattr(event, "method", None),
@@ -299,15 +329,17 @@ def openapi(call: Call) -> Any:
 
 @operation(
     "POST", "/auth/login", summary="Sign an agent in", auth=PUBLIC,
-    body="LoginRequest", response="Tokens", errors=(401,),
+    body="LoginRequest", response="Tokens", errors=(401,), rate_limit="login",
 )
 def login(call: Call) -> Any:
+    # Per address as well as per IP: guessing one agent's password from many IPs is slow too.
+    container().rate_limits.hit("login_email", normalise_email(call.body["email"]))
     return container().agents.sign_in(call.body["email"], call.body["password"])
 
 
 @operation(
     "POST", "/auth/refresh", summary="New tokens for a refresh token", auth=PUBLIC,
-    body="RefreshRequest", response="Tokens", errors=(401,),
+    body="RefreshRequest", response="Tokens", errors=(401,), rate_limit="refresh",
 )
 def refresh(call: Call) -> Any:
     return container().agents.refresh(call.body["refresh_token"])
@@ -334,32 +366,67 @@ def create_agent(call: Call) -> Any:
         email=body["email"], name=body["name"], password=body["password"],
         role=Role(body.get("role", "agent")), by=call.principal,
     )
+    _audit(call, "agent.created", "agent", agent.id, role=agent.role.value)
     return rep.agent(agent)
 
 
 _static: dict[str, str] = {}
 
 
-@operation("GET", "/widget.js", summary="The chat widget's script", auth=PUBLIC)
-def widget_script(call: Call) -> Any:
-    if "widget.js" not in _static:
+def _static_file(name: str) -> str:
+    if name not in _static:
         from pathlib import Path
 
-        _static["widget.js"] = (Path(__file__).resolve().parents[1] / "static" / "widget.js").read_text()
-    return Response(
-        body=_static["widget.js"],
-        status_code=200,
-        headers={
-            "Content-Type": "application/javascript; charset=utf-8",
-            "Cache-Control": "public, max-age=300",
-            "Access-Control-Allow-Origin": "*",
-        },
+        _static[name] = (Path(__file__).resolve().parents[1] / "static" / name).read_text()
+    return _static[name]
+
+
+def _static_response(call: Call, name: str, content_type: str, headers: dict[str, str] | None = None) -> Response:
+    """A file of the app's own, revalidated cheaply: its ETag is a hash of the content."""
+    import hashlib
+
+    body = _static_file(name)
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:20] + '"'
+    common = {"ETag": etag, "Cache-Control": "public, max-age=300", **(headers or {})}
+    if call.request.headers.get("if-none-match") == etag:
+        return Response(body="", status_code=304, headers=common)
+    return Response(body=body, status_code=200, headers={"Content-Type": content_type, **common})
+
+
+@operation("GET", "/widget.js", summary="The chat widget's script", auth=PUBLIC)
+def widget_script(call: Call) -> Any:
+    return _static_response(
+        call, "widget.js", "application/javascript; charset=utf-8", {"Access-Control-Allow-Origin": "*"}
     )
+
+
+@operation("GET", "/console", summary="The agent console (a web page)", auth=PUBLIC)
+def console_page(call: Call) -> Any:
+    import html
+
+    page = _static_file("console.html").replace(
+        "{{websocket_url}}", html.escape(container().settings.websocket_url, quote=True)
+    )
+    return Response(
+        body=page, status_code=200,
+        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"},
+    )
+
+
+@operation("GET", "/console/app.js", summary="The agent console's script", auth=PUBLIC)
+def console_script(call: Call) -> Any:
+    return _static_response(call, "console.js", "application/javascript; charset=utf-8")
+
+
+@operation("GET", "/console/app.css", summary="The agent console's styles", auth=PUBLIC)
+def console_styles(call: Call) -> Any:
+    return _static_response(call, "console.css", "text/css; charset=utf-8")
 
 
 @operation(
     "POST", "/widget/sessions", summary="A visitor token for the chat widget", auth=PUBLIC,
     body="WidgetSessionCreate", response="WidgetSession", status=201, errors=(401,),
+    rate_limit="widget_sessions",
 )
 def start_widget_session(call: Call) -> Any:
     settings = container().settings
@@ -377,7 +444,7 @@ def start_widget_session(call: Call) -> Any:
     errors=(404,),
 )
 def get_customer(call: Call, customer_id: str) -> Any:
-    return rep.customer(container().customers.get(customer_id))
+    return rep.customer(container().customers.get(customer_id), with_pages=True)
 
 
 _TICKET_QUERY = {
@@ -387,6 +454,7 @@ _TICKET_QUERY = {
     "team": {"pattern": r"[a-z0-9][a-z0-9-]{0,39}", "description": "a team, or 'none'"},
     "tag": {"pattern": r"[a-z0-9][a-z0-9_:\-]{0,49}", "description": "a tag"},
     "customer": {"pattern": r"cus_[a-z0-9]{1,40}", "description": "a customer id"},
+    "channel": {"enum": ["chat", "email", "api", "web", "phone"]},
     "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
     "cursor": {"pattern": r"[A-Za-z0-9_-]{1,2048}", "description": "a cursor from a previous page"},
 }
@@ -409,6 +477,7 @@ def list_tickets(call: Call) -> Any:
         team=q.get("team"),
         tag=q.get("tag"),
         customer_id=q.get("customer"),
+        channel=q.get("channel"),
     )
     page = container().tickets.list(query, limit=int(q.get("limit", "25")), cursor=q.get("cursor"))
     customers = container().customers.many([t.customer_id for t in page.items])
@@ -565,7 +634,9 @@ def get_calendar(call: Call, calendar_id: str) -> Any:
     auth=ADMIN, body="CalendarPut", response="Calendar", errors=(404, 422),
 )
 def put_calendar(call: Call, calendar_id: str) -> Any:
-    return container().calendars.put(_calendar_id(calendar_id), call.body)
+    calendar = container().calendars.put(_calendar_id(calendar_id), call.body)
+    _audit(call, "calendar.updated", "calendar", calendar_id)
+    return calendar
 
 
 @operation(
@@ -574,6 +645,7 @@ def put_calendar(call: Call, calendar_id: str) -> Any:
 )
 def delete_calendar(call: Call, calendar_id: str) -> Any:
     container().calendars.delete(_calendar_id(calendar_id))
+    _audit(call, "calendar.deleted", "calendar", calendar_id)
     return Response(body="", status_code=204)
 
 
@@ -588,4 +660,153 @@ def get_sla_policies(call: Call) -> Any:
     auth=ADMIN, body="SlaPoliciesPut", response="SlaPolicies", errors=(422,),
 )
 def put_sla_policies(call: Call) -> Any:
-    return {"policies": container().sla.put_policies(call.body["policies"])}
+    policies = container().sla.put_policies(call.body["policies"])
+    _audit(call, "sla_policies.updated", "sla_policies", None, policies=[p["id"] for p in policies])
+    return {"policies": policies}
+
+
+# ---------------------------------------------------------------- agent profiles, canned responses, widget
+
+@operation(
+    "PATCH", "/agents/me", summary="Edit the signed-in agent's profile (what visitors see of them)",
+    auth=AGENT, body="AgentProfileUpdate", response="Agent", errors=(404, 422),
+)
+def update_me(call: Call) -> Any:
+    assert call.principal is not None
+    return rep.agent(container().agents.update_profile(call.principal.agent_id, call.body))
+
+
+def _canned_id(value: str) -> str:
+    from ..domain.canned import CANNED_ID
+
+    value = unquote(value)
+    if not CANNED_ID.fullmatch(value):
+        raise NotFoundError(
+            f"No canned response {value!r}: ids are lower-case letters, digits, '-' and '_' (at most 40).",
+            code="canned_response_not_found",
+        )
+    return value
+
+
+@operation(
+    "GET", "/canned-responses", summary="The canned responses, by title", auth=AGENT,
+    response="CannedResponseList",
+)
+def list_canned_responses(call: Call) -> Any:
+    return {"items": [rep.canned_response(c) for c in container().canned.list()]}
+
+
+@operation(
+    "PUT", "/canned-responses/{canned_id}", summary="Create or replace a canned response (admins)",
+    auth=ADMIN, body="CannedResponsePut", response="CannedResponse", errors=(404,),
+)
+def put_canned_response(call: Call, canned_id: str) -> Any:
+    canned = container().canned.put(_canned_id(canned_id), call.body["title"], call.body["body"])
+    return rep.canned_response(canned)
+
+
+@operation(
+    "DELETE", "/canned-responses/{canned_id}", summary="Remove a canned response (admins)", auth=ADMIN,
+    status=204, errors=(404,),
+)
+def delete_canned_response(call: Call, canned_id: str) -> Any:
+    container().canned.delete(_canned_id(canned_id))
+    return Response(body="", status_code=204)
+
+
+@operation(
+    "GET", "/tickets/{ticket_id}/canned-responses/{canned_id}",
+    summary="A canned response filled in for this ticket, its customer and you", auth=AGENT,
+    response="CannedResponseText", errors=(404,),
+)
+def render_canned_response(call: Call, ticket_id: str, canned_id: str) -> Any:
+    assert call.principal is not None
+    text = container().canned.render(_reference(ticket_id), _canned_id(canned_id), call.principal)
+    return {"text": text}
+
+
+@operation(
+    "GET", "/widget/config",
+    summary="What the chat widget shows before a session: is its key the desk's, is anyone there, "
+    "business hours",
+    auth=PUBLIC, response="WidgetConfig",
+    query={"key": {"pattern": r"[\x21-\x7e]{1,100}", "description": "the snippet's data-key"}},
+)
+def widget_config(call: Call) -> Any:
+    hours = container().out_of_hours.availability()
+    return {
+        "key_valid": container().widget.key_valid(call.query.get("key")),
+        "available": container().chat.available(),
+        "open": hours.open, "next_opening": hours.next_opening and to_iso(hours.next_opening),
+        "timezone": hours.timezone,
+    }
+
+
+# ---------------------------------------------------------------- privacy and the audit log
+
+_CUSTOMER_ID = re.compile(r"cus_[a-z0-9]{1,40}")
+
+
+def _customer_id(value: str) -> str:
+    value = unquote(value)
+    if not _CUSTOMER_ID.fullmatch(value):
+        raise NotFoundError(f"No customer {value!r}.", code="customer_not_found")
+    return value
+
+
+def _audit(call: Call, action: str, target_type: str | None, target_id: str | None, **details: Any) -> None:
+    """An admin's change, in the audit log (ticket work is recorded from the ticket events,
+    which say who made it; settings changes have no events, and only the request knows who)."""
+    assert call.principal is not None
+    container().audit.record(call.principal.agent_id, action, target_type, target_id, **details)
+
+
+@operation(
+    "GET", "/customers/{customer_id}/export",
+    summary="Everything the desk keeps about a customer as one JSON document (admins); "
+    "files as download links valid for an hour",
+    auth=ADMIN, response="CustomerExport", errors=(404,),
+)
+def export_customer(call: Call, customer_id: str) -> Any:
+    assert call.principal is not None
+    archive = container().privacy.export(_customer_id(customer_id), by=call.principal.agent_id)
+    return Response(body=archive, status_code=200, headers={
+        "Content-Type": "application/json",
+        "Content-Disposition": f'attachment; filename="customer-{archive["customer"]["id"]}.json"',
+    })
+
+
+@operation(
+    "POST", "/customers/{customer_id}/erase",
+    summary="Permanently delete a customer with their tickets, messages, files and mail records "
+    "(admins; send their id again as 'confirm')",
+    auth=ADMIN, body="CustomerErase", response="CustomerErasure", errors=(404, 422),
+)
+def erase_customer(call: Call, customer_id: str) -> Any:
+    assert call.principal is not None
+    return container().privacy.erase(
+        _customer_id(customer_id), confirm=call.body["confirm"],
+        reason=call.body.get("reason", "customer_request"), by=call.principal.agent_id,
+    )
+
+
+@operation(
+    "GET", "/audit", summary="The audit log of agents' actions in a month (admins), newest first",
+    auth=ADMIN, response="AuditLog",
+    query={
+        "month": {"pattern": r"[0-9]{4}-(0[1-9]|1[0-2])", "description": "YYYY-MM (default: this month, UTC)"},
+        "order": {"enum": ["newest", "oldest"]},
+        "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
+        "cursor": {"pattern": r"[A-Za-z0-9_-]{1,2048}", "description": "a cursor from a previous page"},
+    },
+)
+def audit_log(call: Call) -> Any:
+    from ..bootstrap import now
+    from ..domain.audit import month_of
+
+    month = call.query.get("month") or month_of(now())
+    page = container().audit.month(
+        month, limit=int(call.query.get("limit", "50")), cursor=call.query.get("cursor"),
+        newest_first=call.query.get("order", "newest") == "newest",
+    )
+    return {"month": month, "items": [rep.audit_entry(e) for e in page.items], "next_cursor": page.cursor}

@@ -17,6 +17,7 @@ _REASONS = {
     415: "The body must be JSON.",
     422: "The desk's rules refuse this change.",
     428: "Say which version you edited (If-Match).",
+    429: "Too many requests from this client; Retry-After says when to try again.",
 }
 
 
@@ -54,6 +55,8 @@ def document(operations: dict[tuple[str, str], Any]) -> dict[str, Any]:
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.body}"}}},
             }
             errors |= {413, 415}
+        if op.rate_limit:
+            errors |= {429}
         if op.auth != "public":
             entry["security"] = [{"bearer": []}]
             errors |= {401, 403}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..domain.canned import CannedResponse
 from ..domain.clock import to_iso
 from ..domain.people import Agent, Customer
 from ..domain.tickets import Message, Ticket
@@ -14,14 +15,19 @@ def _time(value: Any) -> str | None:
     return to_iso(value) if value is not None else None
 
 
-def customer(c: Customer) -> dict[str, Any]:
-    return {
+def customer(c: Customer, *, with_pages: bool = False) -> dict[str, Any]:
+    """A customer; ``with_pages`` adds the pages their chat visit went through (the
+    customer panel), left out of ticket lists to keep them small."""
+    body = {
         "id": c.id,
         "email": c.email,
         "name": c.name,
         "external_id": c.external_id,
         "created_at": to_iso(c.created_at),
     }
+    if with_pages:
+        body["visit_pages"] = [{"url": p.url, "title": p.title, "at": to_iso(p.at)} for p in c.visit_pages]
+    return body
 
 
 def agent(a: Agent) -> dict[str, Any]:
@@ -32,6 +38,9 @@ def agent(a: Agent) -> dict[str, Any]:
         "role": a.role.value,
         "presence": a.presence,
         "created_at": to_iso(a.created_at),
+        "title": a.title,
+        "avatar_url": a.avatar_url,
+        "timezone": a.timezone,
     }
 
 
@@ -56,6 +65,7 @@ def ticket(t: Ticket, who: Customer | None) -> dict[str, Any]:
         "message_count": t.message_count,
         "language": t.language,
         "sla": sla(t.sla),
+        "csat": t.csat.as_dict() if t.csat else None,
     }
 
 
@@ -114,4 +124,20 @@ def _mail(m: Message, url_for: Callable[[str, str], str]) -> dict[str, Any]:
             "original_url": url_for(m.source_key or "", f"message-{m.seq}.eml"),
             "has_html": m.html_key is not None,
         }
+    }
+
+
+def canned_response(c: CannedResponse) -> dict[str, Any]:
+    return {"id": c.id, "title": c.title, "body": c.body, "updated_at": to_iso(c.updated_at)}
+
+
+def audit_entry(e: Any) -> dict[str, Any]:
+    """An audit log entry (``domain.audit.AuditEntry``)."""
+    return {
+        "id": e.id,
+        "at": to_iso(e.at),
+        "actor": e.actor,
+        "action": e.action,
+        "target": {"type": e.target_type, "id": e.target_id} if e.target_type else None,
+        "details": e.details,
     }

@@ -16,7 +16,7 @@ from ..bootstrap import container
 from ..domain.errors import BadRequestError, DeskError, ValidationError
 from ..observability import logger
 from ..schemas.frames import FRAMES, frame_validator
-from .http import error_body
+from .http import _valid_unicode, error_body
 
 
 def on_connect(event: Any) -> Response | None:
@@ -77,6 +77,9 @@ def _action(frame: Any) -> str | None:
 def _validated(frame: Any) -> dict[str, Any]:
     if frame is _NOT_JSON:
         raise BadRequestError("A frame must be a JSON object with an 'action'.", code="invalid_json")
+    if not _valid_unicode(frame):  # "\ud800": text that can be neither stored nor sent on
+        raise BadRequestError("The frame holds text that is not valid Unicode (a lone surrogate escape).",
+                              code="invalid_json")
     problems = _problems("", frame)
     if not problems:
         problems = _problems(frame["action"], frame)

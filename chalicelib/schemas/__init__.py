@@ -32,6 +32,23 @@ _TAGS = {
     "items": {"type": "string", "minLength": 1, "maxLength": 50},
 }
 _TIME = {"type": "string", "format": "date-time"}
+_ZONE = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$",
+         "maxLength": 64, "description": "An IANA time zone, e.g. Europe/Berlin."}
+_HTTPS_URL = {
+    "type": "string", "maxLength": 500,
+    "pattern": r'^https://[^/?#\x00-\x20\x7f-\x9f"<>\\]+([/?#][^\x00-\x20\x7f-\x9f"<>\\]*)?$',
+    "description": "An https URL.",
+}
+_CANNED = {
+    "type": "object",
+    "required": ["id", "title", "body", "updated_at"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "body": {"type": "string", "description": "With placeholders such as {{customer.first_name}}."},
+        "updated_at": _TIME,
+    },
+}
 
 _SLOT = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"}
 _INSTANT = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z$"}
@@ -196,8 +213,39 @@ REQUESTS: dict[str, dict[str, Any]] = {
                 "type": "string", "pattern": "^[0-9a-fA-F]{64}$",
                 "description": "HMAC-SHA256 of user_id with the desk's identity secret, in hex.",
             },
+            "key": {
+                "type": "string", "minLength": 1, "maxLength": 100,
+                "description": "The desk's public widget key (the snippet's data-key). One that is not "
+                "the desk's is refused (401); leaving it out is still accepted, for older snippets.",
+            },
         },
         "dependentRequired": {"user_id": ["user_hash"], "user_hash": ["user_id"]},
+        "additionalProperties": False,
+    },
+    "AgentProfileUpdate": {
+        "type": "object",
+        "minProperties": 1,
+        "description": "What visitors see of an agent; null clears a field (not the name).",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": VISIBLE_TEXT},
+            "title": {"type": ["string", "null"], "maxLength": 60, "pattern": r"^[^\x00-\x1f\x7f]*$",
+                      "description": "e.g. Support lead"},
+            "avatar_url": {**_HTTPS_URL, "type": ["string", "null"]},
+            "timezone": {**_ZONE, "type": ["string", "null"]},
+        },
+        "additionalProperties": False,
+    },
+    "CannedResponsePut": {
+        "type": "object",
+        "required": ["title", "body"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": VISIBLE_TEXT},
+            "body": {
+                "type": "string", "minLength": 1, "maxLength": 5000, "pattern": VISIBLE_TEXT,
+                "description": "Placeholders: {{customer.name}}, {{customer.first_name}}, {{customer.email}}, "
+                "{{agent.name}}, {{ticket.number}}, {{ticket.subject}}.",
+            },
+        },
         "additionalProperties": False,
     },
     "CalendarPut": _CALENDAR,
@@ -216,6 +264,22 @@ REQUESTS: dict[str, dict[str, Any]] = {
             "status": {
                 "enum": ["open", "pending", "solved"],
                 "description": "Set the ticket's status with the message, e.g. reply and solve.",
+            },
+        },
+        "additionalProperties": False,
+    },
+    "CustomerErase": {
+        "type": "object",
+        "required": ["confirm"],
+        "properties": {
+            "confirm": {
+                "type": "string", "maxLength": 64,
+                "description": "The customer's id again: erasing cannot be undone.",
+            },
+            "reason": {
+                "enum": ["customer_request", "legal_obligation", "no_longer_needed", "other"],
+                "default": "customer_request",
+                "description": "Why (kept in the audit log; a choice, so that no personal data ends up there).",
             },
         },
         "additionalProperties": False,
@@ -251,7 +315,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
     },
     "Agent": {
         "type": "object",
-        "required": ["id", "email", "name", "role", "created_at"],
+        "required": ["id", "email", "name", "role", "created_at", "title", "avatar_url", "timezone"],
         "properties": {
             "id": {"type": "string"},
             "email": {"type": "string"},
@@ -259,6 +323,9 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "role": {"enum": ROLES},
             "presence": {"enum": ["online", "away", "offline"]},
             "created_at": _TIME,
+            "title": {"type": ["string", "null"]},
+            "avatar_url": {"type": ["string", "null"]},
+            "timezone": {"type": ["string", "null"], "description": "The agent's IANA time zone."},
         },
     },
     "AgentList": {
@@ -275,6 +342,16 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "name": {"type": ["string", "null"]},
             "external_id": {"type": ["string", "null"]},
             "created_at": {"type": ["string", "null"], "format": "date-time"},
+            "visit_pages": {
+                "type": "array",
+                "description": "GET /customers/{customer_id} only: the last pages the chat visitor opened, "
+                "newest last (at most 20).",
+                "items": {
+                    "type": "object",
+                    "required": ["url", "title", "at"],
+                    "properties": {"url": {"type": "string"}, "title": {"type": ["string", "null"]}, "at": _TIME},
+                },
+            },
         },
     },
     "Ticket": {
@@ -282,7 +359,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
         "required": [
             "id", "number", "subject", "status", "priority", "channel", "customer",
             "assignee_id", "team", "tags", "created_at", "updated_at", "last_activity_at",
-            "version", "message_count",
+            "version", "message_count", "csat",
         ],
         "properties": {
             "id": {"type": "string"},
@@ -312,6 +389,16 @@ RESPONSES: dict[str, dict[str, Any]] = {
                 "properties": {
                     "policy_id": {"type": "string"},
                     "clocks": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/SlaClock"}},
+                },
+            },
+            "csat": {
+                "type": ["object", "null"],
+                "description": "The customer's latest satisfaction rating (chat), null when not rated.",
+                "required": ["score", "comment", "rated_at"],
+                "properties": {
+                    "score": {"type": "integer", "minimum": 1, "maximum": 5},
+                    "comment": {"type": ["string", "null"]},
+                    "rated_at": _TIME,
                 },
             },
         },
@@ -443,10 +530,122 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "escalations": {"type": "array", "items": {"type": "object"}},
         },
     },
+    "CannedResponse": _CANNED,
+    "CannedResponseList": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/CannedResponse"}}},
+    },
+    "CannedResponseText": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {"text": {"type": "string", "description": "The body with the ticket's details filled in."}},
+    },
+    "WidgetConfig": {
+        "type": "object",
+        "required": ["key_valid", "available", "open", "next_opening", "timezone"],
+        "properties": {
+            "key_valid": {"type": "boolean", "description": "Is this the desk's widget key."},
+            "available": {"type": "boolean", "description": "Is an agent online now."},
+            "open": {"type": "boolean", "description": "Is it within business hours now."},
+            "next_opening": {"type": ["string", "null"], "format": "date-time",
+                             "description": "When closed: when the team is back."},
+            "timezone": {"type": ["string", "null"], "description": "The business hours' time zone."},
+        },
+    },
     "Health": {
         "type": "object",
         "required": ["status"],
         "properties": {"status": {"const": "ok"}, "stage": {"type": "string"}},
+    },
+    "CustomerExport": {
+        "type": "object",
+        "description": "Everything the desk keeps about a customer (format desk.customer-export/1): "
+        "stored fields as they are, files as download links valid until links_expire_at.",
+        "required": ["format", "exported_at", "links_expire_at", "audit_id", "customer", "tickets",
+                     "messages_on_other_tickets", "mail_suppression"],
+        "properties": {
+            "format": {"const": "desk.customer-export/1"},
+            "exported_at": _TIME,
+            "links_expire_at": _TIME,
+            "audit_id": {"type": "string"},
+            "customer": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "tickets": {
+                "type": "array",
+                "description": "Every ticket of the customer (any channel), with every message and internal note, "
+                "the people copied (cc_emails) and the SLA state (sla).",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "number", "subject", "status", "messages"],
+                    "properties": {"messages": {"type": "array", "items": {"$ref": "#/components/schemas/ExportedMessage"}}},
+                },
+            },
+            "messages_on_other_tickets": {
+                "type": "array",
+                "description": "What the customer wrote on other people's tickets (copied on their mail): only their own messages.",
+                "items": {
+                    "type": "object",
+                    "required": ["ticket_id", "number", "messages"],
+                    "properties": {"messages": {"type": "array", "items": {"$ref": "#/components/schemas/ExportedMessage"}}},
+                },
+            },
+            "mail_suppression": {
+                "type": ["object", "null"],
+                "description": "Whether mail to the customer's address is stopped (a permanent bounce or a complaint).",
+            },
+        },
+    },
+    "ExportedMessage": {
+        "type": "object",
+        "required": ["id", "seq", "kind", "author_type", "body", "created_at"],
+        "properties": {
+            "attachments": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["filename", "content_type", "size", "url"],
+                    "properties": {"url": {"type": "string", "description": "A download link, until links_expire_at."}},
+                },
+            },
+            "original_url": {"type": "string", "description": "The original mail (.eml), until links_expire_at."},
+            "html_url": {"type": "string", "description": "The mail's HTML, sanitised, until links_expire_at."},
+        },
+    },
+    "CustomerErasure": {
+        "type": "object",
+        "required": ["customer_id", "erased_at", "audit_id", "removed"],
+        "properties": {
+            "customer_id": {"type": "string"},
+            "erased_at": _TIME,
+            "audit_id": {"type": "string", "description": "The audit log's entry of this erasure."},
+            "removed": {"type": "object", "additionalProperties": {"type": "integer"},
+                        "description": "How many of each thing were removed (tickets, messages, files, ...)."},
+        },
+    },
+    "AuditEntry": {
+        "type": "object",
+        "required": ["id", "at", "actor", "action", "target", "details"],
+        "properties": {
+            "id": {"type": "string"},
+            "at": _TIME,
+            "actor": {"type": "string", "description": "The agent's id ('sla' for escalations)."},
+            "action": {"type": "string", "description": "e.g. ticket.changed, message.replied, note.added, "
+                       "agent.created, calendar.updated, sla_policies.updated, customer.exported, customer.erased"},
+            "target": {
+                "type": ["object", "null"],
+                "properties": {"type": {"type": "string"}, "id": {"type": ["string", "null"]}},
+            },
+            "details": {"type": "object", "description": "Ids, field names and counts; never personal data."},
+        },
+    },
+    "AuditLog": {
+        "type": "object",
+        "required": ["month", "items", "next_cursor"],
+        "properties": {
+            "month": {"type": "string"},
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
+            "next_cursor": {"type": ["string", "null"]},
+        },
     },
 }
 

@@ -7,7 +7,9 @@ from typing import Any
 from ..domain.chat import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_TEXT
 from . import VISIBLE_TEXT
 
-ACTIONS = ["ping", "send", "upload", "typing", "read", "join", "leave", "resume", "presence", "transcript"]
+ACTIONS = [
+    "ping", "send", "upload", "typing", "read", "join", "leave", "resume", "presence", "transcript", "rate", "page",
+]
 
 _CONVERSATION = {"type": "string", "pattern": r"^tkt_[a-z0-9]{1,40}$"}
 _CLIENT_ID = {
@@ -73,6 +75,25 @@ FRAMES: dict[str, dict[str, Any]] = {
         "transcript",
         {"conversation_id": _CONVERSATION, "email": {"type": "string", "maxLength": 254}},
         ("conversation_id",),
+    ),
+    "rate": _frame(
+        "rate",
+        {
+            "conversation_id": _CONVERSATION,
+            "score": {"type": "integer", "minimum": 1, "maximum": 5, "description": "1 (poor) to 5 (great)"},
+            "comment": {"type": "string", "maxLength": 1000},
+            "client_id": _CLIENT_ID,
+        },
+        ("conversation_id", "score"),
+    ),
+    "page": _frame(
+        "page",
+        {
+            "url": {"type": "string", "maxLength": 2000, "pattern": r"^https?://[^\x00-\x20\x7f-\x9f]+$",
+                    "description": "The page the visitor opened (http or https)."},
+            "title": {"type": "string", "maxLength": 200},
+        },
+        ("url",),
     ),
 }
 

@@ -8,13 +8,16 @@ from typing import Any, Protocol
 
 from ..domain.clock import utcnow
 from ..domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from ..domain.people import Agent, Principal, Role, normalise_email
+from ..domain.events import AgentProfileChanged
+from ..domain.people import Agent, Principal, Role, normalise_email, profile_changes
+from .events import EventBus
 
 
 class AgentRepository(Protocol):
     def get(self, agent_id: str) -> Agent | None: ...
     def list(self) -> list[Agent]: ...
     def save(self, agent: Agent) -> None: ...
+    def update_profile(self, agent_id: str, changes: dict[str, str | None]) -> Agent | None: ...
 
 
 class Directory(Protocol):
@@ -46,11 +49,13 @@ class AgentService:
         directory: Directory,
         verifier: TokenVerifier,
         clock: Callable[[], datetime] = utcnow,
+        events: EventBus | None = None,
     ) -> None:
         self.agents = agents
         self.directory = directory
         self.verifier = verifier
         self.clock = clock
+        self.events = events or EventBus()
 
     def authenticate(self, authorization: str | None) -> Principal:
         """The one check every agent route and websocket connect goes through."""
@@ -90,6 +95,16 @@ class AgentService:
 
     def list(self) -> list[Agent]:
         return sorted(self.agents.list(), key=lambda a: a.name.lower())
+
+    def update_profile(self, agent_id: str, requested: dict[str, str | None]) -> Agent:
+        """An agent edits what visitors see of them: name, title, photo, time zone
+        (``None`` clears a field). The profile's readers hear of it (their caches)."""
+        changes = profile_changes(requested)
+        agent = self.agents.update_profile(agent_id, changes) if changes else self.agents.get(agent_id)
+        if agent is None:
+            raise NotFoundError(f"No agent {agent_id!r}.", code="agent_not_found")
+        self.events.publish(AgentProfileChanged(agent))
+        return agent
 
 
 def _tokens(result: dict[str, Any]) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from ..domain.errors import (
     PermissionDeniedError,
     UnprocessableError,
 )
-from ..domain.events import MessageCreated, TicketChanged, TicketOpened
+from ..domain.events import AgentProfileChanged, MessageCreated, TicketChanged, TicketOpened
 from ..domain.tickets import Attachment, AuthorType, Message, MessageKind, Ticket
 from .agents import AgentService
 from .customers import CustomerService
@@ -48,6 +48,9 @@ HISTORY_FRAME_BYTES = 96 * 1024  # under API Gateway's 128 KB per message
 # API Gateway answers 410 for a connection still in its $connect (up to the 29 s integration
 # timeout): a 410 removes only a connection older than that.
 CONNECT_WINDOW = timedelta(seconds=30)
+# How long a container trusts the agent profiles it has read (name, title, photo, time zone):
+# an edit made through another function instance shows in frames within this long.
+AGENT_CARD_SECONDS = 30
 
 
 class Broadcaster(Protocol):
@@ -84,7 +87,7 @@ class ChatService:
         self.clock = clock
         # After a visitor's message is stored and acknowledged (the out-of-hours notice).
         self.on_visitor_message = on_visitor_message
-        self._agent_names: dict[str, str] = {}
+        self._agent_cards: dict[str, tuple[float, dict[str, Any]]] = {}
 
     # ------------------------------------------------------------- connection lifecycle
 
@@ -239,7 +242,7 @@ class ChatService:
         self.reply(who.connection_id, {"type": "joined", "conversation": _summary(ticket)})
         if who.is_agent:
             self._publish(topic, {"type": "agent.joined", "conversation_id": ticket.id,
-                                  "agent": {"id": who.id, "name": self.agent_name(who.id)}},
+                                  "agent": self.agent_card(who.id)},
                           exclude=who.connection_id)
 
     def _on_leave(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
@@ -287,7 +290,7 @@ class ChatService:
         if not who.is_agent:
             raise PermissionDeniedError("Only agents set a presence.", code="agents_only")
         self.agent_repo.set_presence(who.id, frame["status"])
-        self._publish(agents_topic(), {"type": "presence", "agent": {"id": who.id, "name": self.agent_name(who.id)},
+        self._publish(agents_topic(), {"type": "presence", "agent": self.agent_card(who.id),
                                        "status": frame["status"]})
 
     def _on_transcript(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
@@ -305,6 +308,26 @@ class ChatService:
             lines.append(f"[{to_iso(message.created_at)[:16].replace('T', ' ')} UTC] {speaker}: {message.body}")
         self.mailer.send_text(to=to, subject=f"Your conversation #{ticket.number}", text="\n".join(lines))
         self.reply(who.connection_id, {"type": "transcript.sent", "conversation_id": ticket.id, "to": to})
+
+    def _on_rate(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        """The visitor rates their solved conversation (CSAT); agents watching it hear of it."""
+        if who.is_agent:
+            raise PermissionDeniedError("Only the conversation's visitor rates it.", code="visitors_only")
+        ticket = self._conversation(who, frame["conversation_id"])
+        rating = self.tickets.rate(ticket, frame["score"], frame.get("comment"))
+        answer: dict[str, Any] = {"type": "rated", "conversation_id": ticket.id, "score": rating.score}
+        if "client_id" in frame:
+            answer["client_id"] = frame["client_id"]
+        self.reply(who.connection_id, answer)
+
+    def _on_page(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
+        """A page of the business's site the visitor opened: kept on the customer, and shown
+        to agents at once (the console's 'current page')."""
+        if who.is_agent:
+            raise PermissionDeniedError("Only visitors report the pages they open.", code="visitors_only")
+        page = self.customers.record_page(who.id, frame["url"], frame.get("title"))
+        self._publish(agents_topic(), {"type": "visitor.page", "customer_id": who.id, "url": page.url,
+                                       "title": page.title, "at": to_iso(page.at)})
 
     # ------------------------------------------------------------- listeners
 
@@ -334,6 +357,10 @@ class ChatService:
             self._deliver(visitors, {"type": "conversation.updated",
                                      "conversation": {"id": event.ticket.id, "status": summary["status"]},
                                      "changes": {"status": event.changes["status"]}})
+
+    def on_agent_profile_changed(self, event: AgentProfileChanged) -> None:
+        """This container shows the new profile at once (others within AGENT_CARD_SECONDS)."""
+        self._agent_cards.pop(event.agent.id, None)
 
     def notify_agents(self, frame: dict[str, Any], agent_ids: set[str] | None = None) -> None:
         """A desk-wide notice (an SLA alert) to the given agents' live connections, or to
@@ -398,20 +425,35 @@ class ChatService:
 
         body = message_json(message, self.files.download_url if self.files else None)
         if message.author_type == AuthorType.AGENT and message.author_id:
-            body["author_name"] = self.agent_name(message.author_id)
+            author = self.agent_card(message.author_id)
+            body["author"] = author
+            body["author_name"] = author["name"]
         return body
 
+    def agent_card(self, agent_id: str) -> dict[str, Any]:
+        """How an agent is shown to visitors: ``{id, role, name, title, avatar_url, timezone}``.
+        At most one GetItem, then cached for AGENT_CARD_SECONDS."""
+        cached = self._agent_cards.get(agent_id)
+        if cached is not None and time.monotonic() - cached[0] < AGENT_CARD_SECONDS:
+            return cached[1]
+        agent = self.agent_repo.get(agent_id)
+        card = {
+            "id": agent_id, "role": ParticipantRole.AGENT.value,
+            "name": agent.name if agent else "Support",
+            "title": agent.title if agent else None,
+            "avatar_url": agent.avatar_url if agent else None,
+            "timezone": agent.timezone if agent else None,
+        }
+        self._agent_cards[agent_id] = (time.monotonic(), card)
+        return card
+
     def agent_name(self, agent_id: str) -> str:
-        if agent_id not in self._agent_names:
-            agent = self.agent_repo.get(agent_id)
-            self._agent_names[agent_id] = agent.name if agent else "Support"
-        return self._agent_names[agent_id]
+        return str(self.agent_card(agent_id)["name"])
 
     def _who(self, who: Participant) -> dict:
-        data = {"role": who.role.value, "id": who.id}
         if who.is_agent:
-            data["name"] = self.agent_name(who.id)
-        return data
+            return self.agent_card(who.id)
+        return {"role": who.role.value, "id": who.id}
 
 
 def _summary(ticket: Ticket) -> dict:

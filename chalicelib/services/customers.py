@@ -9,7 +9,7 @@ from typing import Protocol
 from ..domain import ids
 from ..domain.clock import utcnow
 from ..domain.errors import NotFoundError
-from ..domain.people import Customer, normalise_email
+from ..domain.people import Customer, VisitedPage, normalise_email
 
 
 class CustomerRepository(Protocol):
@@ -18,6 +18,7 @@ class CustomerRepository(Protocol):
     def add(self, customer: Customer, claim: str | None) -> bool: ...
     def get_many(self, customer_ids: list[str]) -> dict[str, Customer]: ...
     def fill_in(self, customer_id: str, name: str | None, email: str | None) -> Customer | None: ...
+    def add_visit_page(self, customer_id: str, page: VisitedPage) -> bool: ...
 
 
 def email_claim(address: str) -> str:
@@ -74,6 +75,13 @@ class CustomerService:
         if name or email:
             self.customers.fill_in(customer_id, name, email)
         return self.get(customer_id)
+
+    def record_page(self, customer_id: str, url: str, title: str | None) -> VisitedPage:
+        """A page of the business's site the visitor opened (the console's 'pages visited')."""
+        page = VisitedPage(url, (title or "").strip() or None, self.clock())
+        if not self.customers.add_visit_page(customer_id, page):
+            raise NotFoundError(f"No customer {customer_id!r}.", code="customer_not_found")
+        return page
 
     def get(self, customer_id: str) -> Customer:
         customer = self.customers.get(customer_id)

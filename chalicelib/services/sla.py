@@ -18,6 +18,7 @@ from ..domain.clock import to_iso, utcnow
 from ..domain.errors import DeskError, UnprocessableError
 from ..domain.events import MessageCreated, TicketChanged, TicketOpened
 from ..domain.hours import Calendar
+from ..domain.keys import signing_key
 from ..domain.people import Principal, Role
 from ..domain.tickets import AuthorType, Priority, Ticket, TicketChanges
 from ..observability import logger
@@ -144,8 +145,8 @@ class SlaService:
 
     def on_message_created(self, event: MessageCreated) -> None:
         message = event.message
-        if not message.public:
-            return
+        if not message.public or event.ticket.sla is None:
+            return  # no clocks on this ticket: nothing to read or write
         if message.author_type == AuthorType.AGENT:
             self._change(event.ticket.id, lambda state, _policy, _ticket: state and sla.on_agent_reply(state, message.created_at))
         elif message.author_type == AuthorType.CUSTOMER:
@@ -159,6 +160,8 @@ class SlaService:
     def on_ticket_changed(self, event: TicketChanged) -> None:
         now = self.clock()
         changes = event.changes
+        if event.ticket.sla is None and not ({"priority", "tags", "channel"} & set(changes)):
+            return  # no clocks, and nothing that could bring a policy in
         if "status" in changes:
             old, new = changes["status"]
             self._change(
@@ -173,8 +176,10 @@ class SlaService:
     def _retarget(self, ticket_id: str) -> None:
         def change(state: sla.SlaState | None, current: sla.Policy | None, ticket: Ticket) -> sla.SlaState | None:
             chosen = sla.select_policy(self.policies(), ticket.priority.value, ticket.channel, ticket.tags)
-            if chosen is None or state is None or chosen.id == state.policy_id:
+            if chosen is None or (state is not None and chosen.id == state.policy_id):
                 return state
+            if state is None:  # a policy applies now (say, raised to urgent): from the ticket's start
+                return sla.start(chosen, self._calendar(chosen), ticket.created_at)
             return sla.retarget(state, chosen, self._calendar(chosen))
 
         self._change(ticket_id, change)
@@ -312,6 +317,6 @@ class SlaService:
             "ticket": {"id": ticket.id, "number": ticket.number, "subject": ticket.subject,
                        "priority": ticket.priority.value, "assignee_id": ticket.assignee_id},
         }, separators=(",", ":")).encode()
-        signature = hmac.new(self.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
+        signature = hmac.new(signing_key(self.webhook_secret, "webhook"), body, hashlib.sha256).hexdigest()
         status = self.post_webhook(url, body, {"Content-Type": "application/json", "X-Desk-Signature": f"sha256={signature}"})
         logger.info("sla webhook", ticket_id=ticket.id, status=status)

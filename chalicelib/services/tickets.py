@@ -18,12 +18,14 @@ from ..domain.tickets import (
     Message,
     MessageKind,
     Priority,
+    Rating,
     Status,
     Ticket,
     TicketChanges,
     TicketFilter,
     apply_changes,
     open_ticket,
+    rating_for,
     record_message,
 )
 from .customers import CustomerService
@@ -40,6 +42,7 @@ class TicketRepository(Protocol):
     def put_message(self, message: Message) -> None: ...
     def get_message(self, ticket_id: str, seq: int) -> Message | None: ...
     def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Any: ...
+    def rate(self, ticket_id: str, rating: Rating) -> tuple[Ticket, Ticket] | None: ...
     def list_messages(
         self, ticket_id: str, *, after_seq: int, limit: int, include_notes: bool
     ) -> tuple[list[Message], int | None]: ...
@@ -141,7 +144,7 @@ class TicketService:
                 created_at=now,
             )
         self.tickets.add(ticket, message)
-        self.events.publish(TicketOpened(ticket, message, origin))
+        self.events.publish(TicketOpened(ticket, message, origin, by=by.agent_id if by else None))
         return ticket, message
 
     def get(self, reference: str) -> Ticket:
@@ -176,7 +179,7 @@ class TicketService:
         if not diff:
             return ticket
         stored = self.tickets.update(ticket, updated)
-        self.events.publish(TicketChanged(stored, diff))
+        self.events.publish(TicketChanged(stored, diff, by=by.agent_id))
         return stored
 
     def post_message(
@@ -225,8 +228,25 @@ class TicketService:
             self.tickets.put_message(message)
             self.events.publish(MessageCreated(stored, message, origin))
             if stored.status != ticket.status:
-                self.events.publish(TicketChanged(stored, {"status": [ticket.status.value, stored.status.value]}))
+                by_agent = author_id if author_type == AuthorType.AGENT else None
+                self.events.publish(
+                    TicketChanged(stored, {"status": [ticket.status.value, stored.status.value]}, by=by_agent)
+                )
             return stored, message
+        raise ConflictError("The ticket's status keeps changing; try again.", code="ticket_busy")
+
+    def rate(self, ticket: Ticket, score: int, comment: str | None) -> Rating:
+        """The customer rates their solved (or closed) conversation; rating again replaces
+        the rating. Agents hear of it as a change ``{"csat": [old, new]}``."""
+        for _ in range(3):
+            rating = rating_for(ticket, score, comment, self.clock())
+            stored = self.tickets.rate(ticket.id, rating)
+            if stored is not None:
+                before, after = stored
+                old = before.csat.as_dict() if before.csat else None
+                self.events.publish(TicketChanged(after, {"csat": [old, rating.as_dict()]}))
+                return rating
+            ticket = self.get(ticket.id)  # reopened meanwhile (or gone): decide on what is stored
         raise ConflictError("The ticket's status keeps changing; try again.", code="ticket_busy")
 
     def messages(

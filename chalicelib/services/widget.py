@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from ..domain.chat import verify_user_hash
@@ -10,10 +11,19 @@ from .customers import CustomerService
 
 
 class WidgetService:
-    def __init__(self, customers: CustomerService, visitor_tokens: Any, identity_secret: str) -> None:
+    def __init__(
+        self, customers: CustomerService, visitor_tokens: Any, identity_secret: str, widget_key: str = ""
+    ) -> None:
         self.customers = customers
         self.visitor_tokens = visitor_tokens
         self.identity_secret = identity_secret
+        self.widget_key = widget_key
+
+    def key_valid(self, key: str | None) -> bool:
+        """Is ``key`` the desk's public widget key (any key is, while the desk has none)."""
+        if not self.widget_key:
+            return True
+        return key is not None and hmac.compare_digest(key.encode(), self.widget_key.encode())
 
     def start(self, body: dict[str, Any]) -> dict[str, Any]:
         """A visitor token for this browser.
@@ -21,7 +31,15 @@ class WidgetService:
         - ``user_id`` + ``user_hash``: a user the business signed in; the hash proves it.
         - ``token``: the visitor this browser already was (renewed).
         - neither: a new anonymous visitor (name and e-mail kept as given, trusted for nothing).
+
+        ``key``, the snippet's public key, must be the desk's when given; a snippet without
+        one (pasted before keys existed) is still served.
         """
+        if "key" in body and not self.key_valid(body["key"]):
+            raise AuthenticationError(
+                "This widget key is not this desk's: copy the snippet again from the desk.",
+                code="unknown_widget_key",
+            )
         if "user_id" in body:
             if not verify_user_hash(self.identity_secret, body["user_id"], body["user_hash"]):
                 raise AuthenticationError(

@@ -1,19 +1,145 @@
-/* Support desk chat widget. Add to a page with:
- *   <script src="https://YOUR-DESK/widget.js" async></script>
- * No framework, no build step. Messages are shown once per sequence number, whether they
- * arrive live, as an acknowledgement or in the history sent on resume; text is rendered as
- * text, never as HTML. The conversation survives reloads (localStorage) and reconnects. */
+/* Support desk chat widget. Paste into a page:
+ *
+ *   <script src="https://YOUR-DESK/widget.js" data-key="pk_..." async></script>
+ *
+ * Optional attributes: data-position="right|left", data-color="#1f4fd1" (the brand colour),
+ * data-lang="en|de|fr|es|he|et" (default: the browser's), data-prechat="off|optional|required".
+ * Optional, before the script: window.DeskWidget = { strings: { en: { launcher: "Help" } },
+ *   user: { id, hash, email, name } }  (hash: HMAC-SHA256 of id with the desk's identity secret).
+ *
+ * No framework, no build step. Everything lives in a shadow root, so the page's styles and the
+ * widget's never meet. Messages are kept once per sequence number, whether they arrive live, as
+ * an acknowledgement or in the history sent on resume; text is always rendered as text. The
+ * conversation survives reloads and navigation (localStorage) and reconnects by itself. */
 (function () {
   "use strict";
+  if (window.__deskWidget) return; // pasted twice: one widget
+  window.__deskWidget = true;
   var script = document.currentScript;
   var api = new URL(script.src).origin;
+  var data = script.dataset || {};
+  var cfg = window.DeskWidget || {};
   var store = window.localStorage;
   var KEY = "desk-widget:" + api;
-  var state = JSON.parse(store.getItem(KEY) || "{}"); // token, conversation, lastSeq
+  var state = JSON.parse(store.getItem(KEY) || "{}"); // token, conversation, lastSeq, prechat, email
   var seen = {};
   var ws = null;
   var backoff = 500;
   var pending = [];
+  var opening = false; // the first message is on its way and will open the conversation
+  var unread = 0;
+  var baseTitle = document.title;
+  var agent = null;
+
+  var STRINGS = {
+    en: {
+      launcher: "Chat with us", title: "Support", close: "Close chat", connecting: "Connecting\u2026",
+      reconnecting: "Reconnecting\u2026", unavailable: "Chat is unavailable right now.",
+      online: "We're online \u2014 ask away!", away: "We're away; leave a message and we'll reply.",
+      awayUntil: "We're away until {when}. Leave a message and we'll answer then.",
+      message: "Your message", send: "Send", you: "You", support: "Support",
+      joined: "{name} joined the chat", typing: "{name} is typing\u2026", localTime: "{time} local time",
+      email: "Your email, so we can answer you", name: "Your name",
+      prechat: "Tell us who you are, so we can also answer by email.", start: "Start chat",
+      transcript: "Email me this conversation", transcriptSent: "We sent the conversation to {to}.",
+      rate: "How did we do?", star: "{n} out of 5", comment: "Anything to add? (optional)",
+      sendRating: "Send rating", thanks: "Thank you for your rating!", solved: "This conversation is solved.",
+      newMessage: "New message", messages: "Messages"
+    },
+    de: {
+      launcher: "Chat starten", title: "Kundenservice", close: "Chat schlie\u00dfen", connecting: "Verbinde\u2026",
+      reconnecting: "Verbinde erneut\u2026", unavailable: "Der Chat ist gerade nicht verf\u00fcgbar.",
+      online: "Wir sind online \u2014 fragen Sie uns!", away: "Wir sind gerade nicht da; hinterlassen Sie eine Nachricht.",
+      awayUntil: "Wir sind ab {when} wieder da. Hinterlassen Sie eine Nachricht, wir antworten dann.",
+      message: "Ihre Nachricht", send: "Senden", you: "Sie", support: "Support",
+      joined: "{name} ist dem Chat beigetreten", typing: "{name} schreibt\u2026", localTime: "{time} Ortszeit",
+      email: "Ihre E-Mail-Adresse f\u00fcr unsere Antwort", name: "Ihr Name",
+      prechat: "Sagen Sie uns, wer Sie sind, damit wir auch per E-Mail antworten k\u00f6nnen.", start: "Chat beginnen",
+      transcript: "Gespr\u00e4ch per E-Mail senden", transcriptSent: "Wir haben das Gespr\u00e4ch an {to} gesendet.",
+      rate: "Wie zufrieden waren Sie?", star: "{n} von 5", comment: "M\u00f6chten Sie etwas erg\u00e4nzen? (optional)",
+      sendRating: "Bewertung senden", thanks: "Danke f\u00fcr Ihre Bewertung!", solved: "Dieses Gespr\u00e4ch ist gel\u00f6st.",
+      newMessage: "Neue Nachricht", messages: "Nachrichten"
+    },
+    fr: {
+      launcher: "Discuter avec nous", title: "Assistance", close: "Fermer la discussion", connecting: "Connexion\u2026",
+      reconnecting: "Reconnexion\u2026", unavailable: "La discussion est indisponible pour le moment.",
+      online: "Nous sommes en ligne \u2014 posez votre question !", away: "Nous sommes absents ; laissez un message.",
+      awayUntil: "Nous serons de retour le {when}. Laissez un message, nous r\u00e9pondrons alors.",
+      message: "Votre message", send: "Envoyer", you: "Vous", support: "Assistance",
+      joined: "{name} a rejoint la discussion", typing: "{name} \u00e9crit\u2026", localTime: "{time} heure locale",
+      email: "Votre e-mail, pour vous r\u00e9pondre", name: "Votre nom",
+      prechat: "Dites-nous qui vous \u00eates, pour pouvoir aussi r\u00e9pondre par e-mail.", start: "Commencer",
+      transcript: "M'envoyer cette conversation par e-mail", transcriptSent: "Conversation envoy\u00e9e \u00e0 {to}.",
+      rate: "Comment nous sommes-nous d\u00e9brouill\u00e9s ?", star: "{n} sur 5", comment: "Un commentaire ? (facultatif)",
+      sendRating: "Envoyer la note", thanks: "Merci pour votre note !", solved: "Cette conversation est r\u00e9solue.",
+      newMessage: "Nouveau message", messages: "Messages"
+    },
+    es: {
+      launcher: "Habla con nosotros", title: "Soporte", close: "Cerrar el chat", connecting: "Conectando\u2026",
+      reconnecting: "Reconectando\u2026", unavailable: "El chat no est\u00e1 disponible ahora.",
+      online: "Estamos en l\u00ednea: \u00a1pregunta!", away: "No estamos ahora; deja un mensaje y te responderemos.",
+      awayUntil: "Volvemos el {when}. Deja un mensaje y te responderemos entonces.",
+      message: "Tu mensaje", send: "Enviar", you: "T\u00fa", support: "Soporte",
+      joined: "{name} se ha unido al chat", typing: "{name} est\u00e1 escribiendo\u2026", localTime: "{time} hora local",
+      email: "Tu correo, para poder responderte", name: "Tu nombre",
+      prechat: "Dinos qui\u00e9n eres para poder responderte tambi\u00e9n por correo.", start: "Empezar el chat",
+      transcript: "Enviarme esta conversaci\u00f3n por correo", transcriptSent: "Hemos enviado la conversaci\u00f3n a {to}.",
+      rate: "\u00bfQu\u00e9 tal lo hicimos?", star: "{n} de 5", comment: "\u00bfAlgo m\u00e1s? (opcional)",
+      sendRating: "Enviar valoraci\u00f3n", thanks: "\u00a1Gracias por tu valoraci\u00f3n!", solved: "Esta conversaci\u00f3n est\u00e1 resuelta.",
+      newMessage: "Nuevo mensaje", messages: "Mensajes"
+    },
+    he: {
+      launcher: "\u05e6'\u05d0\u05d8 \u05d0\u05d9\u05ea\u05e0\u05d5", title: "\u05ea\u05de\u05d9\u05db\u05d4", close: "\u05e1\u05d2\u05d9\u05e8\u05ea \u05d4\u05e6'\u05d0\u05d8", connecting: "\u05de\u05ea\u05d7\u05d1\u05e8\u2026",
+      reconnecting: "\u05de\u05ea\u05d7\u05d1\u05e8 \u05de\u05d7\u05d3\u05e9\u2026", unavailable: "\u05d4\u05e6'\u05d0\u05d8 \u05d0\u05d9\u05e0\u05d5 \u05d6\u05de\u05d9\u05df \u05db\u05e8\u05d2\u05e2.",
+      online: "\u05d0\u05e0\u05d7\u05e0\u05d5 \u05db\u05d0\u05df \u2014 \u05e9\u05d0\u05dc\u05d5 \u05d0\u05d5\u05ea\u05e0\u05d5!", away: "\u05d0\u05e0\u05d7\u05e0\u05d5 \u05dc\u05d0 \u05d6\u05de\u05d9\u05e0\u05d9\u05dd \u05db\u05e8\u05d2\u05e2; \u05d4\u05e9\u05d0\u05d9\u05e8\u05d5 \u05d4\u05d5\u05d3\u05e2\u05d4.",
+      awayUntil: "\u05e0\u05d7\u05d6\u05d5\u05e8 \u05d1{when}. \u05d4\u05e9\u05d0\u05d9\u05e8\u05d5 \u05d4\u05d5\u05d3\u05e2\u05d4 \u05d5\u05e0\u05e2\u05e0\u05d4 \u05d0\u05d6.",
+      message: "\u05d4\u05d4\u05d5\u05d3\u05e2\u05d4 \u05e9\u05dc\u05da", send: "\u05e9\u05dc\u05d9\u05d7\u05d4", you: "\u05d0\u05ea/\u05d4", support: "\u05ea\u05de\u05d9\u05db\u05d4",
+      joined: "{name} \u05d4\u05e6\u05d8\u05e8\u05e3/\u05d4 \u05dc\u05e6'\u05d0\u05d8", typing: "{name} \u05de\u05e7\u05dc\u05d9\u05d3/\u05d4\u2026", localTime: "{time} \u05e9\u05e2\u05d5\u05df \u05de\u05e7\u05d5\u05de\u05d9",
+      email: "\u05d4\u05d0\u05d9\u05de\u05d9\u05d9\u05dc \u05e9\u05dc\u05da, \u05db\u05d3\u05d9 \u05e9\u05e0\u05d5\u05db\u05dc \u05dc\u05e2\u05e0\u05d5\u05ea", name: "\u05d4\u05e9\u05dd \u05e9\u05dc\u05da",
+      prechat: "\u05e1\u05e4\u05e8\u05d5 \u05dc\u05e0\u05d5 \u05de\u05d9 \u05d0\u05ea\u05dd, \u05db\u05d3\u05d9 \u05e9\u05e0\u05d5\u05db\u05dc \u05dc\u05e2\u05e0\u05d5\u05ea \u05d2\u05dd \u05d1\u05d0\u05d9\u05de\u05d9\u05d9\u05dc.", start: "\u05d4\u05ea\u05d7\u05dc\u05ea \u05e6'\u05d0\u05d8",
+      transcript: "\u05e9\u05dc\u05d7\u05d5 \u05dc\u05d9 \u05d0\u05ea \u05d4\u05e9\u05d9\u05d7\u05d4 \u05d1\u05d0\u05d9\u05de\u05d9\u05d9\u05dc", transcriptSent: "\u05e9\u05dc\u05d7\u05e0\u05d5 \u05d0\u05ea \u05d4\u05e9\u05d9\u05d7\u05d4 \u05dc-{to}.",
+      rate: "\u05d0\u05d9\u05da \u05d4\u05d9\u05d9\u05ea\u05d4 \u05d4\u05e9\u05d9\u05e8\u05d5\u05ea?", star: "{n} \u05de\u05ea\u05d5\u05da 5", comment: "\u05e8\u05d5\u05e6\u05d9\u05dd \u05dc\u05d4\u05d5\u05e1\u05d9\u05e3 \u05de\u05e9\u05d4\u05d5? (\u05e8\u05e9\u05d5\u05ea)",
+      sendRating: "\u05e9\u05dc\u05d9\u05d7\u05ea \u05d3\u05d9\u05e8\u05d5\u05d2", thanks: "\u05ea\u05d5\u05d3\u05d4 \u05e2\u05dc \u05d4\u05d3\u05d9\u05e8\u05d5\u05d2!", solved: "\u05d4\u05e9\u05d9\u05d7\u05d4 \u05d4\u05d6\u05d5 \u05e0\u05e4\u05ea\u05e8\u05d4.",
+      newMessage: "\u05d4\u05d5\u05d3\u05e2\u05d4 \u05d7\u05d3\u05e9\u05d4", messages: "\u05d4\u05d5\u05d3\u05e2\u05d5\u05ea"
+    },
+    et: {
+      launcher: "Vestle meiega", title: "Klienditugi", close: "Sulge vestlus", connecting: "\u00dchendan\u2026",
+      reconnecting: "\u00dchendan uuesti\u2026", unavailable: "Vestlus pole praegu saadaval.",
+      online: "Oleme kohal \u2014 k\u00fcsi julgelt!", away: "Oleme praegu eemal; j\u00e4ta s\u00f5num ja me vastame.",
+      awayUntil: "Oleme tagasi {when}. J\u00e4ta s\u00f5num ja me vastame siis.",
+      message: "Sinu s\u00f5num", send: "Saada", you: "Sina", support: "Klienditugi",
+      joined: "{name} liitus vestlusega", typing: "{name} kirjutab\u2026", localTime: "kohalik aeg {time}",
+      email: "Sinu e-post, et saaksime vastata", name: "Sinu nimi",
+      prechat: "Anna teada, kes sa oled, et saaksime vastata ka e-postiga.", start: "Alusta vestlust",
+      transcript: "Saada vestlus mulle e-postiga", transcriptSent: "Saatsime vestluse aadressile {to}.",
+      rate: "Kuidas meil l\u00e4ks?", star: "{n} / 5", comment: "Midagi lisada? (vabatahtlik)",
+      sendRating: "Saada hinnang", thanks: "Ait\u00e4h hinnangu eest!", solved: "See vestlus on lahendatud.",
+      newMessage: "Uus s\u00f5num", messages: "S\u00f5numid"
+    }
+  };
+
+  function pickLanguage() {
+    var wanted = [cfg.lang, data.lang].concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < wanted.length; i++) {
+      var code = String(wanted[i] || "").toLowerCase().split("-")[0];
+      if (code === "iw") code = "he";
+      if (STRINGS[code]) return code;
+    }
+    return "en";
+  }
+  var lang = pickLanguage();
+  var rtl = lang === "he";
+  // Dates in the visitor's own conventions when the browser speaks the widget's language.
+  var locale = String(navigator.language || "").toLowerCase().split("-")[0] === lang ? navigator.language : lang;
+  function t(name, vars) {
+    var own = (cfg.strings && cfg.strings[lang]) || {};
+    var text = own[name] || STRINGS[lang][name] || STRINGS.en[name];
+    return text.replace(/\{(\w+)\}/g, function (_, k) { return vars && vars[k] != null ? vars[k] : ""; });
+  }
+
+  var color = /^#[0-9a-fA-F]{3,8}$/.test(data.color || cfg.color || "") ? (data.color || cfg.color) : "#1f4fd1";
+  var side = (data.position || cfg.position) === "left" ? "left" : "right";
+  var prechatMode = data.prechat || cfg.prechat || "off";
 
   function save() { store.setItem(KEY, JSON.stringify(state)); }
   function el(tag, attrs, text) {
@@ -23,49 +149,191 @@
     return node;
   }
 
-  var root = el("div", { id: "desk-widget", style: "position:fixed;right:20px;bottom:20px;display:flex;flex-direction:column;align-items:flex-end;font:15px/1.4 system-ui,sans-serif;z-index:2147483000" });
-  var launcher = el("button", { type: "button", "aria-expanded": "false", "aria-controls": "desk-panel", style: "background:#1f4fd1;color:#fff;border:0;border-radius:24px;padding:12px 18px;cursor:pointer" }, "Chat with us");
-  var panel = el("section", { id: "desk-panel", "aria-label": "Chat", hidden: "", style: "width:320px;background:#fff;border:1px solid #ccd;border-radius:12px;box-shadow:0 6px 24px rgba(0,0,0,.18);margin-bottom:10px;overflow:hidden" });
-  var status = el("p", { id: "desk-status", style: "margin:0;padding:10px 14px;background:#f3f5fb;color:#333" }, "Connecting\u2026");
-  var log = el("ol", { id: "desk-messages", "aria-live": "polite", style: "list-style:none;margin:0;padding:10px 14px;height:260px;overflow-y:auto" });
-  var form = el("form", { style: "display:flex;border-top:1px solid #dde" });
-  var input = el("input", { id: "desk-input", "aria-label": "Your message", maxlength: "5000", autocomplete: "off", style: "flex:1;border:0;padding:12px;font:inherit" });
-  var send = el("button", { type: "submit", style: "border:0;background:#1f4fd1;color:#fff;padding:0 16px;font:inherit;cursor:pointer" }, "Send");
-  form.appendChild(input); form.appendChild(send);
-  // Outside business hours: say when the team is back, and ask where to answer.
-  var offline = el("div", { id: "desk-offline", hidden: "", style: "padding:8px 14px;border-top:1px solid #dde" });
-  var emailLabel = el("label", { "for": "desk-email", style: "display:block;font-size:13px;color:#333;margin-bottom:4px" }, "Your email, so we can answer you");
-  var email = el("input", { id: "desk-email", type: "email", autocomplete: "email", maxlength: "254", style: "box-sizing:border-box;width:100%;padding:8px;border:1px solid #99a;border-radius:6px;font:inherit" });
-  offline.appendChild(emailLabel); offline.appendChild(email);
-  panel.appendChild(status); panel.appendChild(log); panel.appendChild(offline); panel.appendChild(form);
-  var zone = (window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone) || undefined;
-  root.appendChild(panel); root.appendChild(launcher);
+  var CSS = [
+    ":host{all:initial}",
+    ".root{position:fixed;bottom:20px;" + side + ":20px;z-index:2147483000;display:flex;flex-direction:column;align-items:" + (side === "left" ? "flex-start" : "flex-end") + ";font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1d23}",
+    ".launcher{background:" + color + ";color:#fff;border:0;border-radius:26px;padding:13px 20px;font:inherit;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}",
+    ".launcher:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}",
+    ".badge{display:inline-block;min-width:1.4em;margin-inline-start:8px;padding:0 6px;border-radius:10px;background:#fff;color:#1b1d23;font-size:13px}",
+    ".panel{width:360px;max-height:min(620px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.22);margin-bottom:12px;overflow:hidden}",
+    ".panel[hidden]{display:none}",
+    "header{display:flex;align-items:center;gap:10px;padding:14px 16px;background:" + color + ";color:#fff}",
+    "header h2{margin:0;font-size:17px}",
+    ".avatar{width:38px;height:38px;border-radius:50%;background:#fff;object-fit:cover;flex:none}",
+    ".who{flex:1;min-width:0}.who p{margin:0;font-size:13px;opacity:.95}",
+    ".close{background:transparent;border:0;color:#fff;font-size:24px;line-height:1;cursor:pointer;padding:4px 8px;border-radius:6px}",
+    ".status{margin:0;padding:9px 16px;background:#f1f3f9;color:#2b2f3a;font-size:14px}",
+    ".log{list-style:none;margin:0;padding:12px 16px;flex:1;min-height:180px;overflow-y:auto}",
+    ".messages{list-style:none;margin:0;padding:0}",
+    ".messages li{margin:8px 0;display:flex;flex-direction:column}",
+    ".desk-mine{align-items:flex-end}.desk-theirs{align-items:flex-start}",
+    ".author{font-size:12px;color:#4a4f5c;margin:0 4px 2px}",
+    ".desk-text{display:inline-block;max-width:85%;padding:8px 12px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere}",
+    ".desk-mine .desk-text{background:" + color + ";color:#fff}",
+    ".desk-theirs .desk-text{background:#eceff5;color:#1b1d23}",
+    ".desk-system .desk-text{background:#fff7e0;color:#3a2f00}",
+    "form{margin:0}",
+    ".composer{display:flex;border-top:1px solid #dde1ea}",
+    ".composer textarea{flex:1;border:0;padding:12px 14px;font:inherit;resize:none;min-height:22px;max-height:120px;color:#1b1d23}",
+    ".send{border:0;background:" + color + ";color:#fff;padding:0 18px;font:inherit;font-weight:600;cursor:pointer}",
+    ".fields{padding:12px 16px;border-top:1px solid #dde1ea;display:flex;flex-direction:column;gap:8px}",
+    ".fields[hidden],.rating[hidden],.composer[hidden]{display:none}",
+    ".fields label{font-size:13px;color:#2b2f3a}",
+    ".fields input,.rating textarea{box-sizing:border-box;width:100%;padding:8px 10px;border:1px solid #8a90a0;border-radius:8px;font:inherit;color:#1b1d23}",
+    ".primary{align-self:flex-start;border:0;border-radius:8px;background:" + color + ";color:#fff;padding:8px 14px;font:inherit;font-weight:600;cursor:pointer}",
+    ".rating{padding:12px 16px;border-top:1px solid #dde1ea}",
+    ".rating fieldset{border:0;margin:0 0 8px;padding:0}.rating legend{font-weight:600;margin-bottom:6px}",
+    ".stars{display:flex;gap:4px;direction:ltr}.stars label{cursor:pointer;font-size:26px;line-height:1;color:#8a90a0}",
+    ".stars input{position:absolute;opacity:0;width:1px;height:1px}",
+    ".stars input:checked+span,.stars label.on span{color:#b25e00}",
+    ".stars input:focus-visible+span{outline:3px solid #ffbf47;border-radius:4px}",
+    "footer{padding:6px 16px 10px;text-align:center}",
+    ".link{background:none;border:0;color:#1c48c2;text-decoration:underline;font:inherit;font-size:13px;cursor:pointer}",
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+    "@media (max-width:480px){.root{bottom:12px;" + side + ":12px}.panel{position:fixed;inset:0;width:auto;max-height:none;border-radius:0;margin:0}}"
+  ].join("\n");
 
-  launcher.addEventListener("click", function () {
-    var open = panel.hasAttribute("hidden");
-    if (open) { panel.removeAttribute("hidden"); input.focus(); } else { panel.setAttribute("hidden", ""); launcher.focus(); }
+  var host = el("div", { id: "desk-widget-host" });
+  var shadow = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+  var style = el("style"); style.textContent = CSS;
+  var root = el("div", { "class": "root", dir: rtl ? "rtl" : "ltr", lang: lang });
+  var panel = el("section", { id: "desk-panel", "class": "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "desk-title", hidden: "" });
+  var header = el("header");
+  var avatar = el("img", { "class": "avatar", alt: "", hidden: "" });
+  avatar.addEventListener("error", function () { avatar.setAttribute("hidden", ""); }); // an unreachable photo: none
+  var who = el("div", { "class": "who" });
+  var title = el("h2", { id: "desk-title" }, t("title"));
+  var agentLine = el("p", { id: "desk-agent", hidden: "" });
+  who.appendChild(title); who.appendChild(agentLine);
+  var closeButton = el("button", { type: "button", "class": "close", "aria-label": t("close") }, "\u00d7");
+  header.appendChild(avatar); header.appendChild(who); header.appendChild(closeButton);
+  var status = el("p", { id: "desk-status", "class": "status", role: "status" }, t("connecting"));
+  var logBox = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-label": t("messages"), tabindex: "0" });
+  var log = el("ol", { id: "desk-messages", "class": "messages" });
+  logBox.appendChild(log);
+
+  var prechat = el("form", { "class": "fields", id: "desk-prechat", hidden: "" });
+  prechat.appendChild(el("p", { style: "margin:0;font-size:14px" }, t("prechat")));
+  var nameLabel = el("label", { "for": "desk-name" }, t("name"));
+  var nameInput = el("input", { id: "desk-name", autocomplete: "name", maxlength: "100" });
+  var preEmailLabel = el("label", { "for": "desk-pre-email" }, t("email"));
+  var preEmail = el("input", { id: "desk-pre-email", type: "email", autocomplete: "email", maxlength: "254" });
+  var startButton = el("button", { type: "submit", "class": "primary" }, t("start"));
+  [nameLabel, nameInput, preEmailLabel, preEmail, startButton].forEach(function (n) { prechat.appendChild(n); });
+
+  var offline = el("div", { "class": "fields", id: "desk-offline", hidden: "" });
+  var emailLabel = el("label", { "for": "desk-email" }, t("email"));
+  var email = el("input", { id: "desk-email", type: "email", autocomplete: "email", maxlength: "254" });
+  offline.appendChild(emailLabel); offline.appendChild(email);
+
+  var rating = el("form", { "class": "rating", id: "desk-rating", hidden: "" });
+  var fieldset = el("fieldset");
+  fieldset.appendChild(el("legend", {}, t("rate")));
+  var stars = el("div", { "class": "stars" });
+  for (var n = 1; n <= 5; n++) {
+    var label = el("label");
+    var radio = el("input", { type: "radio", name: "score", value: String(n), "aria-label": t("star", { n: n }) });
+    label.appendChild(radio); label.appendChild(el("span", { "aria-hidden": "true" }, "\u2605"));
+    stars.appendChild(label);
+  }
+  fieldset.appendChild(stars);
+  var commentLabel = el("label", { "for": "desk-comment", "class": "sr" }, t("comment"));
+  var comment = el("textarea", { id: "desk-comment", rows: "2", maxlength: "1000", placeholder: t("comment") });
+  rating.appendChild(fieldset); rating.appendChild(commentLabel); rating.appendChild(comment);
+  rating.appendChild(el("button", { type: "submit", "class": "primary", style: "margin-top:8px" }, t("sendRating")));
+
+  var composer = el("form", { "class": "composer" });
+  var inputLabel = el("label", { "for": "desk-input", "class": "sr" }, t("message"));
+  var input = el("textarea", { id: "desk-input", rows: "1", maxlength: "5000", autocomplete: "off" });
+  var send = el("button", { type: "submit", "class": "send" }, t("send"));
+  composer.appendChild(inputLabel); composer.appendChild(input); composer.appendChild(send);
+  var footer = el("footer");
+  var transcript = el("button", { type: "button", "class": "link", hidden: "" }, t("transcript"));
+  footer.appendChild(transcript);
+
+  [header, status, logBox, prechat, offline, rating, composer, footer].forEach(function (n) { panel.appendChild(n); });
+  var launcher = el("button", { type: "button", "class": "launcher", "aria-expanded": "false", "aria-controls": "desk-panel" }, t("launcher"));
+  var badge = el("span", { "class": "badge", hidden: "" });
+  launcher.appendChild(badge);
+  root.appendChild(panel); root.appendChild(launcher);
+  shadow.appendChild(style); shadow.appendChild(root);
+
+  function isOpen() { return !panel.hasAttribute("hidden"); }
+  function firstField() {
+    if (!prechat.hasAttribute("hidden")) return nameInput;
+    if (!rating.hasAttribute("hidden")) return rating.querySelector("input");
+    return input;
+  }
+  function setOpen(open) {
+    if (open) { panel.removeAttribute("hidden"); firstField().focus(); clearUnread(); }
+    else { panel.setAttribute("hidden", ""); launcher.focus(); }
     launcher.setAttribute("aria-expanded", String(open));
-  });
+    state.open = open; save();
+  }
+  launcher.addEventListener("click", function () { setOpen(!isOpen()); });
+  closeButton.addEventListener("click", function () { setOpen(false); });
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
+
+  // A reply while the visitor looks elsewhere: a count in the tab title, a short tone.
+  function clearUnread() {
+    unread = 0; badge.setAttribute("hidden", ""); badge.textContent = "";
+    if (document.title !== baseTitle) document.title = baseTitle;
+  }
+  function notice() {
+    if (!document.hidden && isOpen()) return;
+    unread += 1;
+    badge.textContent = String(unread); badge.removeAttribute("hidden");
+    badge.setAttribute("aria-label", t("newMessage"));
+    if (document.hidden) {
+      document.title = "(" + unread + ") " + t("newMessage") + " \u2014 " + baseTitle;
+      try {
+        var Audio = window.AudioContext || window.webkitAudioContext;
+        var sound = new Audio(); var osc = sound.createOscillator(); var gain = sound.createGain();
+        osc.frequency.value = 880; gain.gain.value = 0.05; osc.connect(gain); gain.connect(sound.destination);
+        osc.start(); osc.stop(sound.currentTime + 0.15);
+      } catch (err) { /* no sound: the title says it */ }
+    }
+  }
+  document.addEventListener("visibilitychange", function () { if (!document.hidden && isOpen()) clearUnread(); });
 
   function show(message) {
     if (seen[message.seq]) return;
     seen[message.seq] = true;
     var mine = message.author_type === "customer";
-    var who = mine ? "You" : (message.author_name || "Support");
-    var item = el("li", { "data-seq": String(message.seq), "class": mine ? "desk-mine" : "desk-theirs", style: "margin:6px 0;text-align:" + (mine ? "right" : "left") });
-    item.appendChild(el("span", { style: "display:block;font-size:12px;color:#555" }, who));
-    item.appendChild(el("span", { "class": "desk-text", style: "display:inline-block;padding:7px 11px;border-radius:14px;background:" + (mine ? "#1f4fd1;color:#fff" : "#eef0f5;color:#111") }, message.body));
+    var system = message.author_type === "system";
+    if (message.author && message.author.role === "agent") showAgent(message.author);
+    var name = mine ? t("you") : ((message.author && message.author.name) || message.author_name || (agent && agent.name) || t("support"));
+    var item = el("li", { "data-seq": String(message.seq), "class": mine ? "desk-mine" : ("desk-theirs" + (system ? " desk-system" : "")) });
+    item.appendChild(el("span", { "class": "author" }, name));
+    item.appendChild(el("span", { "class": "desk-text" }, message.body));
     var after = null;
     Array.prototype.forEach.call(log.children, function (li) { if (!after && Number(li.getAttribute("data-seq")) > message.seq) after = li; });
     log.insertBefore(item, after);
-    log.scrollTop = log.scrollHeight;
+    logBox.scrollTop = logBox.scrollHeight;
+    if (!mine && message.seq > (state.lastSeq || 0)) notice();
     state.lastSeq = Math.max(state.lastSeq || 0, message.seq);
+    transcript.removeAttribute("hidden");
     save();
   }
 
-  var opening = false; // the first message is on its way and will open the conversation
+  function showAgent(a) {
+    if (!a) return;
+    agent = a;
+    title.textContent = a.name || t("support");
+    var line = a.title || "";
+    if (a.timezone) {
+      try {
+        var time = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone: a.timezone }).format(new Date());
+        line += (line ? " \u00b7 " : "") + t("localTime", { time: time });
+      } catch (err) { /* an unknown zone: leave it out */ }
+    }
+    agentLine.textContent = line;
+    if (line) agentLine.removeAttribute("hidden");
+    if (a.avatar_url && /^https:\/\//.test(a.avatar_url)) { avatar.src = a.avatar_url; avatar.alt = a.name || ""; avatar.removeAttribute("hidden"); }
+  }
+
   function flush() {
-    while (pending.length && ws.readyState === 1 && !opening) {
+    while (pending.length && ws && ws.readyState === 1 && !opening) {
       var next = pending.shift();
       if (next.action === "send" && !next.conversation_id) {
         if (state.conversation) next.conversation_id = state.conversation; else opening = true;
@@ -73,23 +341,42 @@
       ws.send(JSON.stringify(next));
     }
   }
+  function queue(frame) { pending.push(frame); flush(); }
+
+  function solved() {
+    status.textContent = t("solved");
+    if (!state.rated) { rating.removeAttribute("hidden"); }
+  }
 
   function onFrame(event) {
     var f = JSON.parse(event.data);
     if (f.type === "pong") {
       if (state.closed) return; // the business-hours message says more than "away"
-      status.textContent = f.available ? "We're online \u2014 ask away!" : "We're away; leave a message and we'll reply.";
+      status.textContent = f.available ? t("online") : t("away");
     } else if (f.type === "ack" || f.type === "message") {
       if (!state.conversation) { state.conversation = f.conversation_id; save(); }
       if (f.conversation_id === state.conversation) show(f.message);
       if (opening && f.type === "ack") { opening = false; flush(); }
     } else if (f.type === "history") {
       f.messages.forEach(show);
+      if (f.conversation && (f.conversation.status === "solved")) solved();
     } else if (f.type === "agent.joined") {
-      status.textContent = f.agent.name + " joined the chat";
+      showAgent(f.agent);
+      status.textContent = t("joined", { name: f.agent.name });
     } else if (f.type === "typing") {
-      status.textContent = f.state ? (f.who.name || "Support") + " is typing\u2026" : "";
+      status.textContent = f.state ? t("typing", { name: (f.who && f.who.name) || t("support") }) : "";
+    } else if (f.type === "conversation.updated") {
+      if (f.conversation && f.conversation.status === "solved") solved();
+      else if (f.conversation && f.conversation.status) { rating.setAttribute("hidden", ""); state.rated = false; save(); }
+    } else if (f.type === "rated") {
+      state.rated = true; save();
+      rating.setAttribute("hidden", "");
+      status.textContent = t("thanks");
+      input.focus();
+    } else if (f.type === "transcript.sent") {
+      status.textContent = t("transcriptSent", { to: f.to });
     } else if (f.type === "error") {
+      if (f.action === "page") return; // a desk that does not track pages: nothing to tell
       status.textContent = f.message;
     }
   }
@@ -99,56 +386,123 @@
     ws.onopen = function () {
       backoff = 500;
       ws.send(JSON.stringify({ action: "ping" }));
+      ws.send(JSON.stringify({ action: "page", url: location.href.slice(0, 2000), title: document.title.slice(0, 200) }));
       if (state.conversation) ws.send(JSON.stringify({ action: "resume", conversation_id: state.conversation, after_seq: 0 }));
       opening = false;
       flush();
     };
     ws.onmessage = onFrame;
     ws.onclose = function () {
-      status.textContent = "Reconnecting\u2026";
+      status.textContent = t("reconnecting");
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, 15000);
     };
   }
 
-  function start() {
-    fetch(api + "/widget/sessions", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(state.token ? { token: state.token } : {})
+  function session(body) {
+    body = body || {};
+    if (data.key) body.key = data.key;
+    return fetch(api + "/widget/sessions", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
     }).then(function (r) {
-      if (r.status === 401) { state = {}; save(); return start(); }
-      return r.json().then(function (session) {
-        state.token = session.token;
-        state.websocketUrl = session.websocket_url;
-        state.closed = session.open === false;
-        if (state.closed) {
-          var back = session.next_opening ? new Date(session.next_opening).toLocaleString(undefined, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }) : null;
-          status.textContent = back ? "We're away until " + back + ". Leave a message and we'll answer then." : "We're away. Leave a message and we'll answer you.";
-          offline.removeAttribute("hidden");
-        }
-        save();
-        connect();
-      });
-    }).catch(function () { status.textContent = "Chat is unavailable right now."; });
+      if (r.status === 401 && body.token) { state = {}; save(); return session(identity()); }
+      if (!r.ok) throw new Error("session " + r.status);
+      return r.json();
+    });
+  }
+  function identity() {
+    var u = cfg.user;
+    if (u && u.id && u.hash) return { user_id: String(u.id), user_hash: u.hash, email: u.email, name: u.name };
+    return {};
   }
 
-  form.addEventListener("submit", function (event) {
+  function start() {
+    var body = state.token ? { token: state.token } : identity();
+    if (cfg.user && cfg.user.id && state.userId !== String(cfg.user.id)) { state = { open: state.open }; body = identity(); }
+    session(body).then(function (s) {
+      state.token = s.token;
+      state.websocketUrl = s.websocket_url;
+      if (cfg.user && cfg.user.id) { state.userId = String(cfg.user.id); state.prechat = true; }
+      state.closed = s.open === false;
+      if (state.closed) {
+        var back = s.next_opening ? new Date(s.next_opening).toLocaleString(locale, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }) : null;
+        status.textContent = back ? t("awayUntil", { when: back }) : t("away");
+        if (!state.email) offline.removeAttribute("hidden");
+      }
+      if (prechatMode !== "off" && !state.prechat && !state.conversation) {
+        prechat.removeAttribute("hidden");
+        composer.setAttribute("hidden", "");
+        offline.setAttribute("hidden", "");
+        if (prechatMode === "required") { nameInput.required = true; preEmail.required = true; }
+      }
+      save();
+      connect();
+      if (state.open) setOpen(true);
+    }).catch(function () { status.textContent = t("unavailable"); });
+  }
+
+  prechat.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!prechat.reportValidity()) return;
+    var details = { token: state.token };
+    if (nameInput.value.trim()) details.name = nameInput.value.trim();
+    if (preEmail.value.trim()) { details.email = preEmail.value.trim(); state.email = details.email; }
+    state.prechat = true; save();
+    prechat.setAttribute("hidden", "");
+    offline.setAttribute("hidden", "");
+    composer.removeAttribute("hidden");
+    input.focus();
+    if (details.name || details.email) session(details).catch(function () { /* kept locally; asked again later */ });
+  });
+
+  var typingSent = 0;
+  input.addEventListener("input", function () {
+    if (!state.conversation || !ws || ws.readyState !== 1) return;
+    var now = Date.now();
+    if (now - typingSent > 3000) { typingSent = now; ws.send(JSON.stringify({ action: "typing", conversation_id: state.conversation, state: true })); }
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); composer.requestSubmit ? composer.requestSubmit() : composer.dispatchEvent(new Event("submit")); }
+  });
+
+  composer.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
     if (!text) return;
     if (state.closed && email.value && email.checkValidity() && email.value !== state.email) {
       state.email = email.value; save();
-      fetch(api + "/widget/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: state.token, email: email.value }) });
+      session({ token: state.token, email: email.value }).catch(function () { /* the message still goes */ });
     }
-    var message = { action: "send", text: text, client_id: (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9_-]/g, "") };
+    var id = (window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + String(Math.random()));
+    var message = { action: "send", text: text, client_id: id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) };
     if (state.conversation) message.conversation_id = state.conversation;
+    var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (zone) message.timezone = zone;
-    pending.push(message);
-    if (ws) flush();
+    if (typingSent) { typingSent = 0; }
+    queue(message);
     input.value = "";
   });
 
-  document.body.appendChild(root);
-  start();
+  rating.addEventListener("change", function () {
+    var picked = rating.querySelector("input:checked");
+    var value = picked ? Number(picked.value) : 0;
+    Array.prototype.forEach.call(stars.children, function (label, i) { label.className = i < value ? "on" : ""; });
+  });
+  rating.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var picked = rating.querySelector("input:checked");
+    if (!picked || !state.conversation) return;
+    var frame = { action: "rate", conversation_id: state.conversation, score: Number(picked.value) };
+    if (comment.value.trim()) frame.comment = comment.value.trim().slice(0, 1000);
+    queue(frame);
+  });
+  transcript.addEventListener("click", function () {
+    if (!state.conversation) return;
+    var frame = { action: "transcript", conversation_id: state.conversation };
+    if (state.email) frame.email = state.email; else if (email.value) frame.email = email.value;
+    queue(frame);
+  });
+
+  function mount() { document.body.appendChild(host); start(); }
+  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();

@@ -311,3 +311,17 @@ def test_a_team_with_its_own_hours_answers_by_them(admin, agent, smtp, clock, de
         assert "Monday, 30 November at 09:00 (Europe/Berlin time)" in service.notice(get(desk["id"])).text
     finally:
         admin.request("DELETE", "/calendars/team-weekend")
+
+
+def test_raising_a_ticket_to_a_policys_priority_starts_its_clocks_from_the_tickets_start(admin, agent, clock, desk_hours):
+    assert admin.request("PUT", "/sla/policies", json={"policies": [URGENT]}).status_code == 200
+    clock.at = berlin(2026, 11, 24, 10, 0)
+    ticket = agent.post("/tickets", json={
+        "subject": "Slow site", "customer": {"email": f"r-{uuid.uuid4().hex[:6]}@customer.example"},
+    }).json()
+    assert ticket["sla"] is None  # normal priority: no policy
+    clock.at = berlin(2026, 11, 24, 10, 10)
+    r = agent.patch(f"/tickets/{ticket['id']}", json={"priority": "urgent"}, headers={"If-Match": f'"{ticket["version"]}"'})
+    assert r.status_code == 200, r.text
+    first = r.json()["sla"]["clocks"]["first_response"]
+    assert first["due_at"] == berlin(2026, 11, 24, 10, 30).strftime("%Y-%m-%dT%H:%M:%S.000000Z")

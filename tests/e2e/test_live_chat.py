@@ -56,7 +56,8 @@ def test_a_visitor_and_an_agent_chat(visitor, agent_ws, agent, agent_account):
     agent_ws.send(action="join", conversation_id=conversation)
     assert agent_ws.wait_for("joined")["conversation"]["id"] == conversation
     joined = visitor.wait_for("agent.joined")
-    assert joined["agent"] == {"id": agent_account["id"], "name": "Alex Agent"}
+    assert joined["agent"] == {"id": agent_account["id"], "role": "agent", "name": "Alex Agent",
+                               "title": None, "avatar_url": None, "timezone": None}
 
     agent_ws.send(action="typing", conversation_id=conversation, state=True)
     typing = visitor.wait_for("typing")
@@ -130,26 +131,58 @@ def test_a_frame_sent_again_is_stored_once(visitor, agent):
     assert bodies == ["Only once please"]
 
 
-def test_visitors_see_only_their_own_conversations(anonymous, ws_url, visitor):
+def test_visitors_see_only_their_own_conversations(anonymous, ws_url, visitor, agent):
+    """Another visitor (with a conversation of their own) tries every frame that names a
+    conversation on someone else's, and the REST API with its visitor token: each is answered
+    as if the conversation did not exist, and nothing reaches or changes the owner's."""
     conversation = visitor.say("My private question")["conversation_id"]
-    other = ChatClient(ws_url, visitor=visitor_session(anonymous)["token"])
+    visitor.send(action="join", conversation_id=conversation)
+    visitor.wait_for("joined")  # the owner listens: anything leaked to the conversation would arrive
+    number = agent.get(f"/tickets/{conversation}").json()["number"]
+    session = visitor_session(anonymous)
+    other = ChatClient(ws_url, visitor=session["token"])
     try:
+        own = other.say("A question of my own")["conversation_id"]
         for frame in (
             {"action": "join", "conversation_id": conversation},
             {"action": "resume", "conversation_id": conversation, "after_seq": 0},
             {"action": "send", "conversation_id": conversation, "text": "hi", "client_id": uuid.uuid4().hex},
             {"action": "transcript", "conversation_id": conversation, "email": "spy@example.com"},
+            {"action": "upload", "conversation_id": conversation, "filename": "x.png", "content_type": "image/png",
+             "size": 10},
             {"action": "join", "conversation_id": "tkt_doesnotexist"},
         ):
             other.send(**frame)
             error = other.wait_for("error")
             assert error["code"] == "conversation_not_found", frame
-        other.send(action="typing", conversation_id=conversation, state=True)
-        assert other.wait_for("error")["code"] == "not_joined"
-        assert other.messages == {}
+        for frame in (  # these need a joined conversation, which the other visitor cannot get
+            {"action": "typing", "conversation_id": conversation, "state": True},
+            {"action": "read", "conversation_id": conversation, "seq": 1},
+        ):
+            other.send(**frame)
+            assert other.wait_for("error")["code"] == "not_joined", frame
+        for reference in (str(number), f"#{number}"):  # tickets are found by number too; frames are not
+            other.send(action="join", conversation_id=reference)
+            assert other.wait_for("error")["code"] == "validation_failed"
+        assert set(other.messages) == {own}  # only its own conversation ever reached it
+
+        # The visitor's token, as issued, opens nothing on the REST API.
+        as_visitor = anonymous.as_token(session["token"])
+        for path in (f"/tickets/{conversation}", f"/tickets/{conversation}/messages", f"/tickets/{own}",
+                     f"/customers/{session['customer_id']}", "/tickets"):
+            refused = as_visitor.get(path)
+            assert refused.status_code == 401 and refused.json()["error"]["code"] == "invalid_token", path
     finally:
         other.close()
-    assert [f for f in visitor.drain(0.3) if f["type"] in ("message", "typing")] == []
+    assert [f for f in visitor.drain(0.3) if f["type"] in ("message", "typing", "read", "history")] == []
+    bodies = [m["body"] for m in agent.get(f"/tickets/{conversation}/messages").json()["items"]]
+    assert bodies == ["My private question"]
+    assert agent.get(f"/tickets/{conversation}").json()["customer"]["id"] == visitor.session["customer_id"]
+    from moto.backends import get_backend
+
+    spied = [m for backend in get_backend("ses").values() for region in backend.values() for m in region.sent_messages
+             if "spy@example.com" in str(m.destinations)]
+    assert spied == []
 
 
 @pytest.mark.parametrize(

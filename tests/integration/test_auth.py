@@ -9,6 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.forged_tokens import claims_of as _claims_of
+from tests.forged_tokens import forge as _forge
 
 
 def test_login_returns_tokens_that_open_agent_routes(anonymous):
@@ -38,23 +40,6 @@ def test_refresh_gives_a_working_token(anonymous):
     assert anonymous.as_token(r.json()["token"]).get("/agents/me").status_code == 200
     bad = anonymous.post("/auth/refresh", json={"refresh_token": "not-a-token"})
     assert bad.status_code == 401
-
-
-def _claims_of(token: str) -> dict:
-    return jwt.decode(token, options={"verify_signature": False})
-
-
-def _moto_signing_key():
-    # The emulator signs with a key published in moto's package; use it to forge tokens whose
-    # signature is right so that each other check is proven on its own.
-    from joserfc.jwk import RSAKey
-    from moto.utilities.utils import load_resource
-
-    return RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json")).as_pem(private=True)
-
-
-def _forge(claims: dict, key=None, kid: str = "dummy", alg: str = "RS256") -> str:
-    return jwt.encode(claims, key or _moto_signing_key(), algorithm=alg, headers={"kid": kid})
 
 
 @pytest.fixture

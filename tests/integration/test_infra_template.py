@@ -38,6 +38,12 @@ NOT_FROM_THE_TEMPLATE = {
     "DESK_JWKS_URL": "derived from the region and the user pool",
     "DESK_MAX_BODY_BYTES": "has a default",
     "DESK_EXPECTED_RESPONSE_MINUTES": "has a default (SLA policies say otherwise)",
+    "DESK_RATE_LIMIT_WIDGET_SESSIONS": "has a default; tune per stage in .chalice/config.json",
+    "DESK_RATE_LIMIT_LOGIN": "has a default; tune per stage in .chalice/config.json",
+    "DESK_RATE_LIMIT_LOGIN_EMAIL": "has a default; tune per stage in .chalice/config.json",
+    "DESK_RATE_LIMIT_REFRESH": "has a default; tune per stage in .chalice/config.json",
+    "DESK_TRUSTED_PROXY_HOPS": "0 behind API Gateway (it reports the client's address)",
+    "DESK_CORS_ORIGINS": "same-origin by default; set per stage in .chalice/config.json (read at packaging)",
 }
 # What the settings that name a resource must point at.
 RESOURCE_SETTINGS = {
@@ -232,10 +238,25 @@ def test_quarantined_mail_expires_where_the_mail_service_puts_it(template: dict[
     ((_, quarantined),) = files.copies
     _, bucket = _one(template, "AWS::S3::Bucket")
     rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
-    # Only quarantined mail expires: raw mail and attachments are the tickets' record.
-    expiring = [r for r in rules if "ExpirationInDays" in r]
+    # Only quarantined mail expires by where it is: raw mail and attachments are the tickets'
+    # record, and expire only once tagged with their closed ticket (retention, below).
+    expiring = [r for r in rules if "ExpirationInDays" in r and "TagFilters" not in r]
     assert [r.get("Prefix", "") for r in expiring] == [resources.MAIL_QUARANTINE_PREFIX]
     assert quarantined.startswith(resources.MAIL_QUARANTINE_PREFIX)
+
+
+def test_closed_tickets_files_expire_after_the_retention_the_functions_apply(template: dict[str, Any]) -> None:
+    _, bucket = _one(template, "AWS::S3::Bucket")
+    rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    (retention,) = [r for r in rules if "TagFilters" in r]
+    key, value = resources.RETENTION_TAG
+    assert retention["TagFilters"] == [{"Key": key, "Value": value}] and "Prefix" not in retention
+    condition, off, on = retention["ExpirationInDays"]["Fn::If"]
+    assert (off, on) == (resources.NEVER_DAYS, {"Ref": "RetentionDays"})
+    assert template["Conditions"][condition] == {"Fn::Equals": [{"Ref": "RetentionDays"}, "0"]}
+    assert template["Parameters"]["RetentionDays"]["Default"] == 0  # off unless the business sets it
+    for fn in _of_type(template, "AWS::Serverless::Function").values():
+        assert fn["Properties"]["Environment"]["Variables"]["DESK_RETENTION_DAYS"] == {"Ref": "RetentionDays"}
 
 
 # ---------------------------------------------------------------------------- least privilege
@@ -424,6 +445,11 @@ def _deployed_bucket(template: dict[str, Any]) -> dict[str, Any]:
     for rule in expected["CorsConfiguration"]["CorsRules"]:
         assert rule["AllowedOrigins"] == {"Ref": "UploadOrigins"}
         rule["AllowedOrigins"] = default_origins
+    retention = int(template["Parameters"]["RetentionDays"]["Default"])
+    for rule in expected["LifecycleConfiguration"]["Rules"]:
+        if isinstance(rule.get("ExpirationInDays"), dict):  # the retention rule, as deployed by default
+            _, off, _ = rule["ExpirationInDays"]["Fn::If"]
+            rule["ExpirationInDays"] = retention or off
     return expected
 
 

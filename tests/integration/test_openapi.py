@@ -29,7 +29,8 @@ def test_agent_routes_declare_bearer_auth_and_the_schemas_are_the_enforced_ones(
     document = anonymous.get("/openapi.json").json()
     public = {
         ("GET", "/health"), ("GET", "/openapi.json"), ("POST", "/auth/login"), ("POST", "/auth/refresh"),
-        ("POST", "/widget/sessions"), ("GET", "/widget.js"),
+        ("POST", "/widget/sessions"), ("GET", "/widget.js"), ("GET", "/widget/config"),
+        ("GET", "/console"), ("GET", "/console/app.js"), ("GET", "/console/app.css"),
     }
     for path, ops in document["paths"].items():
         for method, op in ops.items():

@@ -38,6 +38,10 @@ class DynamoConnectionRepository:
         item.connected_at = connected_at
         item.expires_at = int(time.time()) + CONNECTION_TTL_SECONDS
         item.save()
+        if participant.role == ParticipantRole.VISITOR:  # so that erasing the visitor finds it
+            link = m.LinkItem(*visitor_connection_key(participant.id, participant.connection_id))
+            link.expires_at = item.expires_at
+            link.save()
 
     def get(self, connection_id: str) -> Participant | None:
         try:
@@ -94,6 +98,8 @@ class DynamoConnectionRepository:
             return None
         for topic in item.topics or ():
             m.SubscriptionItem(topic, f"{m.SUBSCRIPTION_SK_PREFIX}{connection_id}").delete()
+        if item.role == ParticipantRole.VISITOR.value:
+            m.LinkItem(*visitor_connection_key(item.principal_id, connection_id)).delete()
         try:
             item.delete(condition=m.ConnectionItem.pk.exists())
         except DeleteError:
@@ -135,6 +141,16 @@ class DynamoConnectionRepository:
         )
 
 
+def visitor_connection_key(customer_id: str, connection_id: str) -> tuple[str, str]:
+    """A chat visitor's live connection, under the customer (erasure closes them)."""
+    return f"CUSTOMER#{customer_id}", f"CONN#{connection_id}"
+
+
+def dedupe_key(who: str, client_id: str) -> tuple[str, str]:
+    """One partition per sender, so that erasing a visitor finds their records by key."""
+    return f"DEDUPE#{who}", f"CLIENT#{client_id}"
+
+
 class DynamoDedupe:
     """Client message ids seen in the last day, so that a resent frame is stored once."""
 
@@ -143,7 +159,7 @@ class DynamoDedupe:
     def claim(self, who: str, client_id: str) -> tuple[bool, str | None, int | None]:
         """(True, None, None) if this id is new; else (False, ticket id, seq) as recorded
         (the last two None while the first attempt is still being stored)."""
-        item = m.DedupeItem(f"DEDUPE#{who}#{client_id}", m.DEDUPE_SK)
+        item = m.DedupeItem(*dedupe_key(who, client_id))
         item.expires_at = int(time.time()) + self.TTL_SECONDS
         try:
             item.save(condition=m.DedupeItem.pk.does_not_exist())
@@ -151,14 +167,14 @@ class DynamoDedupe:
         except Exception as error:
             if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
                 raise
-        seen = m.DedupeItem.get(f"DEDUPE#{who}#{client_id}", m.DEDUPE_SK)
+        seen = m.DedupeItem.get(*dedupe_key(who, client_id))
         return False, seen.ticket_id, int(seen.seq) if seen.seq is not None else None
 
     def record(self, who: str, client_id: str, ticket_id: str, seq: int) -> None:
-        m.DedupeItem(f"DEDUPE#{who}#{client_id}", m.DEDUPE_SK).update(
+        m.DedupeItem(*dedupe_key(who, client_id)).update(
             actions=[m.DedupeItem.ticket_id.set(ticket_id), m.DedupeItem.seq.set(seq)]
         )
 
     def release(self, who: str, client_id: str) -> None:
         """Forget a claim whose message could not be stored, so that a retry can store it."""
-        m.DedupeItem(f"DEDUPE#{who}#{client_id}", m.DEDUPE_SK).delete()
+        m.DedupeItem(*dedupe_key(who, client_id)).delete()

@@ -1,17 +1,22 @@
-"""The desk's configuration items: calendars (business hours) and SLA policies, stored as
-validated JSON in the ``CONFIG`` partition (one GetItem to read each, one Query to list)."""
+"""The desk's configuration items: calendars (business hours), SLA policies and canned
+responses, stored as validated JSON in the ``CONFIG`` partition (one GetItem to read each,
+one Query to list)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from ...domain.clock import to_iso, utcnow
+from pynamodb.exceptions import DeleteError
+
+from ...domain.canned import CannedResponse
+from ...domain.clock import from_iso, to_iso, utcnow
 from . import models as m
 
 CONFIG_PK = "CONFIG"
 CALENDAR_PREFIX = "CALENDAR#"
 POLICIES_SK = "SLA#POLICIES"
+CANNED_PREFIX = "CANNED#"
 
 
 class DynamoDeskConfig:
@@ -56,3 +61,41 @@ class DynamoDeskConfig:
 
     def put_policies(self, policies: list[dict[str, Any]]) -> None:
         self._put(POLICIES_SK, {"policies": policies})
+
+    # ------------------------------------------------------------- canned responses
+
+    def canned_responses(self) -> list[CannedResponse]:
+        """Every canned response (a Query on the config partition), in key order."""
+        return [
+            _canned(item)
+            for item in m.ConfigItem.query(CONFIG_PK, m.ConfigItem.sk.startswith(CANNED_PREFIX))
+        ]
+
+    def canned_response(self, canned_id: str) -> CannedResponse | None:
+        try:
+            return _canned(m.ConfigItem.get(CONFIG_PK, CANNED_PREFIX + canned_id))
+        except m.ConfigItem.DoesNotExist:
+            return None
+
+    def put_canned_response(self, canned_id: str, title: str, body: str) -> CannedResponse:
+        """Create or replace a canned response."""
+        item = m.ConfigItem(CONFIG_PK, CANNED_PREFIX + canned_id)
+        item.data = json.dumps({"title": title, "body": body}, separators=(",", ":"))
+        item.updated_at = to_iso(utcnow())
+        item.save()
+        return _canned(item)
+
+    def delete_canned_response(self, canned_id: str) -> bool:
+        """False if there was none by that id."""
+        try:
+            m.ConfigItem(CONFIG_PK, CANNED_PREFIX + canned_id).delete(condition=m.ConfigItem.pk.exists())
+        except DeleteError as error:
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+def _canned(item: m.ConfigItem) -> CannedResponse:
+    data = json.loads(item.data)
+    return CannedResponse(item.sk[len(CANNED_PREFIX):], data["title"], data["body"], from_iso(item.updated_at))

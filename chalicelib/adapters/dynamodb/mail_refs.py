@@ -42,10 +42,19 @@ class DynamoMailRefs:
         m.MailRefItem(*_key(ref)).delete()
 
     def record(self, ref: str, ticket_id: str, seq: int | None, direction: str) -> None:
+        """Point ``ref`` at the ticket, and note the ref on the ticket: erasing or expiring
+        the ticket then reaches its references by key."""
         item = m.MailRefItem(*_key(ref))
         item.ticket_id, item.seq, item.direction = ticket_id, seq, direction
         item.state, item.claimed_at = "done", int(time.time())
         item.save()
+        try:
+            m.TicketItem(m.ticket_pk(ticket_id), m.TICKET_SK).update(
+                actions=[m.TicketItem.mailref_keys.add({ref})], condition=m.TicketItem.pk.exists()
+            )
+        except UpdateError as error:
+            if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
 
     def ticket_for(self, ref: str) -> str | None:
         try:

@@ -17,13 +17,25 @@ Items (pk / sk):
     CONN#<connection id>    #CONN                   a live websocket connection
     TICKET#<ticket id>      SUB#<connection id>     a connection subscribed to a conversation
     TOPIC#agents            SUB#<connection id>     an agent's connection (desk-wide events)
-    DEDUPE#<who>#<client id> #DEDUPE                a chat message's client id (one day)
+    DEDUPE#<who>            CLIENT#<client id>      a chat message's client id (one day)
     MAILREF#<message id>    #MAILREF                a mail's Message-ID -> ticket (threading)
     MAILREF#ses:<id>        #MAILREF                an SES delivery (delivered-twice dedupe)
     SUPPRESS#<address>      #SUPPRESS               no mail to this address (bounce, complaint)
     COUNTER#ack#<addr>#<hour> #COUNTER              acknowledgements sent to an address (TTL)
+    RATE#<limit>#<client>#<window> #RATE            a client's requests to a public endpoint in
+                                                    one rate window (client: an IP, or a hash
+                                                    of an e-mail address; TTL)
     CONFIG                  CALENDAR#<id>           business hours of the desk or a team
     CONFIG                  SLA#POLICIES            the SLA policies, in order
+    CONFIG                  CANNED#<id>             a canned response (title, body with placeholders)
+    CUSTOMER#<customer id>  CONN#<connection id>    a live connection of this chat visitor (TTL)
+    CUSTOMER#<customer id>  TICKET#<ticket id>      someone else's ticket this customer wrote on
+    EMAIL#<address>         CC#<ticket id>          a ticket this address is copied on
+    AUDIT#<yyyy-mm>         <time>#<entry id>       an agent's action, ids only (the audit log)
+
+Attributes that ride on an item rather than having their own: a ticket's ``csat`` (the
+customer's latest rating), a customer's ``visit_pages`` (the last pages a chat visitor
+opened, oldest first), an agent's profile (``title``, ``avatar_url``, ``timezone``).
 
 Items with ``expires_at`` are removed by DynamoDB's TTL.
 
@@ -51,9 +63,11 @@ between leaves only an unreachable item, and nothing is lost or half-visible.
     next ticket number                    UpdateItem ADD on COUNTER#ticket_number
     connection by id                      GetItem  CONN#id / #CONN
     connections to deliver a frame to     Query    TICKET#id (or TOPIC#agents), sk begins_with SUB#
-    a resent chat message                 PutItem if not exists / GetItem DEDUPE#who#client id
+    a resent chat message                 PutItem if not exists / GetItem DEDUPE#who / CLIENT#client id
     the ticket a mail replies to          GetItem  MAILREF#<id> for In-Reply-To, References
     a mail delivered twice                PutItem if not exists MAILREF#<id>, MAILREF#ses:<id>
+    a public endpoint's rate limit        UpdateItem ADD value 1 on RATE#<limit>#<client>#<window>
+                                          (returns the count: one write, no read, per request)
     a calendar / all calendars            GetItem CONFIG / CALENDAR#id; Query CONFIG begins_with CALENDAR#
     the SLA policies                      GetItem CONFIG / SLA#POLICIES
     SLA timers due now (the minute tick)  Query    tickets_by_timer    timer_pk = "due", timer_at <= now
@@ -61,6 +75,21 @@ between leaves only an unreachable item, and nothing is lost or half-visible.
        tick reads what is due, not every open ticket)
     an SLA escalation runs once           UpdateItem ADD sla_fired if it lacks the mark
     one out-of-hours reply per period     UpdateItem SET ooh_period if it differs
+    tickets by channel                    a filter expression (channel = c) on the index above
+    rate a conversation (CSAT)            UpdateItem SET csat if status is solved or closed
+                                          (returns the old item: the change as [old, new])
+    a page the visitor opened             UpdateItem SET visit_pages = list_append(...)
+                                          (past 30 entries, a second UpdateItem trims to 20)
+    an agent's profile edit               UpdateItem SET/REMOVE name, title, avatar_url, timezone
+    canned responses / one                Query CONFIG begins_with CANNED#; GetItem CONFIG / CANNED#id
+    save / delete a canned response       PutItem / DeleteItem if it exists  CONFIG / CANNED#id
+    everything about a customer           Query CUSTOMER#id (profile, live connections, tickets of
+      (export, erasure)                   others written on); Query tickets_by_customer; Query
+                                          TICKET#id per ticket; Query EMAIL#address begins_with CC#;
+                                          Query DEDUPE#customer id; GetItem MAILREF# for each of the
+                                          ticket's ``mailref_keys``; then DeleteItem/BatchWriteItem
+    expire a closed ticket (retention)    UpdateItem SET expires_at on each item the ticket reaches
+    the audit log of a month              Query    AUDIT#yyyy-mm, sorted by time
 """
 
 from __future__ import annotations
@@ -86,7 +115,6 @@ AGENTS_PK = "AGENTS"
 MESSAGE_SK_PREFIX = "MSG#"
 SUBSCRIPTION_SK_PREFIX = "SUB#"
 CONNECTION_SK = "#CONN"
-DEDUPE_SK = "#DEDUPE"
 TTL_ATTRIBUTE = "expires_at"
 NONE_KEY = "-"  # stands for 'no assignee' / 'no team' in index keys
 
@@ -141,6 +169,18 @@ class TicketsByTimer(GlobalSecondaryIndex):
 TIMER_PK = "due"
 
 
+class CsatMap(MapAttribute):
+    score = NumberAttribute()
+    comment = UnicodeAttribute(null=True)
+    rated_at = UnicodeAttribute()
+
+
+class VisitPageMap(MapAttribute):
+    url = UnicodeAttribute()
+    title = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+
+
 class TicketItem(DeskModel):
     entity = UnicodeAttribute(default="ticket")
     id = UnicodeAttribute()
@@ -186,6 +226,11 @@ class TicketItem(DeskModel):
     timer_at = UnicodeAttribute(null=True)
     tickets_by_timer = TicketsByTimer()
     ooh_period = UnicodeAttribute(null=True)  # the closed period an out-of-hours reply was sent in
+    csat = CsatMap(null=True)  # the customer's latest rating (set only when solved or closed)
+    # Privacy: every MAILREF key written for the ticket (erasure and retention reach them by
+    # key), and the TTL a closed ticket gets when retention is on (removed if reopened).
+    mailref_keys = UnicodeSetAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
 
 
 class AttachmentMap(MapAttribute):
@@ -211,6 +256,7 @@ class MessageItem(DeskModel):
     body = UnicodeAttribute()
     channel = UnicodeAttribute()
     created_at = UnicodeAttribute()
+    expires_at = NumberAttribute(null=True)  # its ticket's, when a closed ticket expires
 
 
 class CustomerItem(DeskModel):
@@ -219,6 +265,7 @@ class CustomerItem(DeskModel):
     name = UnicodeAttribute(null=True)
     external_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+    visit_pages = ListAttribute(of=VisitPageMap, null=True)  # the chat visitor's last pages, oldest first
 
 
 class CustomerClaimItem(DeskModel):
@@ -235,6 +282,9 @@ class AgentItem(DeskModel):
     created_at = UnicodeAttribute()
     presence = UnicodeAttribute(null=True)  # online / away; offline when unset
     live_connections = NumberAttribute(default=0)
+    title = UnicodeAttribute(null=True)  # the profile visitors see: "Support lead"
+    avatar_url = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(null=True)
 
 
 class ConnectionItem(DeskModel):
@@ -268,6 +318,7 @@ class MailRefItem(DeskModel):
     direction = UnicodeAttribute()  # in / out
     state = UnicodeAttribute()  # pending while an inbound mail is being stored, then done
     claimed_at = NumberAttribute()
+    expires_at = NumberAttribute(null=True)  # its ticket's, when a closed ticket expires
 
 
 class SuppressionItem(DeskModel):
@@ -297,6 +348,26 @@ class CounterItem(DeskModel):
     expires_at = NumberAttribute(null=True)
 
 
+class LinkItem(DeskModel):
+    """A key that leads to another item, so that erasure and retention find it by key: a chat
+    visitor's live connection, someone else's ticket a customer wrote on, a ticket an address
+    is copied on. Holds nothing but its keys (and a TTL)."""
+
+    expires_at = NumberAttribute(null=True)
+
+
+class AuditItem(DeskModel):
+    """An agent's action (the audit log): who, when, what, on which id; never personal data."""
+
+    id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()  # an agent id, or 'sla' for escalations
+    action = UnicodeAttribute()
+    target_type = UnicodeAttribute(null=True)
+    target_id = UnicodeAttribute(null=True)
+    details = UnicodeAttribute(null=True)  # JSON: changed fields, counts, ids
+
+
 MODELS: tuple[type[DeskModel], ...] = (
     DeskModel,
     TicketItem,
@@ -311,6 +382,8 @@ MODELS: tuple[type[DeskModel], ...] = (
     MailRefItem,
     SuppressionItem,
     ConfigItem,
+    LinkItem,
+    AuditItem,
 )
 
 

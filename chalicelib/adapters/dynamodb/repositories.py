@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pynamodb.exceptions import (
@@ -13,17 +13,20 @@ from pynamodb.exceptions import (
     PutError,
     UpdateError,
 )
+from pynamodb.expressions.condition import size
 
 from ...domain import sla
 from ...domain.clock import from_iso, to_iso
 from ...domain.errors import BadRequestError, ConflictError
-from ...domain.people import Agent, Customer, Role
+from ...domain.people import MAX_VISIT_PAGES, Agent, Customer, Role, VisitedPage
 from ...domain.tickets import (
+    RATABLE_STATUSES,
     Attachment,
     AuthorType,
     Message,
     MessageKind,
     Priority,
+    Rating,
     Status,
     Ticket,
     TicketFilter,
@@ -120,6 +123,7 @@ def _ticket_from_item(item: m.TicketItem) -> Ticket:
         version=int(item.version or 1),
         language=item.language,
         sla=sla.from_dict(json.loads(item.sla)) if item.sla else None,
+        csat=Rating(int(item.csat.score), item.csat.comment, from_iso(item.csat.rated_at)) if item.csat else None,
     )
 
 
@@ -276,6 +280,26 @@ class DynamoTicketRepository:
             if not _conditional_failure(error):
                 raise
 
+    def rate(self, ticket_id: str, rating: Rating) -> tuple[Ticket, Ticket] | None:
+        """Store the customer's rating if the ticket is (still) solved or closed.
+
+        One UpdateItem that returns the item as it was: the old rating comes from the same
+        write that replaced it. None when the ticket is gone or no longer solved. A rating
+        changes neither ``version`` nor the activity order: it is not an agent's edit."""
+        T = m.TicketItem
+        value = m.CsatMap(score=rating.score, comment=rating.comment, rated_at=to_iso(rating.rated_at))
+        try:
+            data = T._get_connection().update_item(
+                m.ticket_pk(ticket_id), range_key=m.TICKET_SK, actions=[T.csat.set(value)],
+                condition=T.status.is_in(*sorted(s.value for s in RATABLE_STATUSES)), return_values="ALL_OLD",
+            )
+        except UpdateError as error:
+            if _conditional_failure(error):
+                return None
+            raise
+        before = _ticket_from_item(T.from_raw_data(data["Attributes"]))
+        return before, replace(before, csat=rating)
+
     def add_mail_ref(self, ticket_id: str, message_id: str) -> None:
         """Remember a Message-ID of the ticket's mail thread (for References on our replies)."""
         T = m.TicketItem
@@ -284,10 +308,14 @@ class DynamoTicketRepository:
         )
 
     def add_ccs(self, ticket_id: str, addresses: set[str]) -> None:
+        """Remember who is copied on the ticket; each address also gets a link to the ticket
+        (``EMAIL#address`` / ``CC#ticket``), by which erasing that person finds it."""
         if addresses:
             m.TicketItem(m.ticket_pk(ticket_id), m.TICKET_SK).update(
                 actions=[m.TicketItem.cc_emails.add(addresses)]
             )
+            for address in sorted(addresses):
+                m.LinkItem(f"EMAIL#{address}", f"CC#{ticket_id}").save()
 
     def ccs(self, ticket_id: str) -> set[str]:
         try:
@@ -373,6 +401,8 @@ class DynamoTicketRepository:
             filters.append(T.priority == query.priority.value)
         if query.tag is not None:
             filters.append(T.tags.contains(query.tag))
+        if query.channel is not None:
+            filters.append(T.channel == query.channel)
         if chosen is None:
             chosen = (T.tickets_by_activity, "entity", "ticket")
         return chosen[0], chosen[1], chosen[2], filters
@@ -421,7 +451,10 @@ class DynamoTicketRepository:
 # ---------------------------------------------------------------- customers
 
 def _customer(item: m.CustomerItem) -> Customer:
-    return Customer(item.id, item.email, item.name, from_iso(item.created_at), item.external_id)
+    pages = tuple(
+        VisitedPage(p.url, p.title, from_iso(p.at)) for p in (item.visit_pages or ())[-MAX_VISIT_PAGES:]
+    )
+    return Customer(item.id, item.email, item.name, from_iso(item.created_at), item.external_id, pages)
 
 
 class DynamoCustomerRepository:
@@ -476,6 +509,33 @@ class DynamoCustomerRepository:
                     raise
         return self.get(customer_id)
 
+    # Pages are appended in one UpdateItem; only past this many a second one trims the list
+    # back to MAX_VISIT_PAGES (one extra write per ten pages, instead of a read per page).
+    STORED_VISIT_PAGES = MAX_VISIT_PAGES + 10
+
+    def add_visit_page(self, customer_id: str, page: VisitedPage) -> bool:
+        """Append a page the visitor opened; False if there is no such customer."""
+        C = m.CustomerItem
+        item = C(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK)
+        entry = m.VisitPageMap(url=page.url, title=page.title, at=to_iso(page.at))
+        try:
+            item.update(actions=[C.visit_pages.set((C.visit_pages | []).append([entry]))], condition=C.pk.exists())
+        except UpdateError as error:
+            if _conditional_failure(error):
+                return False
+            raise
+        stored = len(item.visit_pages or ())
+        if stored > self.STORED_VISIT_PAGES:
+            try:  # conditioned on the length seen: a page appended meanwhile waits for the next trim
+                item.update(
+                    actions=[C.visit_pages[i].remove() for i in range(stored - MAX_VISIT_PAGES)],
+                    condition=size(C.visit_pages) == stored,
+                )
+            except UpdateError as error:
+                if not _conditional_failure(error):
+                    raise
+        return True
+
     def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
         keys = [(f"CUSTOMER#{cid}", m.CUSTOMER_SK) for cid in dict.fromkeys(customer_ids)]
         return {item.id: _customer(item) for item in m.CustomerItem.batch_get(keys)}
@@ -503,6 +563,20 @@ class DynamoAgentRepository:
         item.created_at = to_iso(agent.created_at)
         item.save()
 
+    def update_profile(self, agent_id: str, changes: dict[str, str | None]) -> Agent | None:
+        """Set (or, for None, remove) profile fields; None if the agent has no profile."""
+        A = m.AgentItem
+        item = A(m.AGENTS_PK, f"AGENT#{agent_id}")
+        actions = [getattr(A, name).remove() if value is None else getattr(A, name).set(value)
+                   for name, value in changes.items()]
+        try:
+            item.update(actions=actions, condition=A.pk.exists())
+        except UpdateError as error:
+            if _conditional_failure(error):
+                return None
+            raise
+        return self._from_item(item)
+
     def set_presence(self, agent_id: str, presence: str) -> None:
         m.AgentItem(m.AGENTS_PK, f"AGENT#{agent_id}").update(
             actions=[m.AgentItem.presence.set(presence)], condition=m.AgentItem.pk.exists()
@@ -527,4 +601,5 @@ class DynamoAgentRepository:
             item.id, item.email, item.name, Role(item.role), from_iso(item.created_at),
             presence=(item.presence or "online") if live > 0 else "offline",
             live_connections=live,
+            title=item.title, avatar_url=item.avatar_url, timezone=item.timezone,
         )

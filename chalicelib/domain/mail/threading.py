@@ -16,6 +16,8 @@ import hashlib
 import hmac
 import re
 
+from ..keys import signing_key
+
 
 class ThreadRule(enum.StrEnum):
     REPLY_ADDRESS = "reply_address"
@@ -29,7 +31,8 @@ _TAG = re.compile(r"\[#(\d{1,12})\]")
 
 
 def _signature(secret: str, ticket_id: str) -> str:
-    return hmac.new(secret.encode(), ticket_id.encode(), hashlib.sha256).hexdigest()[:_SIGNATURE_CHARS]
+    key = signing_key(secret, "mail")
+    return hmac.new(key, ticket_id.encode(), hashlib.sha256).hexdigest()[:_SIGNATURE_CHARS]
 
 
 def reply_address(secret: str, support_address: str, ticket_id: str) -> str:

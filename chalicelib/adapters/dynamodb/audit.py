@@ -1,0 +1,44 @@
+"""The audit log in the desk table: one partition per month (``AUDIT#yyyy-mm``), entries
+sorted by time (``<time>#<entry id>``), read a page at a time."""
+
+from __future__ import annotations
+
+import json
+
+from ...domain.audit import AuditEntry
+from ...domain.clock import from_iso, to_iso
+from . import models as m
+from .repositories import Page, _decode_cursor, _encode_cursor
+
+INDEX = "audit"  # names the listing in cursors
+
+
+def _pk(month: str) -> str:
+    return f"AUDIT#{month}"
+
+
+class DynamoAuditStore:
+    def add(self, entry: AuditEntry) -> None:
+        item = m.AuditItem(_pk(entry.month), f"{to_iso(entry.at)}#{entry.id}")
+        item.id, item.at, item.actor, item.action = entry.id, to_iso(entry.at), entry.actor, entry.action
+        item.target_type, item.target_id = entry.target_type, entry.target_id
+        item.details = json.dumps(entry.details, separators=(",", ":"), sort_keys=True) if entry.details else None
+        item.save()
+
+    def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool) -> Page:
+        """A month's entries in time order (or newest first), ``limit`` at most."""
+        start = _decode_cursor(cursor, INDEX, ("pk", _pk(month))) if cursor else None
+        results = m.AuditItem.query(
+            _pk(month), scan_index_forward=not newest_first, limit=limit, page_size=limit,
+            last_evaluated_key=start,
+        )
+        entries = [
+            AuditEntry(
+                id=item.id, at=from_iso(item.at), actor=item.actor, action=item.action,
+                target_type=item.target_type, target_id=item.target_id,
+                details=json.loads(item.details) if item.details else {},
+            )
+            for item in results
+        ]
+        key = results.last_evaluated_key
+        return Page(entries, _encode_cursor(INDEX, key) if key and len(entries) == limit else None)

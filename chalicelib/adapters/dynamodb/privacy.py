@@ -1,0 +1,332 @@
+"""Everything the desk keeps about one customer, reached by key: for their export, their
+erasure, and the retention of closed tickets (see ``models.py`` for the keys).
+
+Nothing here scans. A customer's own items are in their partition (``CUSTOMER#id``: the
+profile, their live chat connections, links to other people's tickets they wrote on); their
+tickets come from ``tickets_by_customer``; a ticket's items from its partition
+(``TICKET#id``: the ticket, its messages, its subscriptions); the mail references of a
+ticket from its ``mailref_keys``; the tickets an address is copied on from
+``EMAIL#address`` / ``CC#ticket``; a visitor's chat dedupe records from ``DEDUPE#id``.
+Items are returned as plain dicts of what is stored, so that an export holds every field,
+including ones added after this was written.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+
+from ...domain.privacy import inbound_delivery_ref, ses_ref
+from . import models as m
+from .connections import visitor_connection_key
+
+KEYS = ("pk", "sk")
+
+
+def _plain(value: dict[str, Any]) -> Any:
+    """One DynamoDB-typed value as plain JSON-able Python."""
+    ((kind, inner),) = value.items()
+    if kind == "S" or kind == "BOOL":
+        return inner
+    if kind == "N":
+        return int(inner) if re.fullmatch(r"-?[0-9]+", inner) else float(inner)
+    if kind == "NULL":
+        return None
+    if kind == "L":
+        return [_plain(v) for v in inner]
+    if kind == "M":
+        return {k: _plain(v) for k, v in inner.items()}
+    if kind == "SS":
+        return sorted(inner)
+    if kind == "NS":
+        return sorted(_plain({"N": n}) for n in inner)
+    if kind == "B":
+        return base64.b64encode(inner).decode() if isinstance(inner, bytes) else inner
+    if kind == "BS":
+        return sorted(base64.b64encode(b).decode() if isinstance(b, bytes) else b for b in inner)
+    raise ValueError(f"unknown DynamoDB type {kind}")
+
+
+def _item(raw: dict[str, Any]) -> dict[str, Any]:
+    return {name: _plain(value) for name, value in raw.items()}
+
+
+def _raw_pages(results: Any) -> Iterator[dict[str, Any]]:
+    for page in results.page_iter:
+        for raw in page.get("Items", []):
+            yield _item(raw)
+
+
+def _partition(pk: str, prefix: str | None = None) -> Iterator[dict[str, Any]]:
+    condition = m.DeskModel.sk.startswith(prefix) if prefix else None
+    return _raw_pages(m.DeskModel.query(pk, range_key_condition=condition, page_size=100))
+
+
+def _ignore_missing(error: Exception) -> None:
+    if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+        raise error
+
+
+@dataclass
+class StoredCustomer:
+    profile: dict[str, Any]  # the customer item, as stored
+    connection_ids: list[str]  # their live chat connections
+    written_on: list[str]  # other people's tickets they wrote on
+
+
+@dataclass
+class StoredTicket:
+    """A ticket's partition, as stored."""
+
+    id: str
+    attributes: dict[str, Any]  # the ticket item
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def customer_id(self) -> str:
+        return str(self.attributes.get("customer_id", ""))
+
+    @property
+    def thread_refs(self) -> list[str]:
+        return list(self.attributes.get("mail_refs") or [])
+
+    def mail_ref_keys(self) -> set[str]:
+        """Every MAILREF this ticket may have written: those it noted, and (for mail stored
+        before it noted them) those its thread and its messages name."""
+        refs = set(self.attributes.get("mailref_keys") or [])
+        refs |= {ses_ref(ref) for ref in self.thread_refs}
+        refs |= {ref for msg in self.messages if (ref := inbound_delivery_ref(msg.get("source_key")))}
+        return refs
+
+    def copied(self) -> list[str]:
+        return list(self.attributes.get("cc_emails") or [])
+
+    def other_authors(self) -> set[str]:
+        """Customers other than the requester who wrote on this ticket (people copied in)."""
+        return {
+            str(msg["author_id"]) for msg in self.messages
+            if msg.get("author_type") == "customer" and msg.get("author_id") and msg["author_id"] != self.customer_id
+        }
+
+
+class DynamoPrivacyStore:
+    """Finds, deletes and expires what the desk keeps about a customer, by key."""
+
+    # ---------------------------------------------------------------- reading
+
+    def customer(self, customer_id: str) -> StoredCustomer | None:
+        """The customer's partition: profile, live connections, tickets of others written on."""
+        profile = None
+        connections, written_on = [], []
+        for item in _partition(f"CUSTOMER#{customer_id}"):
+            sk = item["sk"]
+            if sk == m.CUSTOMER_SK:
+                profile = {k: v for k, v in item.items() if k not in KEYS}
+            elif sk.startswith("CONN#"):
+                connections.append(sk.removeprefix("CONN#"))
+            elif sk.startswith("TICKET#"):
+                written_on.append(sk.removeprefix("TICKET#"))
+        if profile is None:
+            return None
+        return StoredCustomer(profile, connections, written_on)
+
+    def ticket_ids(self, customer_id: str) -> list[str]:
+        """Every ticket of the customer (``tickets_by_customer``), newest activity first."""
+        results = m.TicketItem.tickets_by_customer.query(
+            customer_id, scan_index_forward=False, attributes_to_get=["id"], page_size=100
+        )
+        return [str(item["id"]) for item in _raw_pages(results)]
+
+    def ticket(self, ticket_id: str) -> StoredTicket | None:
+        """A ticket's whole partition: the ticket, its messages in order, its subscriptions."""
+        ticket = None
+        messages, subscriptions = [], []
+        for item in _partition(m.ticket_pk(ticket_id)):
+            sk = item["sk"]
+            if sk == m.TICKET_SK:
+                ticket = item
+            elif sk.startswith(m.MESSAGE_SK_PREFIX):
+                messages.append(item)
+            elif sk.startswith(m.SUBSCRIPTION_SK_PREFIX):
+                subscriptions.append(item)
+        if ticket is None:
+            return None
+        return StoredTicket(ticket_id, ticket, messages, subscriptions)
+
+    def claim_owner(self, claim: str) -> str | None:
+        """Whose an e-mail address or a business's user id is (``EMAIL#…``, ``EXTUSER#…``)."""
+        try:
+            return m.CustomerClaimItem.get(claim, m.CLAIM_SK).customer_id
+        except DoesNotExist:
+            return None
+
+    def suppression(self, address: str) -> dict[str, Any] | None:
+        try:
+            item = m.SuppressionItem.get(f"SUPPRESS#{address.lower()}", "#SUPPRESS")
+        except DoesNotExist:
+            return None
+        return {"reason": item.reason, "at": item.at}
+
+    def copied_on(self, address: str) -> list[str]:
+        """Tickets this address is copied on (``EMAIL#address``, ``CC#ticket``)."""
+        return [item["sk"].removeprefix("CC#") for item in _partition(f"EMAIL#{address}", "CC#")]
+
+    def mail_refs(self, refs: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """MAILREF items by their reference (BatchGetItem)."""
+        keys = [(f"MAILREF#{ref}", "#MAILREF") for ref in sorted(set(refs))]
+        found: dict[str, dict[str, Any]] = {}
+        if not keys:
+            return found
+        for item in m.MailRefItem.batch_get(keys):
+            found[item.pk.removeprefix("MAILREF#")] = {"ticket_id": item.ticket_id, "seq": item.seq}
+        return found
+
+    # ---------------------------------------------------------------- writing
+
+    def note_written_on(self, customer_id: str, ticket_id: str) -> None:
+        """Link a customer to someone else's ticket they wrote on (their erasure finds it)."""
+        m.LinkItem(f"CUSTOMER#{customer_id}", f"TICKET#{ticket_id}").save()
+
+    def delete_claim(self, claim: str, customer_id: str) -> bool:
+        """Remove a claim if it is still this customer's."""
+        try:
+            m.CustomerClaimItem(claim, m.CLAIM_SK).delete(condition=m.CustomerClaimItem.customer_id == customer_id)
+        except DeleteError as error:
+            _ignore_missing(error)
+            return False
+        return True
+
+    def delete_suppression(self, address: str) -> bool:
+        try:
+            m.SuppressionItem(f"SUPPRESS#{address.lower()}", "#SUPPRESS").delete(
+                condition=m.SuppressionItem.pk.exists()
+            )
+        except DeleteError as error:
+            _ignore_missing(error)
+            return False
+        return True
+
+    def delete_ack_counters(self, address: str, hours: Iterable[str]) -> None:
+        """The per-sender acknowledgement counters of these hours (they expire in two hours
+        anyway; their key holds the address)."""
+        self._delete([(f"COUNTER#ack#{address.lower()}#{hour}", m.COUNTER_SK) for hour in hours])
+
+    def delete_dedupe_records(self, who: str) -> int:
+        """A chat sender's message-id records (``DEDUPE#who``)."""
+        return self._delete([(item["pk"], item["sk"]) for item in _partition(f"DEDUPE#{who}")])
+
+    def forget_connection(self, customer_id: str, connection_id: str) -> None:
+        """Remove a visitor's connection, its subscriptions and its link."""
+        try:
+            conn = m.ConnectionItem.get(f"CONN#{connection_id}", m.CONNECTION_SK)
+            keys = [(topic, f"{m.SUBSCRIPTION_SK_PREFIX}{connection_id}") for topic in conn.topics or ()]
+            keys.append((f"CONN#{connection_id}", m.CONNECTION_SK))
+        except DoesNotExist:
+            keys = []
+        keys.append(visitor_connection_key(customer_id, connection_id))
+        self._delete(keys)
+
+    def delete_ticket(self, ticket: StoredTicket) -> None:
+        """Delete a ticket and everything that leads to it. The ticket item goes last: until
+        then ``tickets_by_customer`` still finds it, so an erasure cut short can run again."""
+        self._delete_mail_refs(ticket.id, ticket.mail_ref_keys())
+        links = [(f"EMAIL#{address}", f"CC#{ticket.id}") for address in ticket.copied()]
+        links += [(f"CUSTOMER#{author}", f"TICKET#{ticket.id}") for author in ticket.other_authors()]
+        self._delete(links)
+        self._delete([(i["pk"], i["sk"]) for i in ticket.messages + ticket.subscriptions])
+        self._delete([(m.ticket_pk(ticket.id), m.TICKET_SK)])
+
+    def erase_messages(self, ticket: StoredTicket, seqs: set[int], body: str) -> list[str]:
+        """Replace these messages' words with ``body`` and drop what points at their author
+        (author id, files, mail references); the messages keep their place in the timeline.
+        Returns the S3 keys they pointed at."""
+        M = m.MessageItem
+        gone_refs = {ref for ref, where in self.mail_refs(ticket.mail_ref_keys()).items()
+                     if where["ticket_id"] == ticket.id and where["seq"] in seqs}
+        self._delete_mail_refs(ticket.id, gone_refs)
+        for seq in sorted(seqs):
+            try:
+                M(m.ticket_pk(ticket.id), m.message_sk(seq)).update(
+                    actions=[M.body.set(body), M.author_id.remove(), M.attachments.remove(),
+                             M.source_key.remove(), M.html_key.remove()],
+                    condition=M.pk.exists(),
+                )
+            except UpdateError as error:
+                _ignore_missing(error)
+        T = m.TicketItem
+        thread = [ref for ref in ticket.thread_refs if ses_ref(ref) not in gone_refs]
+        actions: list[Any] = [T.mail_refs.set(thread)] if thread != ticket.thread_refs else []
+        if gone_refs:
+            actions.append(T.mailref_keys.delete(gone_refs))
+        if actions:
+            self._update_ticket(ticket.id, actions)
+        files: list[str] = []
+        for msg in ticket.messages:
+            if msg.get("seq") in seqs:
+                files += [a["key"] for a in msg.get("attachments") or () if a.get("key")]
+                files += [msg[k] for k in ("source_key", "html_key") if msg.get(k)]
+        return files
+
+    def uncopy(self, ticket_id: str, address: str) -> None:
+        """Take an address off a ticket's copied list, and its link."""
+        self._update_ticket(ticket_id, [m.TicketItem.cc_emails.delete({address})])
+        self._delete([(f"EMAIL#{address}", f"CC#{ticket_id}")])
+
+    def unlink_written_on(self, customer_id: str, ticket_id: str) -> None:
+        self._delete([(f"CUSTOMER#{customer_id}", f"TICKET#{ticket_id}")])
+
+    def delete_customer(self, customer_id: str) -> None:
+        self._delete([(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK)])
+
+    def expire(self, ticket: StoredTicket, at: int | None) -> int:
+        """Set (``at``, epoch seconds) or remove (None) the TTL of every item the ticket
+        reaches: its messages, mail references and links, and the ticket itself (last).
+        Returns how many items were changed."""
+        keys = [(f"MAILREF#{ref}", "#MAILREF") for ref in sorted(ticket.mail_ref_keys())]
+        keys += [(f"EMAIL#{address}", f"CC#{ticket.id}") for address in ticket.copied()]
+        keys += [(f"CUSTOMER#{author}", f"TICKET#{ticket.id}") for author in sorted(ticket.other_authors())]
+        keys += [(msg["pk"], msg["sk"]) for msg in ticket.messages]
+        keys.append((m.ticket_pk(ticket.id), m.TICKET_SK))
+        # Any item will do as the model: the update writes only ``expires_at``, and only to
+        # an item that exists (an update would otherwise create a key-only item).
+        L = m.LinkItem
+        action = L.expires_at.remove() if at is None else L.expires_at.set(at)
+        changed = 0
+        for pk, sk in keys:
+            try:
+                L(pk, sk).update(actions=[action], condition=L.pk.exists())
+                changed += 1
+            except UpdateError as error:
+                _ignore_missing(error)
+        return changed
+
+    # ---------------------------------------------------------------- helpers
+
+    def _delete_mail_refs(self, ticket_id: str, refs: Iterable[str]) -> None:
+        """Delete MAILREF items that point at this ticket (a reference never belongs to two)."""
+        for ref in sorted(set(refs)):
+            try:
+                m.MailRefItem(f"MAILREF#{ref}", "#MAILREF").delete(condition=m.MailRefItem.ticket_id == ticket_id)
+            except DeleteError as error:
+                _ignore_missing(error)
+
+    def _update_ticket(self, ticket_id: str, actions: list[Any]) -> None:
+        try:
+            m.TicketItem(m.ticket_pk(ticket_id), m.TICKET_SK).update(actions=actions, condition=m.TicketItem.pk.exists())
+        except UpdateError as error:
+            _ignore_missing(error)
+
+    @staticmethod
+    def _delete(keys: list[tuple[str, str]]) -> int:
+        """Delete items, 25 a request (BatchWriteItem); a missing item counts as deleted."""
+        unique = list(dict.fromkeys(keys))
+        with m.DeskModel.batch_write() as batch:
+            for pk, sk in unique:
+                batch.delete(m.DeskModel(pk, sk))
+        return len(unique)

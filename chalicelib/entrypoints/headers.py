@@ -1,0 +1,107 @@
+"""The headers every HTTP response carries, decided in one place (the middleware calls
+``secure``): what a browser may do with the answer (sniff its type, frame it, send a
+referrer, run scripts on a page), whether it may be cached, HTTPS only, and which other
+origins may read it (CORS).
+
+The policy is a function of the response's content type and path, not of the route, so a
+page or an endpoint added later gets it without being listed here: every HTML page gets
+the strict page policy, everything else the API policy; the widget's public endpoints
+(``/widget.js`` and ``/widget/...``), which businesses' own pages load and call, are readable
+from any origin; the agent API only from the desk's own origin, or the origins
+``DESK_CORS_ORIGINS`` names for the stage.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..config import Settings
+
+# What a script on an allowed origin may read of an answer besides the simple headers.
+EXPOSED_HEADERS = ("ETag", "Location", "Retry-After")
+HSTS = "max-age=63072000; includeSubDomains"  # two years, as hstspreload.org asks
+# Nothing an API answer holds should ever run, load anything, or be framed.
+API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def is_widget_path(path: str) -> bool:
+    """The endpoints the chat widget uses from a business's page (another origin)."""
+    return path == "/widget.js" or path.startswith("/widget/")
+
+
+def page_policy(settings: Settings) -> str:
+    """The Content-Security-Policy of the desk's own HTML pages (the console): its own
+    scripts and styles only, never inline; no plugins; never framed. Pictures may come from
+    HTTPS (attachments and mail images are pre-signed S3 links, agents' avatars anywhere);
+    it talks to its own API and the websocket."""
+    extra_images, extra_connect = "", ""
+    if settings.aws_endpoint_url:  # the local stack's emulated S3 serves attachments over http
+        extra_images = " " + _origin(settings.aws_endpoint_url)
+    if settings.websocket_url:
+        extra_connect = " " + _origin(settings.websocket_url)
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data: blob: https:{extra_images}; connect-src 'self'{extra_connect}; "
+        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+
+
+def secure(
+    response: Any, *, path: str, origin: str | None, needs_token: bool, sent_token: bool, settings: Settings
+) -> None:
+    """Set the security, caching and CORS headers of ``response`` (a Chalice ``Response``) to a
+    request for ``path`` (a route that ``needs_token`` or not) from ``origin``."""
+    headers = response.headers
+    content_type = str(headers.get("Content-Type", "application/json")).split(";")[0].strip().lower()
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Content-Security-Policy"] = page_policy(settings) if content_type == "text/html" else API_POLICY
+    if settings.stage != "local":  # every deployed stage is HTTPS only (API Gateway)
+        headers["Strict-Transport-Security"] = HSTS
+    if needs_token or sent_token:
+        headers["Cache-Control"] = "no-store"  # an agent's data never sits in a cache
+    else:
+        headers.setdefault("Cache-Control", "no-store")  # static files say how long they keep
+    if is_widget_path(path) and not needs_token:  # an agent's route there stays the agent API's
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Access-Control-Expose-Headers"] = "Retry-After"
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin"  # a <script src> on any site
+        return
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    for name in [h for h in headers if h.lower().startswith("access-control-")]:
+        del headers[name]  # Chalice's, from the gateway's one fixed configuration
+    if settings.cors_origins:
+        headers["Vary"] = "Origin"
+        if origin in settings.cors_origins:
+            headers["Access-Control-Allow-Origin"] = origin
+            headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED_HEADERS)
+
+
+def gateway_cors(settings: Settings | None = None) -> Any:
+    """The CORS configuration of the agent API's routes, which API Gateway (and the local
+    server) answer browsers' preflight requests from, before the app sees them. ``app.py``
+    sets it when it is loaded; ``chalice package`` loads it with the stage's environment.
+
+    No ``DESK_CORS_ORIGINS``: none, so no preflight succeeds and only pages of the desk's
+    own origin can call the API with a token. One origin: that origin. Several: a gateway
+    answers a preflight with one fixed value, so it allows any origin there and the
+    middleware decides, per answer, whether the caller's origin may read it."""
+    from chalice import CORSConfig
+
+    origins = (settings or Settings.from_env()).cors_origins
+    if not origins:
+        return False
+    return CORSConfig(
+        allow_origin=origins[0] if len(origins) == 1 else "*",
+        allow_headers=["If-Match"],
+        expose_headers=list(EXPOSED_HEADERS),
+        max_age=600,
+    )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

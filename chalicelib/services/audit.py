@@ -1,0 +1,64 @@
+"""The audit log of agents' actions: who did what, when, to which id.
+
+Ticket work is recorded by listening to the ticket events (whoever made the change: the REST
+API, the console's websocket, an SLA escalation); settings and team changes by the
+operations that make them, which know the signed-in agent; exports and erasures by the
+privacy service. Entries hold ids and field names, never what customers wrote or who they
+are (``domain.audit``). Customers' own actions (their messages, a reopen by mail) are the
+tickets' timeline, not the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..domain import ids
+from ..domain.audit import AuditEntry, ticket_change_details
+from ..domain.clock import utcnow
+from ..domain.events import MessageCreated, TicketChanged, TicketOpened
+from ..domain.tickets import AuthorType, MessageKind
+
+
+class AuditStore(Protocol):
+    def add(self, entry: AuditEntry) -> None: ...
+    def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool) -> Any: ...
+
+
+class AuditLog:
+    def __init__(self, store: AuditStore, clock: Callable[[], datetime] = utcnow) -> None:
+        self.store = store
+        self.clock = clock
+
+    def record(
+        self, actor: str, action: str, target_type: str | None = None, target_id: str | None = None,
+        **details: Any,
+    ) -> AuditEntry:
+        """Add an entry. ``details`` must hold ids, names of fields and counts only."""
+        entry = AuditEntry(ids.new_id("aud"), self.clock(), actor, action, target_type, target_id, details)
+        self.store.add(entry)
+        return entry
+
+    def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool = True) -> Any:
+        """A month's entries (``YYYY-MM``), newest first unless asked otherwise."""
+        return self.store.month(month, limit=limit, cursor=cursor, newest_first=newest_first)
+
+    # ------------------------------------------------------------------ listeners
+
+    def on_ticket_opened(self, event: TicketOpened) -> None:
+        """An agent opened a ticket (customers' mail and chats are not agents' actions)."""
+        if event.by:
+            self.record(event.by, "ticket.opened", "ticket", event.ticket.id, channel=event.ticket.channel)
+
+    def on_ticket_changed(self, event: TicketChanged) -> None:
+        if event.by:
+            self.record(event.by, "ticket.changed", "ticket", event.ticket.id, **ticket_change_details(event.changes))
+
+    def on_message_created(self, event: MessageCreated) -> None:
+        """An agent's reply or note, by id: its words stay on the ticket."""
+        message = event.message
+        if message.author_type != AuthorType.AGENT or not message.author_id:
+            return
+        action = "note.added" if message.kind == MessageKind.NOTE else "message.replied"
+        self.record(message.author_id, action, "ticket", event.ticket.id, message_id=message.id, seq=message.seq)

@@ -1,0 +1,257 @@
+"""A customer's data on request, and the end of it: export everything the desk keeps about
+a customer, erase them, and let closed tickets expire after the retention period.
+
+Erasing deletes the customer's tickets entirely (as a help desk's "permanently delete the end
+user and their tickets" does): the ticket, every message and note, their files, the mail
+references and links that lead to them. What the customer wrote on someone else's ticket (as
+a person copied in) stays as a placeholder in that conversation, without their words, files
+or id. Every step finds what it removes by key; the customer item goes last, so an erasure
+cut short (a timeout) can simply be run again. What remains is the audit entry: who erased
+which customer id, when, why, and how many of each thing went.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from ..domain.clock import from_iso, to_iso, utcnow
+from ..domain.errors import NotFoundError, UnprocessableError
+from ..domain.events import MessageCreated, TicketChanged
+from ..domain.privacy import (
+    ERASED_ADDRESS,
+    ERASED_BODY,
+    EXPORT_FORMAT,
+    RETENTION_TAG,
+    expiry,
+    export_customer,
+    export_message,
+    export_ticket,
+    hours_around,
+    message_files,
+    retention_move,
+    ticket_file_prefixes,
+)
+from ..domain.tickets import AuthorType
+from ..observability import logger
+from .audit import AuditLog
+from .customers import email_claim, external_claim
+
+
+class Files(Protocol):
+    DOWNLOAD_SECONDS: int
+
+    def download_url(self, key: str, filename: str) -> str: ...
+    def keys(self, prefix: str) -> list[str]: ...
+    def delete(self, keys: list[str]) -> int: ...
+    def tag_for_expiry(self, key: str, tag: tuple[str, str]) -> bool: ...
+    def untag(self, key: str) -> bool: ...
+    def scrub(self, key: str, text: str, replacement: str, tag: tuple[str, str] | None = None) -> bool: ...
+
+
+class PrivacyService:
+    def __init__(
+        self,
+        *,
+        store: Any,
+        files: Files,
+        audit: AuditLog,
+        close_connection: Callable[[str], None],
+        retention_days: int = 0,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.files = files
+        self.audit = audit
+        self.close_connection = close_connection
+        self.retention_days = retention_days
+        self.clock = clock
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, customer_id: str, by: str) -> dict[str, Any]:
+        """Everything about a customer as one JSON document: their profile, every ticket
+        (any channel) with every message and internal note, the files as download links
+        valid for ``files.DOWNLOAD_SECONDS``, the people copied, the SLA state; what they
+        wrote on other people's tickets (only their own messages); whether mail to them is
+        suppressed."""
+        stored = self._customer(customer_id)
+        now = self.clock()
+        url_for = self.files.download_url
+        tickets = []
+        for ticket_id in self.store.ticket_ids(customer_id):
+            ticket = self.store.ticket(ticket_id)
+            if ticket is None:  # deleted since the index was read
+                continue
+            tickets.append({
+                **export_ticket(ticket.attributes),
+                "messages": [export_message(msg, url_for) for msg in ticket.messages],
+            })
+        elsewhere = []
+        for ticket_id in stored.written_on:
+            ticket = self.store.ticket(ticket_id)
+            mine = [msg for msg in ticket.messages if msg.get("author_id") == customer_id] if ticket else []
+            if mine:
+                elsewhere.append({
+                    "ticket_id": ticket_id,
+                    "number": ticket.attributes.get("number"),
+                    "messages": [export_message(msg, url_for) for msg in mine],
+                })
+        email = stored.profile.get("email")
+        suppressed = self.store.suppression(email) if self._owns_address(customer_id, email) else None
+        entry = self.audit.record(
+            by, "customer.exported", "customer", customer_id,
+            tickets=len(tickets), messages=sum(len(t["messages"]) for t in tickets),
+        )
+        return {
+            "format": EXPORT_FORMAT,
+            "exported_at": to_iso(now),
+            "links_expire_at": to_iso(now + timedelta(seconds=self.files.DOWNLOAD_SECONDS)),
+            "audit_id": entry.id,
+            "customer": export_customer(stored.profile),
+            "tickets": tickets,
+            "messages_on_other_tickets": elsewhere,
+            "mail_suppression": suppressed,
+        }
+
+    # ------------------------------------------------------------------ erasure
+
+    def erase(self, customer_id: str, *, confirm: str, reason: str, by: str) -> dict[str, Any]:
+        """Permanently delete a customer and their tickets (see the module's docstring).
+        ``confirm`` must repeat the customer's id."""
+        stored = self._customer(customer_id)
+        if confirm != customer_id:
+            raise UnprocessableError(
+                "To erase a customer, repeat their id in 'confirm'.", code="confirmation_mismatch",
+                details={"customer_id": customer_id},
+            )
+        removed: Counter[str] = Counter()
+        profile = stored.profile
+        email, external_id = profile.get("email"), profile.get("external_id")
+        owns_address = self._owns_address(customer_id, email)
+
+        # First nothing new may reach this customer: their address and user id claim nobody.
+        if owns_address and self.store.delete_claim(email_claim(email), customer_id):
+            removed["claims"] += 1
+        if external_id and self.store.delete_claim(external_claim(external_id), customer_id):
+            removed["claims"] += 1
+        closed: set[str] = set()
+        for connection_id in stored.connection_ids:
+            self._disconnect(customer_id, connection_id, closed)
+
+        mail_received: list[datetime] = []
+        for ticket_id in self.store.ticket_ids(customer_id):
+            ticket = self.store.ticket(ticket_id)
+            if ticket is None:
+                continue
+            for sub in ticket.subscriptions:
+                if sub.get("role") == "visitor" and sub.get("principal_id") == customer_id:
+                    self._disconnect(customer_id, str(sub["connection_id"]), closed)
+            mail_received += _mail_from(ticket.messages, customer_id)
+            files = [key for msg in ticket.messages for key in message_files(msg)]
+            for prefix in ticket_file_prefixes(ticket_id):  # uploads never sent are there too
+                files += self.files.keys(prefix)
+            removed["files"] += self.files.delete(files)  # first: the ticket is what leads to them
+            self.store.delete_ticket(ticket)
+            removed["tickets"] += 1
+            removed["messages"] += len(ticket.messages)
+
+        for ticket_id in stored.written_on:
+            ticket = self.store.ticket(ticket_id)
+            if ticket is not None:
+                mine = {int(msg["seq"]) for msg in ticket.messages if msg.get("author_id") == customer_id}
+                mail_received += _mail_from(ticket.messages, customer_id)
+                removed["files"] += self.files.delete(self.store.erase_messages(ticket, mine, ERASED_BODY))
+                removed["messages_on_other_tickets"] += len(mine)
+            self.store.unlink_written_on(customer_id, ticket_id)
+
+        if owns_address:
+            for ticket_id in self.store.copied_on(email):
+                # Someone else's ticket: it keeps its mail, without this person's address.
+                self.store.uncopy(ticket_id, email)
+                removed["copied_on_tickets"] += 1
+                ticket = self.store.ticket(ticket_id)
+                for msg in ticket.messages if ticket else ():
+                    for key in (msg.get("source_key"), msg.get("html_key")):
+                        if key and self.files.scrub(key, str(email), ERASED_ADDRESS, RETENTION_TAG):
+                            removed["addresses_scrubbed_from_other_mail"] += 1
+            if self.store.delete_suppression(email):
+                removed["mail_suppressions"] += 1
+            self.store.delete_ack_counters(email, hours_around(mail_received))
+        removed["chat_dedupe_records"] += self.store.delete_dedupe_records(customer_id)
+        removed["live_connections"] = len(closed)
+        # Last: until the customer item goes, an erasure cut short finds everything again.
+        self.store.delete_customer(customer_id)
+        removed["customers"] = 1
+        counts = {name: removed[name] for name in sorted(removed)}
+        entry = self.audit.record(by, "customer.erased", "customer", customer_id, reason=reason, removed=counts)
+        return {"customer_id": customer_id, "erased_at": to_iso(entry.at), "audit_id": entry.id, "removed": counts}
+
+    # ------------------------------------------------------------------ listeners
+
+    def on_message_created(self, event: MessageCreated) -> None:
+        """A customer wrote on someone else's ticket (copied on its mail): link them to it,
+        so that erasing them finds their words there by key."""
+        message = event.message
+        if (
+            message.author_type == AuthorType.CUSTOMER and message.author_id
+            and message.author_id != event.ticket.customer_id
+        ):
+            self.store.note_written_on(message.author_id, event.ticket.id)
+
+    def on_ticket_changed(self, event: TicketChanged) -> None:
+        """Retention: a ticket that is closed expires ``retention_days`` later, with its
+        messages, mail references and files (DynamoDB's TTL; the files are tagged for the
+        bucket's lifecycle rule); a ticket that leaves closed is kept again."""
+        move = retention_move(event.changes)
+        if move is None or (move == "expire" and self.retention_days <= 0):
+            return
+        ticket = self.store.ticket(event.ticket.id)
+        if ticket is None:
+            return
+        at = None
+        if move == "expire":
+            closed_at = ticket.attributes.get("closed_at")
+            at = expiry(from_iso(closed_at) if closed_at else self.clock(), self.retention_days)
+        self.store.expire(ticket, at)
+        files = [key for msg in ticket.messages for key in message_files(msg)]
+        for prefix in ticket_file_prefixes(ticket.id):
+            files += self.files.keys(prefix)
+        for key in dict.fromkeys(files):
+            if at is None:
+                self.files.untag(key)
+            else:
+                self.files.tag_for_expiry(key, RETENTION_TAG)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _customer(self, customer_id: str) -> Any:
+        stored = self.store.customer(customer_id)
+        if stored is None:
+            raise NotFoundError(f"No customer {customer_id!r}.", code="customer_not_found")
+        return stored
+
+    def _owns_address(self, customer_id: str, email: str | None) -> bool:
+        """Whether the address is this customer's: a chat visitor's typed address claims
+        nothing, and may be someone else's (whose records must not be touched)."""
+        return bool(email) and self.store.claim_owner(email_claim(str(email))) == customer_id
+
+    def _disconnect(self, customer_id: str, connection_id: str, closed: set[str]) -> None:
+        if connection_id in closed:
+            return
+        try:
+            self.close_connection(connection_id)
+        except Exception:  # forgotten below all the same: its frames then find no visitor
+            logger.exception("closing an erased visitor's connection failed", connection_id=connection_id)
+        self.store.forget_connection(customer_id, connection_id)
+        closed.add(connection_id)
+
+
+def _mail_from(messages: list[dict[str, Any]], customer_id: str) -> list[datetime]:
+    """When this customer's mail arrived (its acknowledgement counters are keyed by the hour)."""
+    return [
+        from_iso(msg["created_at"]) for msg in messages
+        if msg.get("author_id") == customer_id and msg.get("source_key") and msg.get("created_at")
+    ]

@@ -1,0 +1,50 @@
+"""A sample business website with the desk's widget on it, on its own port (another origin
+than the desk, as a real business's site is), so a newcomer can play the visitor in one tab
+and the agent in the console in another."""
+
+from __future__ import annotations
+
+import html
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+PAGE = Path(__file__).with_name("demo") / "index.html"
+
+
+def render(api_url: str) -> bytes:
+    page = PAGE.read_text()
+    page = page.replace("{{widget_src}}", html.escape(f"{api_url}/widget.js", quote=True))
+    page = page.replace("{{widget_key}}", html.escape(os.environ.get("DESK_WIDGET_KEY", ""), quote=True))
+    return page.encode()
+
+
+class DemoSite:
+    def __init__(self, host: str, port: int, api_url: str) -> None:
+        body = render(api_url)
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                if self.path.split("?")[0] not in ("/", "/index.html"):
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.url = f"http://{host}:{self.server.server_address[1]}/"
+
+    def start(self) -> None:
+        threading.Thread(target=self.server.serve_forever, name="desk-demo", daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,323 @@
+"""Both sides in a real browser (Debian's headless Chromium, driven by Playwright): a visitor on
+the demo shop chats with an agent signed in to the console in a second browser context; the
+agent replies, tags and solves; the visitor rates. axe-core checks the widget and the console.
+Screenshots go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("DESK_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (.ci/run installs Debian's package)"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()
+
+
+def violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA findings on the page, shadow DOM included, as readable lines."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    return [
+        f"{v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        for v in results.response["violations"]
+    ]
+
+
+def sign_in(page, base: str) -> None:
+    page.goto(f"{base}/console")
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#connection")).to_have_text("Live")
+
+
+def test_a_visitor_and_an_agent_in_the_console_chat_solve_and_rate(browser, stack):
+    agent_context = browser.new_context(viewport={"width": 1440, "height": 900})
+    visitor_context = browser.new_context(locale="en-GB")
+    console = agent_context.new_page()
+    shop = visitor_context.new_page()
+    question = f"Is the Aino lamp dimmable? ({uuid.uuid4().hex[:4]})"
+    try:
+        sign_in(console, stack.api_url)
+        assert violations(console) == []
+        console.get_by_role("button", name="All").click()
+
+        shop.goto(stack.demo.url)
+        launcher = shop.get_by_role("button", name="Chat with us")
+        assert violations(shop) == []  # closed
+        launcher.click()
+        expect(shop.get_by_label("Your message")).to_be_focused()
+        assert violations(shop) == []  # open
+        shop.get_by_label("Your message").fill(question)
+        shop.get_by_label("Your message").press("Enter")
+        expect(shop.locator("li.desk-mine .desk-text")).to_have_text([question])
+
+        # The console's list updates without a reload.
+        item = console.get_by_role("button", name=question)
+        expect(item).to_be_visible()
+        item.click()
+        expect(console.locator("#conversation-title")).to_contain_text(question)
+        expect(console.locator("#timeline li .body")).to_have_text([question])
+        assert violations(console) == []
+
+        console.get_by_label("Message").fill("Yes - it has a dimmer in the cable.")
+        console.get_by_role("button", name="Send", exact=True).click()
+        expect(shop.locator("li.desk-theirs .desk-text")).to_have_text(["Yes - it has a dimmer in the cable."])
+
+        console.get_by_label("Tags").fill("product-question")
+        console.get_by_label("Status", exact=True).select_option("solved")
+        console.get_by_role("button", name="Save").click()
+        expect(console.locator("#toasts")).to_contain_text("Saved.")
+
+        # The visitor is asked to rate, and rates.
+        expect(shop.get_by_text("How did we do?")).to_be_visible()
+        shop.screenshot(path=str(ARTIFACTS / "widget-rating.png"))
+        assert violations(shop) == []
+        shop.get_by_label("5 out of 5").check(force=True)
+        shop.get_by_role("button", name="Send rating").click()
+        expect(shop.locator("#desk-status")).to_have_text("Thank you for your rating!")
+
+        console.reload()
+        expect(console.locator("#connection")).to_have_text("Live")
+        console.get_by_role("button", name="All").click()
+        console.get_by_role("button", name=question).click()
+        expect(console.locator("#sla")).to_contain_text("Rated 5/5")
+        expect(console.locator("#timeline li .body")).to_have_text([question, "Yes - it has a dimmer in the cable."])
+        expect(console.get_by_label("My status")).to_have_value("online")
+        expect(console.get_by_label("Tags")).to_have_value("product-question")
+        console.screenshot(path=str(ARTIFACTS / "console-conversation.png"))
+        shop.screenshot(path=str(ARTIFACTS / "widget-solved.png"))
+    finally:
+        agent_context.close()
+        visitor_context.close()
+
+
+def test_the_hebrew_widget_reads_right_to_left(browser, stack):
+    context = browser.new_context(locale="he-IL")
+    page = context.new_page()
+    try:
+        page.goto(stack.demo.url)
+        launcher = page.get_by_role("button", name="צ'אט איתנו")
+        launcher.click()
+        expect(page.locator(".root")).to_have_attribute("dir", "rtl")
+        expect(page.locator(".root")).to_have_attribute("lang", "he")
+        expect(page.get_by_label("ההודעה שלך")).to_be_focused()
+        assert violations(page) == []
+        page.get_by_label("ההודעה שלך").fill("שלום, האם המנורה מתעמעמת?")
+        page.get_by_label("ההודעה שלך").press("Enter")
+        expect(page.locator("li.desk-mine .desk-text")).to_have_text(["שלום, האם המנורה מתעמעמת?"])
+        page.screenshot(path=str(ARTIFACTS / "widget-hebrew.png"))
+    finally:
+        context.close()
+
+
+def test_the_widget_is_usable_by_keyboard_alone(browser, stack):
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    try:
+        page.goto(stack.demo.url)
+        launcher = page.get_by_role("button", name="Chat starten")
+        launcher.focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_label("Ihre Nachricht")).to_be_focused()
+        page.keyboard.type("Hallo, ich habe eine Frage zur Lieferung.")
+        page.keyboard.press("Enter")
+        expect(page.locator("li.desk-mine .desk-text")).to_have_text(["Hallo, ich habe eine Frage zur Lieferung."])
+        page.keyboard.press("Escape")  # closes, and focus goes back to the launcher
+        expect(launcher).to_have_attribute("aria-expanded", "false")
+        expect(launcher).to_be_focused()
+    finally:
+        context.close()
+
+
+def test_a_mobile_visitor_gets_the_whole_screen(browser, stack):
+    context = browser.new_context(viewport={"width": 390, "height": 780}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(stack.demo.url)
+        page.get_by_role("button", name="Chat with us").click()
+        box = page.locator("#desk-panel").bounding_box()
+        assert box is not None and box["width"] >= 389 and box["height"] >= 779
+        page.screenshot(path=str(ARTIFACTS / "widget-mobile.png"))
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def shop_page(stack, tmp_path):
+    """A business page with the snippet and the options the test gives (another origin)."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    servers = []
+
+    def make(attributes: str = "", before: str = "") -> str:
+        name = f"page-{len(servers)}.html"
+        (tmp_path / name).write_text(
+            "<!doctype html><html lang=en><head><meta charset=utf-8><title>Shop</title></head><body>"
+            f"<main><h1>Shop</h1></main>{before}"
+            f'<script src="{stack.api_url}/widget.js" {attributes} async></script></body></html>'
+        )
+        handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+        handler.log_message = lambda *args: None
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/{name}"
+
+    yield make
+    for server in servers:
+        server.shutdown()
+
+
+def test_a_required_pre_chat_form_comes_first_and_names_the_customer(browser, shop_page, agent):
+    url = shop_page('data-prechat="required" data-color="#7a2e8c" data-position="left"')
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="Chat with us").click()
+        expect(page.get_by_label("Your name")).to_be_focused()
+        expect(page.get_by_label("Your message")).to_be_hidden()
+        page.get_by_role("button", name="Start chat").click()  # empty: the browser asks for the fields
+        expect(page.get_by_label("Your message")).to_be_hidden()
+        page.get_by_label("Your name").fill("Kadri Tamm")
+        page.locator("#desk-pre-email").fill("kadri@example.ee")
+        page.get_by_role("button", name="Start chat").click()
+        expect(page.get_by_label("Your message")).to_be_focused()
+        page.get_by_label("Your message").fill("Hi, a question about delivery times.")
+        page.get_by_label("Your message").press("Enter")
+        expect(page.locator("li.desk-mine .desk-text")).to_have_text(["Hi, a question about delivery times."])
+        box = page.locator("#desk-panel").bounding_box()
+        assert box is not None and box["x"] < 100  # on the left, as configured
+        page.screenshot(path=str(ARTIFACTS / "widget-prechat-left.png"))
+    finally:
+        context.close()
+    tickets = agent.get("/tickets", params={"limit": "20"}).json()["items"]
+    mine = next(t for t in tickets if t["subject"] == "Hi, a question about delivery times.")
+    assert mine["customer"]["name"] == "Kadri Tamm" and mine["customer"]["email"] == "kadri@example.ee"
+
+
+def test_a_signed_in_user_of_the_business_is_identified_by_the_hash(browser, shop_page, agent):
+    import hashlib
+    import hmac
+
+    user_id = f"user-{uuid.uuid4().hex[:8]}"
+    digest = hmac.new(os.environ["DESK_IDENTITY_SECRET"].encode(), user_id.encode(), hashlib.sha256).hexdigest()
+    before = (
+        f"<script>window.DeskWidget = {{user: {{id: '{user_id}', hash: '{digest}', email: 'liis@example.ee',"
+        " name: 'Liis'}, strings: {en: {launcher: 'Questions? Ask us'}}};</script>"
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(shop_page(before=before))
+        page.get_by_role("button", name="Questions? Ask us").click()  # the business's own wording
+        page.get_by_label("Your message").fill("Where is my order 5521?")
+        page.get_by_label("Your message").press("Enter")
+        expect(page.locator("li.desk-mine .desk-text")).to_have_text(["Where is my order 5521?"])
+    finally:
+        context.close()
+    tickets = agent.get("/tickets", params={"limit": "20"}).json()["items"]
+    mine = next(t for t in tickets if t["subject"] == "Where is my order 5521?")
+    assert mine["customer"]["external_id"] == user_id and mine["customer"]["email"] == "liis@example.ee"
+
+
+def test_a_reply_to_a_hidden_tab_shows_in_its_title(browser, stack, agent):
+    from tests.e2e.chat_client import ChatClient
+
+    context = browser.new_context()
+    page = context.new_page()
+    desk = ChatClient(stack.gateway.url, token=agent.token)
+    try:
+        page.goto(stack.demo.url)
+        page.get_by_role("button", name="Chat with us").click()
+        page.get_by_label("Your message").fill("Anyone there? (title test)")
+        page.get_by_label("Your message").press("Enter")
+        created = desk.wait_for("conversation.created", lambda f: f["message"]["body"] == "Anyone there? (title test)")
+        # The visitor switches to another tab. Headless Chromium keeps every tab "visible", so
+        # the page is told what a real browser would tell it.
+        hide = """(hidden) => {
+            Object.defineProperty(document, 'hidden', {configurable: true, get: () => hidden});
+            document.dispatchEvent(new Event('visibilitychange'));
+        }"""
+        page.evaluate(hide, True)
+        desk.send(action="join", conversation_id=created["conversation_id"])
+        desk.wait_for("joined")
+        desk.say("Yes, here!", created["conversation_id"])
+        page.wait_for_function("document.title.startsWith('(1) New message')")
+        expect(page.locator(".badge")).to_have_text("1")
+        page.evaluate(hide, False)  # back to the tab: the notice goes
+        page.wait_for_function("!document.title.startsWith('(')")
+        expect(page.locator(".badge")).to_be_hidden()
+    finally:
+        desk.close()
+        context.close()
+
+
+def test_canned_responses_and_the_agent_card_reach_both_sides(browser, stack, admin, agent, agent_account):
+    from tests.e2e.chat_client import ChatClient
+
+    r = admin.request("PUT", "/canned-responses/delivery", json={
+        "title": "Delivery times", "body": "Hi {{customer.first_name}}, lamps ship within 2 days. {{agent.name}}",
+    })
+    assert r.status_code == 200, r.text
+    profile = {"title": "Lighting expert", "timezone": "Europe/Tallinn",
+               "avatar_url": "https://images.example.com/alex.png"}
+    assert agent.patch("/agents/me", json=profile).status_code == 200
+
+    visitor_context = browser.new_context()
+    shop = visitor_context.new_page()
+    agent_context = browser.new_context(viewport={"width": 1440, "height": 900})
+    console = agent_context.new_page()
+    desk = ChatClient(stack.gateway.url, token=agent.token)
+    try:
+        shop.goto(stack.demo.url)
+        shop.get_by_role("button", name="Chat with us").click()
+        shop.get_by_label("Your message").fill("When do you ship? (canned)")
+        shop.get_by_label("Your message").press("Enter")
+        created = desk.wait_for("conversation.created", lambda f: f["message"]["body"] == "When do you ship? (canned)")
+        desk.send(action="join", conversation_id=created["conversation_id"])
+        desk.wait_for("joined")
+        # The visitor sees who answers: name, role and local time.
+        expect(shop.locator("#desk-title")).to_have_text("Alex Agent")
+        expect(shop.locator("#desk-agent")).to_contain_text("Lighting expert")
+        expect(shop.locator("#desk-agent")).to_contain_text("local time")
+
+        console.goto(f"{stack.api_url}/console")
+        console.get_by_label("Email").fill(agent_account["email"])
+        console.get_by_label("Password").fill(agent_account["password"])
+        console.get_by_role("button", name="Sign in").click()
+        expect(console.locator("#connection")).to_have_text("Live")
+        console.get_by_role("button", name="Chat", exact=True).click()
+        console.get_by_role("button", name="When do you ship? (canned)").click()
+        console.get_by_label("Canned response").select_option(label="Delivery times")
+        expect(console.get_by_label("Message")).to_have_value("Hi there, lamps ship within 2 days. Alex Agent")
+        console.get_by_role("button", name="Send", exact=True).click()
+        expect(shop.locator("li.desk-theirs .desk-text")).to_have_text(["Hi there, lamps ship within 2 days. Alex Agent"])
+        assert violations(console) == []
+        shop.screenshot(path=str(ARTIFACTS / "widget-agent-card.png"))
+    finally:
+        desk.close()
+        agent_context.close()
+        visitor_context.close()
+        # The agent is shared by the session's tests: back to no profile.
+        agent.patch("/agents/me", json={"title": None, "timezone": None, "avatar_url": None})
