@@ -55,4 +55,5 @@ endif
 deploy: package
 	$(PY) -m infra.deploy --stage $(STAGE) --region $(REGION) --packaged build/$(STAGE) \
 		--support-domain $(SUPPORT_DOMAIN) $(if $(ADMIN_EMAIL),--admin-email $(ADMIN_EMAIL)) \
-		$(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL))
+		$(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL)) \
+		$(if $(RETENTION_DAYS),--retention-days $(RETENTION_DAYS))

@@ -11,12 +11,9 @@ from __future__ import annotations
 import copy
 import json
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
@@ -28,32 +25,11 @@ import websocket
 from chalicelib.domain.chat import user_hash
 from chalicelib.domain.privacy import ERASED_BODY, RETENTION_TAG
 from tests.e2e.chat_client import ChatClient
+from tests.e2e.test_mail import mail, wait_for
 
 SUPPORT = "support@desk.localhost"
 PDF = b"%PDF-1.4\n% a receipt\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def mail(sender: str, subject: str, body: str, **headers: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = SUPPORT
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="customer.example")
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(body)
-    return message
-
-
-def wait_for(predicate: Any, timeout: float = 10) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def ticket_from(agent: Any, address: str) -> dict:
