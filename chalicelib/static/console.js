@@ -188,6 +188,7 @@
         ws.send(JSON.stringify({ action: "leave", conversation_id: current.id }));
       }
       current = ticket;
+      editing = false;
       showTicket(ticket);
       Array.prototype.forEach.call(document.querySelectorAll("[data-ticket]"), function (b) {
         if (b.getAttribute("data-ticket") === ticket.id) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
@@ -199,14 +200,21 @@
     }).catch(function (e) { toast(e.message, "breach"); });
   }
 
+  // Fields the agent is editing are not overwritten by live updates of the same ticket.
+  var editing = false;
+  $("properties").addEventListener("input", function () { editing = true; });
+  $("properties").addEventListener("change", function () { editing = true; });
+
   function showTicket(ticket) {
     $("placeholder").hidden = true; $("conversation").hidden = false;
     $("conversation-title").textContent = "#" + ticket.number + " " + ticket.subject;
-    $("status").value = ticket.status;
-    $("priority").value = ticket.priority;
-    $("assignee").value = ticket.assignee_id || "";
-    $("team").value = ticket.team || "";
-    $("tags").value = (ticket.tags || []).join(", ");
+    if (!editing) {
+      $("status").value = ticket.status;
+      $("priority").value = ticket.priority;
+      $("assignee").value = ticket.assignee_id || "";
+      $("team").value = ticket.team || "";
+      $("tags").value = (ticket.tags || []).join(", ");
+    }
     $("reply-label").textContent = ticket.channel === "email" ? "Reply by email" : ticket.channel === "chat" ? "Reply in chat" : "Reply";
     var sla = $("sla");
     clear(sla);
@@ -314,10 +322,10 @@
     if (!Object.keys(body).length) return;
     serial(function () {
       return call("PATCH", "/tickets/" + current.id, body, { "If-Match": '"' + current.version + '"' }).then(function (ticket) {
-        current = ticket; showTicket(ticket); loadList(); toast("Saved.");
+        current = ticket; editing = false; showTicket(ticket); loadList(); toast("Saved.");
       }).catch(function (e) {
         toast(e.status === 409 ? "Someone changed this ticket meanwhile; it is reloaded." : e.message, "breach");
-        if (e.status === 409) open(current.id);
+        if (e.status === 409) { editing = false; open(current.id); }
       });
     });
   });

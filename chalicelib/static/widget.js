@@ -265,7 +265,7 @@
     return input;
   }
   function setOpen(open) {
-    if (open) { panel.removeAttribute("hidden"); firstField().focus(); clearUnread(); }
+    if (open) { panel.removeAttribute("hidden"); firstField().focus(); clearUnread(); connect(); }
     else { panel.setAttribute("hidden", ""); launcher.focus(); }
     launcher.setAttribute("aria-expanded", String(open));
     state.open = open; save();
@@ -341,7 +341,7 @@
       ws.send(JSON.stringify(next));
     }
   }
-  function queue(frame) { pending.push(frame); flush(); }
+  function queue(frame) { pending.push(frame); connect(); flush(); }
 
   function solved() {
     status.textContent = t("solved");
@@ -381,18 +381,26 @@
     }
   }
 
+  // The websocket opens only when the visitor opens the widget or has a conversation: a page
+  // view alone costs the desk nothing. The pages seen meanwhile are kept and sent on connect.
+  function remember() {
+    state.pages = (state.pages || []).concat([{ url: location.href.slice(0, 2000), title: document.title.slice(0, 200) }]).slice(-20);
+  }
   function connect() {
+    if (ws || !state.token) return;
     ws = new WebSocket(state.websocketUrl + "/?visitor=" + encodeURIComponent(state.token));
     ws.onopen = function () {
       backoff = 500;
       ws.send(JSON.stringify({ action: "ping" }));
-      ws.send(JSON.stringify({ action: "page", url: location.href.slice(0, 2000), title: document.title.slice(0, 200) }));
+      (state.pages || []).forEach(function (p) { ws.send(JSON.stringify({ action: "page", url: p.url, title: p.title })); });
+      state.pages = []; save();
       if (state.conversation) ws.send(JSON.stringify({ action: "resume", conversation_id: state.conversation, after_seq: 0 }));
       opening = false;
       flush();
     };
     ws.onmessage = onFrame;
     ws.onclose = function () {
+      ws = null;
       status.textContent = t("reconnecting");
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, 15000);
@@ -435,8 +443,10 @@
         offline.setAttribute("hidden", "");
         if (prechatMode === "required") { nameInput.required = true; preEmail.required = true; }
       }
+      if (!state.closed) status.textContent = s.available ? t("online") : t("away");
+      remember();
       save();
-      connect();
+      if (state.conversation || state.open) connect();
       if (state.open) setOpen(true);
     }).catch(function () { status.textContent = t("unavailable"); });
   }

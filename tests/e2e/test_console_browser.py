@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -321,3 +322,26 @@ def test_canned_responses_and_the_agent_card_reach_both_sides(browser, stack, ad
         visitor_context.close()
         # The agent is shared by the session's tests: back to no profile.
         agent.patch("/agents/me", json={"title": None, "timezone": None, "avatar_url": None})
+
+
+def test_a_page_view_alone_opens_no_websocket_and_the_pages_reach_the_agent_later(browser, stack, agent):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        before = set(stack.gateway.connections)
+        page.goto(stack.demo.url)
+        expect(page.locator("#desk-status")).to_have_text(re.compile("^We're (online|away)"))  # from the session
+        page.goto(stack.demo.url + "?page=shipping")  # browsing on, widget closed
+        expect(page.locator("#desk-status")).not_to_have_text("Connecting…")
+        page.wait_for_timeout(500)
+        assert set(stack.gateway.connections) == before  # nothing held open for a page view
+        page.get_by_role("button", name="Chat with us").click()
+        page.get_by_label("Your message").fill("Which lamp for a reading corner?")
+        page.get_by_label("Your message").press("Enter")
+        expect(page.locator("li.desk-mine .desk-text")).to_have_text(["Which lamp for a reading corner?"])
+    finally:
+        context.close()
+    ticket = next(t for t in agent.get("/tickets", params={"limit": "20"}).json()["items"]
+                  if t["subject"] == "Which lamp for a reading corner?")
+    pages = agent.get(f"/customers/{ticket['customer']['id']}").json()["visit_pages"]
+    assert [p["url"] for p in pages] == [stack.demo.url, stack.demo.url + "?page=shipping"]
