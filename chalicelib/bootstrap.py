@@ -170,6 +170,7 @@ def build(settings: Settings) -> Container:
         mailer=mailer,
         files=files,
         on_visitor_message=chat_out_of_hours,
+        on_reply_unseen=lambda ticket, message: mail().mail_chat_reply(ticket, message),
     )
     # What happens after a change: a table of reactions (push now; mail and timers later).
     events.subscribe(TicketOpened, chat.on_ticket_opened)

@@ -73,6 +73,7 @@ class ChatService:
         files: Any = None,
         clock: Callable[[], datetime] = utcnow,
         on_visitor_message: Callable[[Ticket, str | None], None] | None = None,
+        on_reply_unseen: Callable[[Ticket, Message], None] | None = None,
     ) -> None:
         self.tickets = tickets
         self.customers = customers
@@ -87,6 +88,8 @@ class ChatService:
         self.clock = clock
         # After a visitor's message is stored and acknowledged (the out-of-hours notice).
         self.on_visitor_message = on_visitor_message
+        # An agent's chat reply that no visitor connection received (mailed, when possible).
+        self.on_reply_unseen = on_reply_unseen
         self._agent_cards: dict[str, tuple[float, dict[str, Any]]] = {}
 
     # ------------------------------------------------------------- connection lifecycle
@@ -343,8 +346,20 @@ class ChatService:
         """Deliver a stored message to the conversation's connections (not its sender's);
         internal notes reach agents only."""
         frame = {"type": "message", **self._message_frame(event.ticket.id, event.message)}
-        self._publish(conversation_topic(event.ticket.id), frame, exclude=event.origin,
-                      agents_only=not event.message.public)
+        message = event.message
+        subscribers = self.connections.subscribers(conversation_topic(event.ticket.id))
+        gone = self._deliver(
+            [s.connection_id for s in subscribers
+             if s.connection_id != event.origin and (message.public or s.role == ParticipantRole.AGENT)],
+            frame,
+        )
+        if (
+            self.on_reply_unseen is not None and message.public and message.author_type == AuthorType.AGENT
+            and event.ticket.channel == "chat"
+            and not any(s.role == ParticipantRole.VISITOR and s.connection_id not in gone for s in subscribers)
+        ):
+            # The visitor has left: the answer goes where they can still read it (their mail).
+            self.on_reply_unseen(event.ticket, message)
 
     def on_ticket_changed(self, event: TicketChanged) -> None:
         """Agents watching see every change; the visitor sees only its status."""
@@ -411,11 +426,14 @@ class ChatService:
         ]
         self._deliver(targets, frame)
 
-    def _deliver(self, connection_ids: list[str], frame: dict) -> None:
+    def _deliver(self, connection_ids: list[str], frame: dict) -> list[str]:
+        """Post a frame; returns the connections that were gone (410)."""
         payload = json.dumps(frame, separators=(",", ":")).encode()
-        for gone in self.broadcaster.send(connection_ids, payload):
+        gone_ids = list(self.broadcaster.send(connection_ids, payload))
+        for gone in gone_ids:
             # A 410 removes that connection and nothing else - unless it is still connecting.
             self._forget(gone, connected_before=self.clock() - CONNECT_WINDOW)
+        return gone_ids
 
     def _message_frame(self, ticket_id: str, message: Message) -> dict:
         return {"conversation_id": ticket_id, "message": self._message_json(message)}

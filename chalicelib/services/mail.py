@@ -306,6 +306,16 @@ class MailService:
         agent = self.agent_names(message.author_id) if message.author_id else "Support"
         self._send(ticket, customer.email, message.body, sender_name=agent, automatic=False)
 
+    def mail_chat_reply(self, ticket: Ticket, message: Message) -> str | None:
+        """An agent answered a chat the visitor has left: the answer goes by mail when the
+        visitor gave an address, threaded so that their mail reply lands on the same ticket."""
+        customer = self.customers.get(ticket.customer_id)
+        if not customer.email:
+            logger.info("chat reply not mailed", ticket_id=ticket.id, reason="the visitor left no address")
+            return None
+        agent = self.agent_names(message.author_id) if message.author_id else "Support"
+        return self._send(ticket, customer.email, message.body, sender_name=agent, automatic=False)
+
     def on_feedback(self, notification: dict[str, Any]) -> list[str]:
         """SES bounce and complaint notifications: addresses that bounced for good or
         complained are not mailed again. Returns the addresses suppressed."""
