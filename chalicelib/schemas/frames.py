@@ -92,6 +92,12 @@ FRAMES: dict[str, dict[str, Any]] = {
             "url": {"type": "string", "maxLength": 2000, "pattern": r"^https?://[^\x00-\x20\x7f-\x9f]+$",
                     "description": "The page the visitor opened (http or https)."},
             "title": {"type": "string", "maxLength": 200},
+            "seen_at": {
+                "type": "string", "maxLength": 40,
+                "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z$",
+                "description": "When the visitor opened it, if earlier than now (the widget sends "
+                "the pages seen before it connected); kept within the last day.",
+            },
         },
         ("url",),
     ),

@@ -328,7 +328,7 @@ class ChatService:
         to agents at once (the console's 'current page')."""
         if who.is_agent:
             raise PermissionDeniedError("Only visitors report the pages they open.", code="visitors_only")
-        page = self.customers.record_page(who.id, frame["url"], frame.get("title"))
+        page = self.customers.record_page(who.id, frame["url"], frame.get("title"), frame.get("seen_at"))
         self._publish(agents_topic(), {"type": "visitor.page", "customer_id": who.id, "url": page.url,
                                        "title": page.title, "at": to_iso(page.at)})
 

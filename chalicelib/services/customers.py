@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..domain import ids
@@ -76,9 +76,15 @@ class CustomerService:
             self.customers.fill_in(customer_id, name, email)
         return self.get(customer_id)
 
-    def record_page(self, customer_id: str, url: str, title: str | None) -> VisitedPage:
-        """A page of the business's site the visitor opened (the console's 'pages visited')."""
-        page = VisitedPage(url, (title or "").strip() or None, self.clock())
+    def record_page(self, customer_id: str, url: str, title: str | None, seen_at: str | None = None) -> VisitedPage:
+        """A page of the business's site the visitor opened (the console's 'pages visited').
+        ``seen_at`` (the browser's time) is taken within the last day, else it is now."""
+        now = self.clock()
+        at = now
+        if seen_at:
+            claimed = datetime.fromisoformat(seen_at)
+            at = min(max(claimed, now - timedelta(days=1)), now)
+        page = VisitedPage(url, (title or "").strip() or None, at)
         if not self.customers.add_visit_page(customer_id, page):
             raise NotFoundError(f"No customer {customer_id!r}.", code="customer_not_found")
         return page

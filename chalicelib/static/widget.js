@@ -384,7 +384,7 @@
   // The websocket opens only when the visitor opens the widget or has a conversation: a page
   // view alone costs the desk nothing. The pages seen meanwhile are kept and sent on connect.
   function remember() {
-    state.pages = (state.pages || []).concat([{ url: location.href.slice(0, 2000), title: document.title.slice(0, 200) }]).slice(-20);
+    state.pages = (state.pages || []).concat([{ url: location.href.slice(0, 2000), title: document.title.slice(0, 200), seen_at: new Date().toISOString() }]).slice(-20);
   }
   function connect() {
     if (ws || !state.token) return;
@@ -392,7 +392,7 @@
     ws.onopen = function () {
       backoff = 500;
       ws.send(JSON.stringify({ action: "ping" }));
-      (state.pages || []).forEach(function (p) { ws.send(JSON.stringify({ action: "page", url: p.url, title: p.title })); });
+      (state.pages || []).forEach(function (p) { ws.send(JSON.stringify({ action: "page", url: p.url, title: p.title, seen_at: p.seen_at })); });
       state.pages = []; save();
       if (state.conversation) ws.send(JSON.stringify({ action: "resume", conversation_id: state.conversation, after_seq: 0 }));
       opening = false;

@@ -235,3 +235,26 @@ def test_agents_do_not_report_pages(lead_ws):
     lead_ws.send(action="page", url="https://shop.example.com/")
     error = lead_ws.wait_for("error")
     assert (error["code"], error["action"]) == ("visitors_only", "page")
+
+
+def test_pages_seen_before_the_widget_connected_keep_their_order_within_the_last_day(visitor, lead_ws, agent):
+    from datetime import UTC, datetime, timedelta
+
+    customer_id = visitor.session["customer_id"]
+    now = datetime.now(UTC)
+
+    def iso(at: datetime) -> str:
+        return at.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+    # Sent together after connecting (as the widget does), they may be stored in any order.
+    visitor.send(action="page", url="https://shop.example.com/second", seen_at=iso(now - timedelta(minutes=1)))
+    visitor.send(action="page", url="https://shop.example.com/first", seen_at=iso(now - timedelta(minutes=5)))
+    visitor.send(action="page", url="https://shop.example.com/old", seen_at=iso(now - timedelta(days=3)))
+    visitor.send(action="page", url="https://shop.example.com/future", seen_at=iso(now + timedelta(days=1)))
+    for _ in range(4):
+        lead_ws.wait_for("visitor.page", lambda f: f["customer_id"] == customer_id)
+    pages = {p["url"].rsplit("/", 1)[1]: p["at"] for p in agent.get(f"/customers/{customer_id}").json()["visit_pages"]}
+    order = [p["url"].rsplit("/", 1)[1] for p in agent.get(f"/customers/{customer_id}").json()["visit_pages"]]
+    assert order == ["old", "first", "second", "future"]
+    # A claimed time more than a day back counts as a day back; one in the future as now.
+    assert pages["old"] >= iso(now - timedelta(days=1, minutes=1)) and pages["future"] <= iso(datetime.now(UTC))

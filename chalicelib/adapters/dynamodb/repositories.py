@@ -452,7 +452,9 @@ class DynamoTicketRepository:
 
 def _customer(item: m.CustomerItem) -> Customer:
     pages = tuple(
-        VisitedPage(p.url, p.title, from_iso(p.at)) for p in (item.visit_pages or ())[-MAX_VISIT_PAGES:]
+        VisitedPage(p.url, p.title, from_iso(p.at))
+        # in the order they were seen (pages sent together may be stored in any order)
+        for p in sorted(item.visit_pages or (), key=lambda p: p.at)[-MAX_VISIT_PAGES:]
     )
     return Customer(item.id, item.email, item.name, from_iso(item.created_at), item.external_id, pages)
 
