@@ -287,15 +287,20 @@ def _normalise_error(response: Response) -> Response:
 
 # ------------------------------------------------------------------ operations
 
-_ID_PATTERN = re.compile(r"^#?[A-Za-z0-9_]{1,64}$")
+_ID_PATTERN = re.compile(r"#?[A-Za-z0-9_]{1,64}")
+
+
+def _path_id(value: str, pattern: re.Pattern[str], message: str, code: str) -> str:
+    """A path parameter that cannot be an id is a 404 before any lookup."""
+    # API Gateway hands over path parameters decoded, Chalice's local gateway does not.
+    value = unquote(value)
+    if not pattern.fullmatch(value):
+        raise NotFoundError(message.format(value=repr(value)), code=code)
+    return value
 
 
 def _reference(value: str) -> str:
-    # API Gateway hands over path parameters decoded, Chalice's local gateway does not.
-    value = unquote(value)
-    if not _ID_PATTERN.match(value):
-        raise NotFoundError(f"No ticket {value!r}.", code="ticket_not_found")
-    return value
+    return _path_id(value, _ID_PATTERN, "No ticket {value}.", "ticket_not_found")
 
 
 def _expected_version(call: Call) -> int:
@@ -611,9 +616,9 @@ _CONFIG_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 def _calendar_id(value: str) -> str:
-    if not _CONFIG_ID.fullmatch(value):
-        raise NotFoundError(f"No calendar {value!r}: ids are 'desk' or like 'team-billing'.", code="calendar_not_found")
-    return value
+    return _path_id(
+        value, _CONFIG_ID, "No calendar {value}: ids are 'desk' or like 'team-billing'.", "calendar_not_found"
+    )
 
 
 @operation("GET", "/calendars", summary="Every calendar (business hours)", auth=AGENT, response="CalendarList")
@@ -679,13 +684,11 @@ def update_me(call: Call) -> Any:
 def _canned_id(value: str) -> str:
     from ..domain.canned import CANNED_ID
 
-    value = unquote(value)
-    if not CANNED_ID.fullmatch(value):
-        raise NotFoundError(
-            f"No canned response {value!r}: ids are lower-case letters, digits, '-' and '_' (at most 40).",
-            code="canned_response_not_found",
-        )
-    return value
+    return _path_id(
+        value, CANNED_ID,
+        "No canned response {value}: ids are lower-case letters, digits, '-' and '_' (at most 40).",
+        "canned_response_not_found",
+    )
 
 
 @operation(
@@ -748,10 +751,7 @@ _CUSTOMER_ID = re.compile(r"cus_[a-z0-9]{1,40}")
 
 
 def _customer_id(value: str) -> str:
-    value = unquote(value)
-    if not _CUSTOMER_ID.fullmatch(value):
-        raise NotFoundError(f"No customer {value!r}.", code="customer_not_found")
-    return value
+    return _path_id(value, _CUSTOMER_ID, "No customer {value}.", "customer_not_found")
 
 
 def _audit(call: Call, action: str, target_type: str | None, target_id: str | None, **details: Any) -> None:
