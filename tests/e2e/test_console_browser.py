@@ -345,3 +345,35 @@ def test_a_page_view_alone_opens_no_websocket_and_the_pages_reach_the_agent_late
                   if t["subject"] == "Which lamp for a reading corner?")
     pages = agent.get(f"/customers/{ticket['customer']['id']}").json()["visit_pages"]
     assert [p["url"] for p in pages] == [stack.demo.url, stack.demo.url + "?page=shipping"]
+
+
+def test_an_agent_answers_an_email_ticket_from_the_console_and_the_customer_gets_the_mail(browser, stack, smtp, agent_account):
+    from tests.e2e.test_mail import mail, sent_to
+
+    customer = f"mailer-{uuid.uuid4().hex[:6]}@customer.example"
+    smtp(mail(customer, "Invoice copy", "Could you send me a copy of invoice 2231, please?"))
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    console = context.new_page()
+    try:
+        console.goto(f"{stack.api_url}/console")
+        console.get_by_label("Email").fill(agent_account["email"])
+        console.get_by_label("Password").fill(agent_account["password"])
+        console.get_by_role("button", name="Sign in").click()
+        expect(console.locator("#connection")).to_have_text("Live")
+        console.get_by_role("button", name="Email", exact=True).click()
+        console.get_by_role("button", name="Invoice copy").first.click()
+        expect(console.locator("#reply-label")).to_have_text("Reply by email")
+        expect(console.get_by_role("link", name="Original message")).to_be_visible()
+        console.get_by_label("Internal note").check()
+        console.get_by_label("Message").fill("Invoice is in the billing system, checking.")
+        console.get_by_role("button", name="Send", exact=True).click()
+        expect(console.locator("#timeline li.note .body")).to_have_text(["Invoice is in the billing system, checking."])
+        console.get_by_label("Reply by email").check()
+        console.get_by_label("Message").fill("Here it is: I attached invoice 2231 to your account page.")
+        console.get_by_role("button", name="Send and solve").click()
+        expect(console.get_by_label("Status", exact=True)).to_have_value("solved")
+    finally:
+        context.close()
+    bodies = [m.get_body(("plain",)).get_content().strip() for m in sent_to(customer)]
+    assert "Here it is: I attached invoice 2231 to your account page." in bodies
+    assert not any("billing system" in b for b in bodies)  # notes never leave the desk
