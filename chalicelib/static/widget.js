@@ -196,8 +196,9 @@
   var host = el("div", { id: "desk-widget-host" });
   var shadow = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
   var style = el("style"); style.textContent = CSS;
-  var root = el("div", { "class": "root", dir: rtl ? "rtl" : "ltr", lang: lang });
-  var panel = el("section", { id: "desk-panel", "class": "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "desk-title", hidden: "" });
+  // The corner is physical (the snippet's position); the text inside follows the language.
+  var root = el("div", { "class": "root", dir: "ltr", lang: lang });
+  var panel = el("section", { id: "desk-panel", "class": "panel", dir: rtl ? "rtl" : "ltr", role: "dialog", "aria-modal": "false", "aria-labelledby": "desk-title", hidden: "" });
   var header = el("header");
   var avatar = el("img", { "class": "avatar", alt: "", hidden: "" });
   avatar.addEventListener("error", function () { avatar.setAttribute("hidden", ""); }); // an unreachable photo: none
@@ -252,7 +253,7 @@
   footer.appendChild(transcript);
 
   [header, status, logBox, prechat, offline, rating, composer, footer].forEach(function (n) { panel.appendChild(n); });
-  var launcher = el("button", { type: "button", "class": "launcher", "aria-expanded": "false", "aria-controls": "desk-panel" }, t("launcher"));
+  var launcher = el("button", { type: "button", "class": "launcher", dir: rtl ? "rtl" : "ltr", "aria-expanded": "false", "aria-controls": "desk-panel" }, t("launcher"));
   var badge = el("span", { "class": "badge", hidden: "" });
   launcher.appendChild(badge);
   root.appendChild(panel); root.appendChild(launcher);

@@ -117,8 +117,13 @@ def test_the_hebrew_widget_reads_right_to_left(browser, stack):
         page.goto(stack.demo.url)
         launcher = page.get_by_role("button", name="צ'אט איתנו")
         launcher.click()
-        expect(page.locator(".root")).to_have_attribute("dir", "rtl")
+        expect(page.locator("#desk-panel")).to_have_attribute("dir", "rtl")
         expect(page.locator(".root")).to_have_attribute("lang", "he")
+        # Text reads right to left; the widget stays in its corner (bottom right by default).
+        box = page.locator("#desk-panel").bounding_box()
+        launcher_box = launcher.bounding_box()
+        assert box is not None and launcher_box is not None
+        assert abs((launcher_box["x"] + launcher_box["width"]) - (box["x"] + box["width"])) < 2
         expect(page.get_by_label("ההודעה שלך")).to_be_focused()
         assert violations(page) == []
         page.get_by_label("ההודעה שלך").fill("שלום, האם המנורה מתעמעמת?")
