@@ -2,7 +2,7 @@
 
 from chalice import Chalice, Rate
 
-from chalicelib.entrypoints import headers, http, mail, schedules, websocket
+from chalicelib.entrypoints import headers, http, mail, schedules, stream, websocket
 
 app = Chalice(app_name="desk")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -39,6 +39,12 @@ def mail_feedback(event):
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def sla_tick(event):
     return schedules.sla_tick(event)
+
+
+@app.on_dynamodb_record(stream_arn=stream.STREAM_ARN, batch_size=stream.BATCH_SIZE, starting_position="TRIM_HORIZON",
+                        name="table_events")
+def table_events(event):
+    return stream.on_table_records(event)
 
 
 @app.route("/health", methods=["GET"])
@@ -214,3 +220,18 @@ def erase_customer(customer_id):
 @app.route("/audit", methods=["GET"])
 def audit_log():
     return http.audit_log(app.current_request)
+
+
+@app.route("/events/failed", methods=["GET"])
+def list_failed_events():
+    return http.list_failed_events(app.current_request)
+
+
+@app.route("/events/failed/{failure_id}/replay", methods=["POST"])
+def replay_failed_event(failure_id):
+    return http.replay_failed_event(app.current_request, failure_id=failure_id)
+
+
+@app.route("/events/failed/{failure_id}", methods=["DELETE"])
+def dismiss_failed_event(failure_id):
+    return http.dismiss_failed_event(app.current_request, failure_id=failure_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .domain.clock import utcnow
@@ -14,11 +14,13 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (cold start)
+    from .reactions import Reaction
     from .services.agents import AgentService
     from .services.audit import AuditLog
     from .services.canned import CannedResponseService
-    from .services.chat import ChatService
+    from .services.chat import ChatRepliesByMail, ChatService
     from .services.customers import CustomerService
+    from .services.events import EventBus, TableEvents
     from .services.hours import CalendarService
     from .services.mail import MailService
     from .services.out_of_hours import OutOfHoursService
@@ -45,6 +47,7 @@ def use_clock(clock: Callable[[], datetime]) -> None:
 @dataclass(frozen=True)
 class Container:
     settings: Settings
+    events: EventBus  # the REQUEST reactions of chalicelib.reactions (the live push)
     tickets: TicketService
     customers: CustomerService
     agents: AgentService
@@ -53,9 +56,11 @@ class Container:
     calendars: CalendarService
     out_of_hours: OutOfHoursService
     sla: SlaService
+    audit: AuditLog
+    privacy: PrivacyService
+    chat_by_mail: ChatRepliesByMail
     mail_service: Callable[[], MailService]
-    audit: AuditLog = None  # type: ignore[assignment]  # set by build()
-    privacy: PrivacyService = None  # type: ignore[assignment]  # set by build()
+    client: Callable[[str], Callable[[], Any]]  # a boto3 client factory for a service
 
     @cached_property
     def mail(self) -> MailService:
@@ -79,15 +84,47 @@ class Container:
 
         return CannedResponseService(DynamoDeskConfig(), self.tickets, self.customers, self.agents)
 
+    @cached_property
+    def table_events(self) -> TableEvents:
+        """The stream side: events from the table's changes, their reactions, the parked."""
+        from .adapters.dead_letters import DeadLetterQueue
+        from .adapters.dynamodb.stream import DynamoEventSource, DynamoFailedReactions, DynamoReactionLedger
+        from .services.events import TableEvents
+
+        return TableEvents(
+            source=DynamoEventSource(),
+            ledger=DynamoReactionLedger(),
+            dead_letters=DeadLetterQueue(
+                self.client("sqs"), self.settings.dead_letter_queue_url, DynamoFailedReactions()
+            ),
+            resolve=self.listener,
+            resolve_parked=self.parked_listener,
+            on_parked=lambda failure: self.chat.notify_agents(
+                {"type": "event.parked", "failure": {"id": failure.id, "reaction": failure.reaction}}
+            ),
+            clock=now,
+        )
+
+    def listener(self, reaction: Reaction) -> Callable[[Any], None]:
+        """The service method a reaction of ``chalicelib.reactions`` names."""
+        return reaction.handler(self)
+
+    def parked_listener(self, reaction: Reaction) -> Callable[[Any, str], None]:
+        assert reaction.on_parked is not None
+        return reaction.on_parked(self)
+
 
 def build(settings: Settings) -> Container:
-    """Wire the DynamoDB, Cognito and JWKS adapters into the services."""
+    """Wire the DynamoDB, Cognito, S3, SES and API Gateway adapters into the services. What
+    happens after a change is not wired here: ``chalicelib.reactions`` lists it."""
     from .adapters.broadcaster import ApiGatewayBroadcaster
     from .adapters.cognito import CognitoDirectory
     from .adapters.dynamodb import models
+    from .adapters.dynamodb.audit import DynamoAuditStore
     from .adapters.dynamodb.connections import DynamoConnectionRepository, DynamoDedupe
     from .adapters.dynamodb.desk_config import DynamoDeskConfig
     from .adapters.dynamodb.mail_refs import DynamoMailLimits, DynamoMailRefs
+    from .adapters.dynamodb.privacy import DynamoPrivacyStore
     from .adapters.dynamodb.repositories import (
         DynamoAgentRepository,
         DynamoCustomerRepository,
@@ -99,14 +136,15 @@ def build(settings: Settings) -> Container:
     from .adapters.tokens import JwksTokenVerifier
     from .adapters.visitor_tokens import VisitorTokens
     from .adapters.webhooks import post_webhook
-    from .domain.events import AgentProfileChanged, MessageCreated, TicketChanged, TicketOpened
     from .domain.tickets import AuthorType
     from .services.agents import AgentService
-    from .services.chat import ChatService
+    from .services.audit import AuditLog
+    from .services.chat import ChatRepliesByMail, ChatService
     from .services.customers import CustomerService
     from .services.events import EventBus
     from .services.hours import CalendarService
     from .services.out_of_hours import OutOfHoursService
+    from .services.privacy import PrivacyService
     from .services.sla import SlaService
     from .services.tickets import PostMessage, TicketService
     from .services.widget import WidgetService
@@ -115,8 +153,8 @@ def build(settings: Settings) -> Container:
         table_name=settings.table_name, region=settings.region, host=settings.aws_endpoint_url
     )
 
-    def client(service: str, endpoint: str | None = None):  # type: ignore[no-untyped-def]
-        def make():  # type: ignore[no-untyped-def]
+    def client(service: str, endpoint: str | None = None) -> Callable[[], Any]:
+        def make() -> Any:
             import boto3
             from botocore.config import Config
 
@@ -129,9 +167,10 @@ def build(settings: Settings) -> Container:
 
         return make
 
-    agent_repo = DynamoAgentRepository()
-    customers = CustomerService(DynamoCustomerRepository())
     events = EventBus()
+    agent_repo = DynamoAgentRepository()
+    ticket_repo = DynamoTicketRepository()
+    customers = CustomerService(DynamoCustomerRepository())
     agents = AgentService(
         agent_repo,
         CognitoDirectory(client("cognito-idp"), settings.user_pool_id, settings.user_pool_client_id),
@@ -142,17 +181,16 @@ def build(settings: Settings) -> Container:
         ),
         events=events,
     )
-    tickets = TicketService(DynamoTicketRepository(), customers, agent_repo, clock=now, events=events)
+    tickets = TicketService(ticket_repo, customers, agent_repo, clock=now, events=events)
     config = DynamoDeskConfig()
     sla_store = DynamoSlaStore()
     calendars = CalendarService(config, clock=now)
-    out_of_hours = OutOfHoursService(calendars, sla_store, clock=now)
-
-    def chat_out_of_hours(ticket, customer_zone):  # type: ignore[no-untyped-def]
-        notice = out_of_hours.notice(ticket, customer_zone)
-        if notice is not None:
-            tickets.post_message(ticket.id, PostMessage(body=notice.text), author_type=AuthorType.SYSTEM)
-
+    out_of_hours = OutOfHoursService(
+        calendars, sla_store, clock=now,
+        post_notice=lambda ticket, text: tickets.post_message(
+            ticket.id, PostMessage(body=text), author_type=AuthorType.SYSTEM, ticket=ticket
+        ),
+    )
     visitor_tokens = VisitorTokens(settings.widget_secret)
     mailer = SesMailer(client("ses"), settings.mail_from)
     files = S3Files(client("s3"), settings.bucket_name)
@@ -169,17 +207,11 @@ def build(settings: Settings) -> Container:
         visitor_tokens=visitor_tokens,
         mailer=mailer,
         files=files,
-        on_visitor_message=chat_out_of_hours,
-        on_reply_unseen=lambda ticket, message: mail().mail_chat_reply(ticket, message),
+        events=events,
     )
-    # What happens after a change: a table of reactions (push now; mail and timers later).
-    events.subscribe(TicketOpened, chat.on_ticket_opened)
-    events.subscribe(MessageCreated, chat.on_message_created)
-    events.subscribe(TicketChanged, chat.on_ticket_changed)
-    events.subscribe(AgentProfileChanged, chat.on_agent_profile_changed)
     widget = WidgetService(customers, visitor_tokens, settings.identity_secret, settings.widget_key)
 
-    def mail_agents(ticket, text, agent_ids):  # type: ignore[no-untyped-def]
+    def mail_agents(ticket: Any, text: str, agent_ids: set[str] | None) -> None:
         to = [a.email for a in agent_repo.list() if agent_ids is None or a.id in agent_ids]
         for address in to:
             mailer.send_text(to=address, subject=f"[#{ticket.number}] SLA: {ticket.subject}", text=text)
@@ -187,11 +219,8 @@ def build(settings: Settings) -> Container:
     sla_service = SlaService(
         store=sla_store, config=config, calendars=calendars, tickets=tickets,
         notify_agents=chat.notify_agents, mail_agents=mail_agents, post_webhook=post_webhook,
-        webhook_secret=settings.webhook_secret, clock=now,
+        webhook_secret=settings.webhook_secret, clock=now, events=events,
     )
-    events.subscribe(TicketOpened, sla_service.on_ticket_opened)
-    events.subscribe(MessageCreated, sla_service.on_message_created)
-    events.subscribe(TicketChanged, sla_service.on_ticket_changed)
 
     @cache
     def mail() -> MailService:
@@ -202,40 +231,26 @@ def build(settings: Settings) -> Container:
         return MailService(
             tickets=tickets, customers=customers, refs=DynamoMailRefs(), limits=DynamoMailLimits(),
             files=files, mailer=mailer, support_address=settings.mail_from, secret=settings.mail_secret,
-            agent_names=chat.agent_name, detect_language=detect_language, sanitise_html=sanitise_html,
+            threads=ticket_repo, agent_names=chat.agent_name, detect_language=detect_language,
+            sanitise_html=sanitise_html,
             expected_response_minutes=lambda ticket: (
                 sla_service.expected_first_response(ticket) or settings.expected_response_minutes
             ),
-            out_of_hours=out_of_hours.notice, clock=now,
+            out_of_hours=out_of_hours, clock=now,
         )
 
-    def mail_on_message_created(event: MessageCreated) -> None:
-        if event.ticket.channel == "email":  # chat and API tickets never load the mail code
-            mail().on_message_created(event)
-
-    events.subscribe(MessageCreated, mail_on_message_created)
-
-    # The audit log hears who changed a ticket from its events; privacy links a customer to
-    # tickets they wrote on, and lets closed tickets expire (retention).
-    from .adapters.dynamodb.audit import DynamoAuditStore
-    from .adapters.dynamodb.privacy import DynamoPrivacyStore
-    from .services.audit import AuditLog
-    from .services.privacy import PrivacyService
-
     audit = AuditLog(DynamoAuditStore(), clock=now)
-    events.subscribe(TicketOpened, audit.on_ticket_opened)
-    events.subscribe(TicketChanged, audit.on_ticket_changed)
-    events.subscribe(MessageCreated, audit.on_message_created)
     privacy = PrivacyService(
         store=DynamoPrivacyStore(), files=files, audit=audit, close_connection=chat.broadcaster.close,
         retention_days=settings.retention_days, clock=now,
     )
-    events.subscribe(MessageCreated, privacy.on_message_created)
-    events.subscribe(TicketChanged, privacy.on_ticket_changed)
-    return Container(
-        settings, tickets, customers, agents, chat, widget, calendars, out_of_hours, sla_service, mail,
-        audit=audit, privacy=privacy,
+    built = Container(
+        settings=settings, events=events, tickets=tickets, customers=customers, agents=agents, chat=chat,
+        widget=widget, calendars=calendars, out_of_hours=out_of_hours, sla=sla_service, audit=audit,
+        privacy=privacy, chat_by_mail=ChatRepliesByMail(chat, mail), mail_service=mail, client=client,
     )
+    events.bind(built.listener)
+    return built
 
 
 @lru_cache(maxsize=1)

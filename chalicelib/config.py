@@ -82,6 +82,9 @@ class Settings:
     trusted_proxy_hops: int = 0
     # Origins (scheme://host[:port]) whose pages may call the agent API; none: same origin only.
     cors_origins: tuple[str, ...] = ()
+    # The SQS queue where stream reactions that kept failing are parked (with the event and
+    # the error) for an admin to replay; empty: kept in the table only.
+    dead_letter_queue_url: str = ""
 
     @property
     def token_issuer(self) -> str:
@@ -127,6 +130,7 @@ class Settings:
             },
             trusted_proxy_hops=int(env.get("DESK_TRUSTED_PROXY_HOPS") or "0"),
             cors_origins=_origins(env.get("DESK_CORS_ORIGINS", "")),
+            dead_letter_queue_url=env.get("DESK_DEAD_LETTER_QUEUE_URL", ""),
         )
 
 

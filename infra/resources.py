@@ -17,9 +17,14 @@ from chalicelib.entrypoints.mail import INBOUND_PREFIX
 __all__ = [
     "table_schema", "TABLE_TTL", "USER_POOL", "USER_POOL_CLIENT", "AGENT_GROUPS",
     "MAIL_INBOUND_PREFIX", "MAIL_QUARANTINE_PREFIX", "ATTACHMENTS_PREFIX", "MAIL_HTML_PREFIX",
-    "RETENTION_TAG", "NEVER_DAYS",
+    "RETENTION_TAG", "NEVER_DAYS", "DEAD_LETTER_QUEUE", "DEAD_LETTER_QUEUE_ATTRIBUTES",
     "bucket_settings", "configure_bucket",
 ]
+
+# Stream reactions that kept failing are parked here (with the event and the error), and
+# Lambda describes a stream batch it gave up on here; kept 14 days, SQS's longest.
+DEAD_LETTER_QUEUE = "desk-dead-letters"
+DEAD_LETTER_QUEUE_ATTRIBUTES = {"MessageRetentionPeriod": str(14 * 24 * 3600)}
 
 # Connections, subscriptions and message dedupe records expire by themselves.
 TABLE_TTL = {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}

@@ -156,6 +156,7 @@ def table_resource(stage: str) -> dict[str, Any]:
                 "KeySchema": schema["KeySchema"],
                 "AttributeDefinitions": schema["AttributeDefinitions"],
                 "GlobalSecondaryIndexes": schema["GlobalSecondaryIndexes"],
+                "StreamSpecification": {"StreamViewType": schema["StreamSpecification"]["StreamViewType"]},
                 "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
                 "SSESpecification": {"SSEEnabled": True},
                 "TimeToLiveSpecification": TABLE_TTL,

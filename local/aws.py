@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from typing import Any
 
-SERVICES = ("dynamodb", "s3", "ses", "sesv2", "cognito-idp")
+SERVICES = ("dynamodb", "s3", "ses", "sesv2", "cognito-idp", "sqs")
 _JWK_ID = "moto-cognito-signing-key"
 
 
@@ -157,6 +157,29 @@ class AwsEmulator:
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, self.state_path)
+
+    def prune_stream(self, table_name: str, handled: dict[str, str]) -> None:
+        """What moto keeps for ever that AWS does not: the stream's records (AWS keeps 24
+        hours; these have been handled by the only reader, the local poller) and every shard
+        iterator ever handed out. Called by the poller before it reads the stream."""
+        from moto.backends import get_backend
+
+        with self._lock:
+            for regions in dict.values(get_backend("dynamodbstreams")):  # type: ignore[arg-type]
+                for backend in dict.values(regions):
+                    for arn, iterator in list(backend.shard_iterators.items()):
+                        if iterator.stream_shard.table.name == table_name:
+                            del backend.shard_iterators[arn]
+            for regions in dict.values(get_backend("dynamodb")):  # type: ignore[arg-type]
+                for backend in dict.values(regions):
+                    table = backend.tables.get(table_name)
+                    shard = getattr(table, "stream_shard", None)
+                    if shard is None or shard.id not in handled:
+                        continue
+                    done = int(handled[shard.id]) + 1 - shard.starting_sequence_number
+                    if done > 0:
+                        del shard.items[:done]
+                        shard.starting_sequence_number += done
 
     def _restore(self) -> None:
         from moto.backends import get_backend

@@ -22,6 +22,7 @@ class Provisioned:
     bucket_name: str
     user_pool_id: str
     user_pool_client_id: str
+    dead_letter_queue_url: str
 
 
 def _client(service: str, endpoint: str, region: str) -> Any:
@@ -51,6 +52,12 @@ def provision(
         ddb.update_time_to_live(TableName=table_name, TimeToLiveSpecification=resources.TABLE_TTL)
     else:
         _add_missing_indexes(ddb, table_name)
+        if not ddb.describe_table(TableName=table_name)["Table"].get("StreamSpecification", {}).get("StreamEnabled"):
+            # A data folder from before the stream: what happens next is read from it now.
+            ddb.update_table(TableName=table_name, StreamSpecification=resources.table_schema()["StreamSpecification"])
+
+    sqs = _client("sqs", endpoint, region)
+    queue_url = sqs.create_queue(QueueName=resources.DEAD_LETTER_QUEUE, Attributes=resources.DEAD_LETTER_QUEUE_ATTRIBUTES)["QueueUrl"]
 
     ses = _client("ses", endpoint, region)
     ses.verify_domain_identity(Domain=mail_domain)
@@ -79,7 +86,7 @@ def provision(
     for name, description in resources.AGENT_GROUPS.items():
         if name not in groups:
             cognito.create_group(UserPoolId=pool_id, GroupName=name, Description=description)
-    return Provisioned(table_name, bucket_name, pool_id, client_id)
+    return Provisioned(table_name, bucket_name, pool_id, client_id, queue_url)
 
 
 def generated_password() -> str:

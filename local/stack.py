@@ -36,6 +36,8 @@ class Stack:
     ws_max_lifetime: float | None = None
     run_schedules: bool = True  # tests run the ticks themselves, at the instants they choose
     scheduler: Any = None
+    streams: Any = None  # the table's stream, read as Lambda's event source mapping does
+    stream_retry_seconds: float = 1.0  # how soon a failed batch is delivered again
     demo: Any = None
     _threads: list[threading.Thread] = field(default_factory=list)
     _stopping: threading.Event = field(default_factory=threading.Event)
@@ -58,6 +60,7 @@ class Stack:
         )
         os.environ["DESK_USER_POOL_ID"] = self.provisioned.user_pool_id
         os.environ["DESK_USER_POOL_CLIENT_ID"] = self.provisioned.user_pool_client_id
+        os.environ["DESK_DEAD_LETTER_QUEUE_URL"] = self.provisioned.dead_letter_queue_url
         secrets_path = os.path.join(self.settings.data_dir, "secrets.json") if self.persist else None
         local_secrets = load_secrets(secrets_path)
         os.environ.setdefault("DESK_WIDGET_SECRET", local_secrets["widget_secret"])
@@ -71,6 +74,7 @@ class Stack:
 
         bootstrap.reset()
         self._seed_admin(bootstrap.container())
+        self._start_streams()
         self._start_http()
         from .demo import DemoSite
 
@@ -153,6 +157,28 @@ class Stack:
         os.environ["DESK_WEBSOCKET_URL"] = self.gateway.url
         os.environ["DESK_MAIL_FROM"] = f"support@{MAIL_DOMAIN}"
 
+    def _start_streams(self) -> None:
+        from chalice.local import LambdaContext
+
+        import app as desk_app
+
+        from .streams import StreamPoller, sqs_destination
+
+        assert self.provisioned is not None
+        self.streams = StreamPoller(
+            endpoint=self.aws.endpoint, region=REGION, table_name=self.table_name,
+            handler=desk_app.table_events,
+            on_failure=sqs_destination(self.aws.endpoint, REGION, self.provisioned.dead_letter_queue_url),
+            before_poll=lambda: self.aws.prune_stream(self.table_name, self.streams.checkpoints),
+            retry_seconds=self.stream_retry_seconds,
+            context_factory=lambda: LambdaContext("desk-table-events", 512, 60_000),
+        )
+        self.streams.start()
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until the reactions to everything written so far have run (tests)."""
+        self.streams.settle(timeout)
+
     def _start_http(self) -> None:
         import app as desk_app
 
@@ -194,6 +220,8 @@ class Stack:
             self._http.server.server_close()
         if self.smtp is not None:
             self.smtp.stop()
+        if self.streams is not None:
+            self.streams.stop()
         if self.gateway is not None:
             self.gateway.stop()
         self.aws.stop()  # saves the state last, after the app has stopped writing

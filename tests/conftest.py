@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests import desk_env
+
 ADMIN_EMAIL = "admin@tests.example"
 ADMIN_PASSWORD = "Admin-tests-Passw0rd"
 
@@ -63,8 +65,9 @@ def stack():
     # no limits here. tests/integration/test_rate_limits.py puts the real ones back.
     for name in RATE_LIMITS:
         os.environ.setdefault(f"DESK_RATE_LIMIT_{name.upper()}", "off")
-    running = Stack(settings, persist=False, run_schedules=False)
+    running = Stack(settings, persist=False, run_schedules=False, stream_retry_seconds=0.05)
     running.start()
+    desk_env.use_stack(running)
     yield running
     running.stop()
 

@@ -7,6 +7,21 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
+
+_stack: Any = None
+
+
+def use_stack(stack: Any) -> None:
+    global _stack
+    _stack = stack
+
+
+def settle(timeout: float = 30.0) -> None:
+    """Wait until the reactions to everything written so far have run: they run from the
+    table's stream, after the request that made the change has answered (as in AWS)."""
+    if _stack is not None:
+        _stack.settle(timeout)
 
 
 @contextmanager

@@ -43,6 +43,14 @@ class ApiGatewayBroadcaster(LazyClient):
             return False
         return True
 
+    def alive(self, connection_id: str) -> bool:
+        """Whether the gateway still has the connection (GET @connections/{id})."""
+        try:
+            self.client.get_connection(ConnectionId=connection_id)
+        except self.client.exceptions.GoneException:
+            return False
+        return True
+
     def close(self, connection_id: str) -> None:
         try:
             self.client.delete_connection(ConnectionId=connection_id)

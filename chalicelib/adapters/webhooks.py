@@ -1,5 +1,6 @@
-"""Calling a business's webhook (an SLA escalation): one POST, a short timeout, no retries
-inside the tick (a slow receiver must not hold up every other escalation)."""
+"""Calling a business's webhook (an SLA escalation): one POST with a short timeout. It runs
+as a reaction on the table's stream: a failure is retried with its record, then parked for
+an admin to replay (``chalicelib.reactions``), so no retry loop here holds up the stream."""
 
 from __future__ import annotations
 

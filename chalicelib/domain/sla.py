@@ -223,6 +223,12 @@ def _mark(metric: Metric, level: Level, clock: Clock) -> str:
     return f"{metric.value}:{level.value}:{to_iso(clock.started_at)}"
 
 
+def parse_mark(mark: str) -> tuple[str, str]:
+    """The metric and level a mark names."""
+    metric, level, _ = mark.split(":", 2)
+    return Metric(metric).value, Level(level).value
+
+
 def pending(state: SlaState) -> list[Due]:
     """Every warning and breach of the running clocks, fired or not, soonest first."""
     found = []

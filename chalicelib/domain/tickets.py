@@ -39,6 +39,15 @@ class MessageKind(enum.StrEnum):
     NOTE = "note"  # internal: agents only
 
 
+class Delivery(enum.StrEnum):
+    """Where an agent's reply by mail stands."""
+
+    PENDING = "pending"  # stored; the mail goes out from the table's stream
+    SENT = "sent"
+    RETRYING = "retrying"  # a send failed; it is tried again
+    FAILED = "failed"  # the retries are used up: parked for an admin to replay
+
+
 class AuthorType(enum.StrEnum):
     AGENT = "agent"
     CUSTOMER = "customer"
@@ -118,6 +127,7 @@ class Ticket:
     language: str | None = None  # the customer's, when detected (ISO 639-1)
     sla: Any = None  # domain.sla.SlaState when a policy applies (kept by the SLA service)
     csat: Rating | None = None  # the customer's satisfaction rating, the latest one
+    customer_timezone: str | None = None  # a chat visitor's (IANA), for notices in their time
 
 
 @dataclass(frozen=True)
@@ -193,6 +203,7 @@ def open_ticket(
     team: str | None = None,
     tags: Iterable[str] = (),
     language: str | None = None,
+    customer_timezone: str | None = None,
 ) -> Ticket:
     """A new ticket. Assigning it on creation makes it open, as agents expect."""
     if status is None:
@@ -218,6 +229,7 @@ def open_ticket(
         team=team,
         tags=normalise_tags(tags),
         language=language,
+        customer_timezone=customer_timezone,
     )
 
 
@@ -304,10 +316,29 @@ class Message:
     source_key: str | None = None
     thread_rule: str | None = None
     html_key: str | None = None  # the mail's HTML, sanitised, when it had any
+    # An agent's reply that goes out by mail: pending until sent, retrying after a failure,
+    # failed once the retries are used up (an admin can replay it); None when nothing is mailed.
+    delivery: str | None = None
+    delivery_error: str | None = None
+    # An automatic answer this (inbound) message gets by mail, decided when it was stored:
+    # "acknowledgement" or "away_notice", to ``auto_reply_to``.
+    auto_reply: str | None = None
+    auto_reply_to: str | None = None
+    opening: bool = False  # written with its ticket: part of ticket.opened, not a message.created
 
     @property
     def public(self) -> bool:
         return self.kind == MessageKind.REPLY
+
+
+# Channels whose customers are answered by mail (chat answers go to the chat).
+MAIL_CHANNELS = frozenset({"email"})
+
+
+def mails_out(ticket: Ticket, kind: MessageKind, author_type: AuthorType) -> bool:
+    """Whether a new message goes to the customer by mail: an agent's public reply on a
+    ticket of a mail channel."""
+    return kind == MessageKind.REPLY and author_type == AuthorType.AGENT and ticket.channel in MAIL_CHANNELS
 
 
 def record_message(

@@ -25,6 +25,7 @@ from ..bootstrap import container
 from ..domain.clock import to_iso
 from ..domain.errors import (
     BadRequestError,
+    ConflictError,
     DeskError,
     NotFoundError,
     PayloadTooLargeError,
@@ -499,14 +500,6 @@ def list_tickets(call: Call) -> Any:
     }
 
 
-def _with_listeners_writes(ticket: Any) -> Any:
-    """The ticket as stored after its listeners ran: the SLA clocks are written by one, so
-    when SLA policies exist the answer reads it back (one GetItem); otherwise nothing changed."""
-    if not container().sla.policies():
-        return ticket
-    return container().tickets.get(ticket.id)
-
-
 def _ticket_response(ticket: Any, status: int = 200) -> Response:
     customer = container().customers.many([ticket.customer_id]).get(ticket.customer_id)
     return Response(
@@ -537,7 +530,7 @@ def create_ticket(call: Call) -> Any:
         ),
         call.principal,
     )
-    response = _ticket_response(_with_listeners_writes(ticket), 201)
+    response = _ticket_response(ticket, 201)
     response.headers["Location"] = f"/tickets/{ticket.id}"
     return response
 
@@ -569,7 +562,7 @@ def update_ticket(call: Call, ticket_id: str) -> Any:
     ticket = container().tickets.update(
         _reference(ticket_id), changes, _expected_version(call), call.principal
     )
-    return _ticket_response(_with_listeners_writes(ticket))
+    return _ticket_response(ticket)
 
 
 @operation(
@@ -824,3 +817,53 @@ def audit_log(call: Call) -> Any:
         newest_first=call.query.get("order", "newest") == "newest",
     )
     return {"month": month, "items": [rep.audit_entry(e) for e in page.items], "next_cursor": page.cursor}
+
+
+# ---------------------------------------------------------------- events that kept failing
+
+_FAILURE_ID = re.compile(r"evf_[0-9a-z]{14,40}")
+
+
+def _failure_id(value: str) -> str:
+    return _path_id(value, _FAILURE_ID, "No failed reaction {value}.", "failure_not_found")
+
+
+@operation(
+    "GET", "/events/failed",
+    summary="Reactions to events that kept failing (a mail not sent, a webhook refused), newest first "
+    "(admins)",
+    auth=ADMIN, response="FailedReactionList",
+    query={
+        "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
+        "cursor": {"pattern": r"[A-Za-z0-9_-]{1,2048}", "description": "a cursor from a previous page"},
+    },
+)
+def list_failed_events(call: Call) -> Any:
+    page = container().table_events.failed(limit=int(call.query.get("limit", "50")), cursor=call.query.get("cursor"))
+    return {"items": [rep.failed_reaction(f) for f in page.items], "next_cursor": page.cursor}
+
+
+@operation(
+    "POST", "/events/failed/{failure_id}/replay",
+    summary="Run a failed reaction again now (admins); it leaves the list when it succeeds",
+    auth=ADMIN, response="Replayed", errors=(404, 409),
+)
+def replay_failed_event(call: Call, failure_id: str) -> Any:
+    failure, error = container().table_events.replay(_failure_id(failure_id))
+    _audit(call, "event.replayed", "failed_reaction", failure.id, reaction=failure.reaction, succeeded=error is None)
+    if error is not None:
+        raise ConflictError(
+            "It failed again; the reason is in the details. It stays in the list.",
+            code="still_failing", details={"error": error},
+        )
+    return {"replayed": True, "failure": rep.failed_reaction(failure)}
+
+
+@operation(
+    "DELETE", "/events/failed/{failure_id}",
+    summary="Give up on a failed reaction (admins)", auth=ADMIN, status=204, errors=(404,),
+)
+def dismiss_failed_event(call: Call, failure_id: str) -> Any:
+    failure = container().table_events.dismiss(_failure_id(failure_id))
+    _audit(call, "event.dismissed", "failed_reaction", failure.id, reaction=failure.reaction)
+    return Response(body="", status_code=204)

@@ -113,6 +113,19 @@ def message(m: Message, url_for: Callable[[str, str], str] | None = None) -> dic
             for a in m.attachments
         ],
         **(_mail(m, url_for) if m.source_key and url_for else {}),
+        **({"delivery": {"state": m.delivery, "error": m.delivery_error}} if m.delivery else {}),
+    }
+
+
+def failed_reaction(failure: Any) -> dict[str, Any]:
+    """A reaction to an event that kept failing, as admins see it in the console."""
+    return {
+        "id": failure.id,
+        "reaction": failure.reaction,
+        "event": failure.event,
+        "error": failure.error,
+        "attempts": failure.attempts,
+        "parked_at": to_iso(failure.parked_at),
     }
 
 

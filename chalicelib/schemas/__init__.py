@@ -454,6 +454,17 @@ RESPONSES: dict[str, dict[str, Any]] = {
                     },
                 },
             },
+            "delivery": {
+                "type": "object",
+                "description": "An agent's reply that goes to the customer by mail: pending until sent; "
+                "retrying (with the reason) after a failed attempt; failed once the attempts are used up "
+                "(an admin can send it again from GET /events/failed).",
+                "required": ["state", "error"],
+                "properties": {
+                    "state": {"enum": ["pending", "sent", "retrying", "failed"]},
+                    "error": {"type": ["string", "null"]},
+                },
+            },
             "mail": {
                 "type": "object",
                 "description": "Messages that came by mail (agents only).",
@@ -636,6 +647,42 @@ RESPONSES: dict[str, dict[str, Any]] = {
                 "properties": {"type": {"type": "string"}, "id": {"type": ["string", "null"]}},
             },
             "details": {"type": "object", "description": "Ids, field names and counts; never personal data."},
+        },
+    },
+    "FailedReaction": {
+        "type": "object",
+        "required": ["id", "reaction", "event", "error", "attempts", "parked_at"],
+        "properties": {
+            "id": {"type": "string"},
+            "reaction": {"type": "string", "description": "What failed, e.g. mail.send_reply, sla.webhook."},
+            "event": {
+                "type": "object",
+                "description": "The event it reacted to: its name and id, the ticket, and what changed.",
+                "required": ["event", "event_id", "ticket_id"],
+                "properties": {
+                    "event": {"type": "string"}, "event_id": {"type": ["string", "null"]},
+                    "ticket_id": {"type": "string"},
+                },
+            },
+            "error": {"type": "string", "description": "The last attempt's error."},
+            "attempts": {"type": "integer"},
+            "parked_at": _TIME,
+        },
+    },
+    "FailedReactionList": {
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/FailedReaction"}},
+            "next_cursor": {"type": ["string", "null"]},
+        },
+    },
+    "Replayed": {
+        "type": "object",
+        "required": ["replayed", "failure"],
+        "properties": {
+            "replayed": {"type": "boolean", "const": True},
+            "failure": {"$ref": "#/components/schemas/FailedReaction"},
         },
     },
     "AuditLog": {

@@ -10,6 +10,7 @@ tickets' timeline, not the audit log.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
@@ -22,7 +23,7 @@ from ..domain.tickets import AuthorType, MessageKind
 
 
 class AuditStore(Protocol):
-    def add(self, entry: AuditEntry) -> None: ...
+    def add(self, entry: AuditEntry, *, once: bool = False) -> None: ...
     def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool) -> Any: ...
 
 
@@ -40,6 +41,15 @@ class AuditLog:
         self.store.add(entry)
         return entry
 
+    def _record_event(
+        self, event: Any, at: datetime, actor: str, action: str, target_id: str, **details: Any
+    ) -> None:
+        """An entry for a stream event: its id and time come from the event, and it is
+        written once, however often the event is delivered."""
+        entry_id = "aud_" + hashlib.sha256(str(event.event_id).encode()).hexdigest()[:25]
+        entry = AuditEntry(entry_id, at, actor, action, "ticket", target_id, details)
+        self.store.add(entry, once=True)
+
     def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool = True) -> Any:
         """A month's entries (``YYYY-MM``), newest first unless asked otherwise."""
         return self.store.month(month, limit=limit, cursor=cursor, newest_first=newest_first)
@@ -49,11 +59,13 @@ class AuditLog:
     def on_ticket_opened(self, event: TicketOpened) -> None:
         """An agent opened a ticket (customers' mail and chats are not agents' actions)."""
         if event.by:
-            self.record(event.by, "ticket.opened", "ticket", event.ticket.id, channel=event.ticket.channel)
+            self._record_event(event, event.ticket.created_at, event.by, "ticket.opened", event.ticket.id,
+                               channel=event.ticket.channel)
 
     def on_ticket_changed(self, event: TicketChanged) -> None:
         if event.by:
-            self.record(event.by, "ticket.changed", "ticket", event.ticket.id, **ticket_change_details(event.changes))
+            self._record_event(event, event.at, event.by, "ticket.changed", event.ticket.id,
+                               **ticket_change_details(event.changes))
 
     def on_message_created(self, event: MessageCreated) -> None:
         """An agent's reply or note, by id: its words stay on the ticket."""
@@ -61,4 +73,5 @@ class AuditLog:
         if message.author_type != AuthorType.AGENT or not message.author_id:
             return
         action = "note.added" if message.kind == MessageKind.NOTE else "message.replied"
-        self.record(message.author_id, action, "ticket", event.ticket.id, message_id=message.id, seq=message.seq)
+        self._record_event(event, message.created_at, message.author_id, action, event.ticket.id,
+                           message_id=message.id, seq=message.seq)

@@ -38,10 +38,18 @@ from ..domain.errors import (
     PermissionDeniedError,
     UnprocessableError,
 )
-from ..domain.events import AgentProfileChanged, MessageCreated, TicketChanged, TicketOpened
+from ..domain.events import (
+    AgentProfileChanged,
+    MessageCreated,
+    MessageDeliveryChanged,
+    SlaClocksChanged,
+    TicketChanged,
+    TicketOpened,
+)
 from ..domain.tickets import Attachment, AuthorType, Message, MessageKind, Ticket
 from .agents import AgentService
 from .customers import CustomerService
+from .events import EventBus
 from .tickets import OpenTicket, PostMessage, TicketService
 
 HISTORY_FRAME_BYTES = 96 * 1024  # under API Gateway's 128 KB per message
@@ -55,6 +63,8 @@ AGENT_CARD_SECONDS = 30
 
 class Broadcaster(Protocol):
     def send(self, connection_ids: Iterable[str], payload: bytes) -> list[str]: ...
+    def alive(self, connection_id: str) -> bool: ...
+    def close(self, connection_id: str) -> None: ...
 
 
 class ChatService:
@@ -71,9 +81,8 @@ class ChatService:
         visitor_tokens: Any,
         mailer: Any = None,
         files: Any = None,
+        events: EventBus | None = None,
         clock: Callable[[], datetime] = utcnow,
-        on_visitor_message: Callable[[Ticket, str | None], None] | None = None,
-        on_reply_unseen: Callable[[Ticket, Message], None] | None = None,
     ) -> None:
         self.tickets = tickets
         self.customers = customers
@@ -86,10 +95,7 @@ class ChatService:
         self.mailer = mailer
         self.files = files
         self.clock = clock
-        # After a visitor's message is stored and acknowledged (the out-of-hours notice).
-        self.on_visitor_message = on_visitor_message
-        # An agent's chat reply that no visitor connection received (mailed, when possible).
-        self.on_reply_unseen = on_reply_unseen
+        self.events = events or tickets.events
         self._agent_cards: dict[str, tuple[float, dict[str, Any]]] = {}
 
     # ------------------------------------------------------------- connection lifecycle
@@ -162,27 +168,30 @@ class ChatService:
         if not new:
             self._ack_again(who, client_id, ticket_id, seq)
             return
-        try:
-            ticket, message, created = self._store(who, frame, kind)
-        except Exception:
-            self.dedupe.release(who.id, client_id)
-            raise
+        # The sender hears first: the ack goes as soon as the message is stored, then the others'
+        # pushes; everything else (notices, mail, clocks) follows from the table's stream.
+        with self.events.holding() as held:
+            try:
+                ticket, message, created = self._store(who, frame, kind)
+            except Exception:
+                self.dedupe.release(who.id, client_id)
+                raise
         self.dedupe.record(who.id, client_id, ticket.id, message.seq)
         topic = conversation_topic(ticket.id)
         if topic not in topics:
             self.connections.subscribe(who, topic)
         body = self._message_frame(ticket.id, message)
         self.reply(who.connection_id, {"type": "ack", "client_id": client_id, **body})
-        if not who.is_agent and self.on_visitor_message is not None:
-            self.on_visitor_message(ticket, frame.get("timezone"))
+        self.events.release(held)
 
     def _store(self, who: Participant, frame: dict, kind: MessageKind) -> tuple[Ticket, Message, bool]:
         text = frame["text"]
         if "conversation_id" not in frame:
             subject = " ".join(text.split())[:80]
             ticket, message = self.tickets.open(
-                OpenTicket(subject=subject, customer_id=who.id, body=text, channel="chat"), None,
-                origin=who.connection_id,
+                OpenTicket(subject=subject, customer_id=who.id, body=text, channel="chat",
+                           customer_timezone=_zone(frame.get("timezone"))),
+                None, origin=who.connection_id,
             )
             assert message is not None
             return ticket, message, True
@@ -231,11 +240,12 @@ class ChatService:
         stored the first time, deliver nothing twice."""
         if ticket_id is None or seq is None:
             raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress")
-        messages, _ = self.tickets.tickets.list_messages(ticket_id, after_seq=seq - 1, limit=1, include_notes=True)
-        if not messages:
-            raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress")
+        try:
+            _, message = self.tickets.message(ticket_id, seq)
+        except NotFoundError:
+            raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress") from None
         self.reply(who.connection_id, {"type": "ack", "client_id": client_id, "duplicate": True,
-                                       **self._message_frame(ticket_id, messages[0])})
+                                       **self._message_frame(ticket_id, message)})
 
     def _on_join(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         ticket = self._conversation(who, frame["conversation_id"])
@@ -285,7 +295,7 @@ class ChatService:
 
     def _on_read(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         topic = self._subscribed(topics, frame["conversation_id"])
-        self.tickets.tickets.mark_read(frame["conversation_id"], who.role.value, frame["seq"])
+        self.tickets.mark_read(frame["conversation_id"], who.role.value, frame["seq"])
         self._publish(topic, {"type": "read", "conversation_id": frame["conversation_id"],
                               "who": self._who(who), "seq": frame["seq"]}, exclude=who.connection_id)
 
@@ -348,18 +358,37 @@ class ChatService:
         frame = {"type": "message", **self._message_frame(event.ticket.id, event.message)}
         message = event.message
         subscribers = self.connections.subscribers(conversation_topic(event.ticket.id))
-        gone = self._deliver(
+        self._deliver(
             [s.connection_id for s in subscribers
              if s.connection_id != event.origin and (message.public or s.role == ParticipantRole.AGENT)],
             frame,
         )
-        if (
-            self.on_reply_unseen is not None and message.public and message.author_type == AuthorType.AGENT
-            and event.ticket.channel == "chat"
-            and not any(s.role == ParticipantRole.VISITOR and s.connection_id not in gone for s in subscribers)
-        ):
-            # The visitor has left: the answer goes where they can still read it (their mail).
-            self.on_reply_unseen(event.ticket, message)
+
+    def on_message_delivery_changed(self, event: MessageDeliveryChanged) -> None:
+        """Agents watching a ticket see a reply's mail go out (or wait to be sent again)."""
+        subscribers = self.connections.subscribers(conversation_topic(event.ticket.id))
+        self._deliver([s.connection_id for s in subscribers if s.role == ParticipantRole.AGENT],
+                      {"type": "message.updated", **self._message_frame(event.ticket.id, event.message)})
+
+    def on_sla_clocks_changed(self, event: SlaClocksChanged) -> None:
+        """Agents watching the ticket refresh its SLA badges."""
+        subscribers = self.connections.subscribers(conversation_topic(event.ticket_id))
+        self._deliver([s.connection_id for s in subscribers if s.role == ParticipantRole.AGENT],
+                      {"type": "conversation.updated", "conversation": {"id": event.ticket_id},
+                       "changes": {"sla": True}})
+
+    def visitor_is_here(self, ticket_id: str) -> bool:
+        """Whether the conversation's visitor has a live connection on it now (a connection
+        the gateway no longer knows is forgotten on the way)."""
+        here = False
+        for s in self.connections.subscribers(conversation_topic(ticket_id)):
+            if s.role != ParticipantRole.VISITOR:
+                continue
+            if self.broadcaster.alive(s.connection_id):
+                here = True
+            else:
+                self._forget(s.connection_id, connected_before=self.clock() - CONNECT_WINDOW)
+        return here
 
     def on_ticket_changed(self, event: TicketChanged) -> None:
         """Agents watching see every change; the visitor sees only its status."""
@@ -390,15 +419,7 @@ class ChatService:
     # ------------------------------------------------------------- helpers
 
     def _history(self, ticket_id: str, after: int, *, include_notes: bool) -> Iterator[Message]:
-        """A conversation's messages after ``after``, in order, a page at a time."""
-        while True:
-            page, next_after = self.tickets.tickets.list_messages(
-                ticket_id, after_seq=after, limit=100, include_notes=include_notes
-            )
-            yield from page
-            if next_after is None:
-                return
-            after = next_after
+        return self.tickets.history(ticket_id, after, include_notes=include_notes)
 
     def _conversation(self, who: Participant, conversation_id: str) -> Ticket:
         """The ticket, if this participant may see it. A visitor asking for someone else's gets
@@ -484,3 +505,29 @@ def _summary(ticket: Ticket) -> dict:
         "assignee_id": ticket.assignee_id,
         "last_seq": ticket.message_count,
     }
+
+
+def _zone(name: Any) -> str | None:
+    """A visitor's time zone as the widget reports it, if it is one the desk knows."""
+    if not isinstance(name, str) or not name:
+        return None
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return None
+    return name
+
+
+class ChatRepliesByMail:
+    """An agent answered a chat the visitor has left: the answer goes to their mail (when
+    they gave an address), threaded so that a reply by mail lands on the same ticket."""
+
+    def __init__(self, chat: ChatService, mail: Callable[[], Any]) -> None:
+        self.chat = chat
+        self.mail = mail
+
+    def on_message_created(self, event: MessageCreated) -> None:
+        if not self.chat.visitor_is_here(event.ticket.id):
+            self.mail().mail_chat_reply(event.ticket, event.message)

@@ -11,7 +11,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from html import escape
-from typing import Any
+from typing import Any, Protocol
 
 from ..domain.chat import safe_filename
 from ..domain.clock import utcnow
@@ -29,7 +29,7 @@ from ..domain.mail.threading import (
 )
 from ..domain.mail.visible import visible_text
 from ..domain.phrases import RIGHT_TO_LEFT, acknowledgement, language_or_default
-from ..domain.tickets import Attachment, AuthorType, Message, Ticket
+from ..domain.tickets import Attachment, AuthorType, Delivery, Message, Ticket
 from ..observability import logger
 from .customers import CustomerService
 from .tickets import OpenTicket, PostMessage, TicketService
@@ -38,6 +38,8 @@ MAX_RAW_BYTES = 40 * 1024 * 1024  # what SES stores for one message
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 MAX_REFERENCES_CHECKED = 20
 ACKS_PER_SENDER_PER_HOUR = 3  # a flood from one address gets a few answers, not a storm
+AUTO_ACKNOWLEDGEMENT = "acknowledgement"
+AUTO_AWAY_NOTICE = "away_notice"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,21 @@ class Ingested:
     rule: str | None = None
     reason: str | None = None
     acknowledged: bool = False
+
+
+class MailThreads(Protocol):
+    """The mail thread of a ticket: its Message-IDs and the people copied on it."""
+
+    def add_mail_ref(self, ticket_id: str, message_id: str) -> None: ...
+    def mail_refs(self, ticket_id: str) -> list[str]: ...
+    def add_ccs(self, ticket_id: str, addresses: set[str]) -> None: ...
+    def ccs(self, ticket_id: str) -> set[str]: ...
+
+
+class OutOfHours(Protocol):
+    def closed_until(self, ticket: Ticket, at: datetime) -> datetime | None: ...
+    def notice(self, ticket: Ticket, customer_zone: str | None = None, *, at: datetime | None = None,
+               claimant: str | None = None) -> Any: ...
 
 
 class MailService:
@@ -64,11 +81,13 @@ class MailService:
         agent_names: Callable[[str], str] = lambda agent_id: "Support",
         detect_language: Callable[[str, str | None], str | None] = lambda text, declared: None,
         sanitise_html: Callable[[str], str] | None = None,
+        threads: MailThreads,
         expected_response_minutes: Callable[[Ticket], int] = lambda ticket: 24 * 60,
-        out_of_hours: Callable[[Ticket], Any] = lambda ticket: None,
+        out_of_hours: OutOfHours | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.tickets = tickets
+        self.threads = threads
         self.customers = customers
         self.refs = refs
         self.limits = limits
@@ -122,25 +141,20 @@ class MailService:
                 return Ingested("duplicate", reason=f"already stored ({claim})")
             taken.append(claim)
         try:
-            result = self._store(mail, key, recipients or [])
+            ticket, message, rule = self._store(mail, key, recipients or [])
         except Exception:
             for claim in taken:
                 self.refs.release(claim)  # let a retry store it
             raise
-        ticket_id, seq = result[0].id, result[1]
         for claim in taken:
-            self.refs.record(claim, ticket_id, seq, "in")
+            self.refs.record(claim, ticket.id, message.seq, "in")
         if mail.message_id:
-            self.tickets.tickets.add_mail_ref(ticket_id, mail.message_id)
-        acknowledged = False
-        if result[2] == ThreadRule.NEW_TICKET:
-            acknowledged = self._acknowledge(result[0], mail)
-        else:
-            acknowledged = self._away_notice(result[0], mail)
-        logger.info("mail stored", key=key, ticket_id=ticket_id, rule=result[2].value, acknowledged=acknowledged)
+            self.threads.add_mail_ref(ticket.id, mail.message_id)
+        acknowledged = message.auto_reply is not None  # it goes out from the table's stream
+        logger.info("mail stored", key=key, ticket_id=ticket.id, rule=rule.value, auto_reply=message.auto_reply)
         return Ingested(
-            "ticketed" if result[2] == ThreadRule.NEW_TICKET else "threaded",
-            ticket_id, result[2].value, acknowledged=acknowledged,
+            "ticketed" if rule == ThreadRule.NEW_TICKET else "threaded",
+            ticket.id, rule.value, acknowledged=acknowledged,
         )
 
     # ------------------------------------------------------------------ threading
@@ -162,7 +176,7 @@ class MailService:
         if number is not None and (ticket := self._ticket(str(number))) is not None:
             requester = self.customers.get(ticket.customer_id)
             assert mail.sender is not None
-            if requester.email == mail.sender.email or mail.sender.email in self.tickets.tickets.ccs(ticket.id):
+            if requester.email == mail.sender.email or mail.sender.email in self.threads.ccs(ticket.id):
                 return ticket, ThreadRule.SUBJECT_TAG
         return None, ThreadRule.NEW_TICKET
 
@@ -175,7 +189,7 @@ class MailService:
 
     # ------------------------------------------------------------------ storing
 
-    def _store(self, mail: ParsedMail, key: str, recipients: list[str]) -> tuple[Ticket, int, ThreadRule]:
+    def _store(self, mail: ParsedMail, key: str, recipients: list[str]) -> tuple[Ticket, Message, ThreadRule]:
         assert mail.sender is not None
         text = visible_text(mail.text) if mail.text.strip() else visible_text(
             html_to_text(mail.html or "", drop_quotes=True)
@@ -201,7 +215,7 @@ class MailService:
             author = self.customers.find_or_create(mail.sender.email, mail.sender.name).id
         copied = {a.email for a in mail.to + mail.cc} - {mail.sender.email, self.support_address}
         copied = {a for a in copied if ticket_from_address(self.secret, self.support_address, a) is None}
-        self.tickets.tickets.add_ccs(ticket.id, copied)
+        self.threads.add_ccs(ticket.id, copied)
         attachments, skipped = self._attachments(mail, ticket.id, owner)
         if skipped:
             text = f"{text}\n\n[Not attached, over {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB: {', '.join(skipped)}]".strip()
@@ -210,16 +224,18 @@ class MailService:
             # Kept beside the original so the timeline item stays small (DynamoDB's 400 KB).
             html_key = f"mail/html/{ticket.id}/{uuid.uuid4().hex}.html"
             self.files.put_bytes(html_key, self.sanitise_html(mail.html).encode(), "text/html; charset=utf-8")
+        auto_reply, auto_reply_to = self._auto_reply(ticket, mail, rule)
         ticket, message = self.tickets.post_message(
             ticket.id,
             PostMessage(
-                body=text, attachments=attachments, source_key=key, thread_rule=rule.value, html_key=html_key
+                body=text, attachments=attachments, source_key=key, thread_rule=rule.value, html_key=html_key,
+                auto_reply=auto_reply, auto_reply_to=auto_reply_to,
             ),
             author_type=AuthorType.CUSTOMER,
             author_id=author,
             ticket=ticket,
         )
-        return ticket, message.seq, rule
+        return ticket, message, rule
 
     def _attachments(self, mail: ParsedMail, ticket_id: str, owner: str) -> tuple[tuple[Attachment, ...], list[str]]:
         stored, skipped = [], []
@@ -249,7 +265,23 @@ class MailService:
                     )
         return html
 
-    # ------------------------------------------------------------------ acknowledgement
+    # ------------------------------------------------------------------ automatic answers
+
+    def _auto_reply(self, ticket: Ticket, mail: ParsedMail, rule: ThreadRule) -> tuple[str | None, str | None]:
+        """Which automatic answer the mail gets (sent from the table's stream, with the
+        message as its event): an acknowledgement for a new ticket; for a follow-up from the
+        requester while the team is away, a notice of when it is back."""
+        if rule != ThreadRule.NEW_TICKET:
+            assert mail.sender is not None
+            requester = self.customers.get(ticket.customer_id)
+            if requester.email != mail.sender.email:
+                return None, None  # someone copied in: the requester is the one we keep informed
+            if self.out_of_hours is None or self.out_of_hours.closed_until(ticket, self.clock()) is None:
+                return None, None
+        to = self._auto_reply_to(ticket, mail)
+        if to is None:
+            return None, None
+        return (AUTO_ACKNOWLEDGEMENT if rule == ThreadRule.NEW_TICKET else AUTO_AWAY_NOTICE), to
 
     def _auto_reply_to(self, ticket: Ticket, mail: ParsedMail) -> str | None:
         """Where an automatic answer may go: never to a robot, a list or ourselves, and only
@@ -266,45 +298,61 @@ class MailService:
             return None
         return to
 
-    def _acknowledge(self, ticket: Ticket, mail: ParsedMail) -> bool:
-        """Tell the customer we have their mail, and when the team is away, when it is back."""
-        to = self._auto_reply_to(ticket, mail)
-        if to is None:
-            return False
-        text = acknowledgement(
-            ticket.language, number=ticket.number, subject=ticket.subject,
-            expected_minutes=self.expected_response_minutes(ticket),
-        )
-        notice = self.out_of_hours(ticket)
-        if notice is not None:  # before the sign-off
-            body, _, signature = text.rstrip("\n").rpartition("\n\n")
-            text = f"{body}\n\n{notice.text}\n\n{signature}\n"
-        return self._send(ticket, to, text, sender_name="Support", automatic=True) is not None
+    def on_auto_reply(self, event: MessageCreated) -> None:
+        """Send the automatic answer decided when the mail was stored: the acknowledgement
+        (with when the team is back, if it is away), or the away notice."""
+        ticket, message = event.ticket, event.message
+        if message.auto_reply_to is None:
+            return
+        notice = None
+        if self.out_of_hours is not None:
+            notice = self.out_of_hours.notice(ticket, at=message.created_at, claimant=event.event_id)
+        if message.auto_reply == AUTO_ACKNOWLEDGEMENT:
+            text = acknowledgement(
+                ticket.language, number=ticket.number, subject=ticket.subject,
+                expected_minutes=self.expected_response_minutes(ticket),
+            )
+            if notice is not None:  # before the sign-off
+                body, _, signature = text.rstrip("\n").rpartition("\n\n")
+                text = f"{body}\n\n{notice.text}\n\n{signature}\n"
+        elif message.auto_reply == AUTO_AWAY_NOTICE and notice is not None:
+            text = notice.text
+        else:
+            return  # open again by now, or told already in this closed period
+        self._send(ticket, message.auto_reply_to, text, sender_name="Support", automatic=True)
 
-    def _away_notice(self, ticket: Ticket, mail: ParsedMail) -> bool:
-        """A customer writes again while the team is away: one notice per closed period."""
-        if self.out_of_hours is None or mail.sender is None:
-            return False
-        requester = self.customers.get(ticket.customer_id)
-        if requester.email != mail.sender.email:
-            return False  # someone copied in: the requester is the one we keep informed
-        to = self._auto_reply_to(ticket, mail)
-        notice = self.out_of_hours(ticket) if to is not None else None
-        if to is None or notice is None:
-            return False
-        return self._send(ticket, to, notice.text, sender_name="Support", automatic=True) is not None
+    # ------------------------------------------------------------------ agents' replies
 
     def on_message_created(self, event: MessageCreated) -> None:
-        """An agent's public reply on an e-mail ticket goes to the customer by mail."""
+        """An agent's public reply on an e-mail ticket goes to the customer by mail. Its
+        delivery is kept on the message (the console shows it): sent, or retrying with the
+        reason (the error is raised again, so the reaction is retried, then parked)."""
         message, ticket = event.message, event.ticket
-        if ticket.channel != "email" or not message.public or message.author_type != AuthorType.AGENT:
-            return
+        current = self.tickets.message_of(ticket, message.seq)
+        if current is None or current.delivery == Delivery.SENT:
+            return  # deleted (an erasure), or sent by an earlier delivery of this event
         customer = self.customers.get(ticket.customer_id)
         if not customer.email:
-            logger.warning("reply not mailed", ticket_id=ticket.id, reason="customer has no address")
+            self.tickets.set_delivery(ticket, message.seq, Delivery.FAILED, error="The customer has no e-mail address.")
             return
         agent = self.agent_names(message.author_id) if message.author_id else "Support"
-        self._send(ticket, customer.email, message.body, sender_name=agent, automatic=False)
+        try:
+            mail_id = self._send(ticket, customer.email, message.body, sender_name=agent, automatic=False)
+        except Exception as error:
+            self.tickets.set_delivery(ticket, message.seq, Delivery.RETRYING, error=_reason(error))
+            raise
+        if mail_id is None:
+            self.tickets.set_delivery(
+                ticket, message.seq, Delivery.FAILED,
+                error="Not sent: mail to this address bounced or was marked as spam before.",
+            )
+        else:
+            self.tickets.set_delivery(ticket, message.seq, Delivery.SENT, mail_id=mail_id)
+
+    def on_reply_parked(self, event: MessageCreated, error: str) -> None:
+        """The reply could not be sent after every attempt: the console says so, and an admin
+        can send it again from the failed events."""
+        self.tickets.set_delivery(event.ticket, event.message.seq, Delivery.FAILED, error=error)
 
     def mail_chat_reply(self, ticket: Ticket, message: Message) -> str | None:
         """An agent answered a chat the visitor has left: the answer goes by mail when the
@@ -341,7 +389,7 @@ class MailService:
         if self.limits.is_suppressed(to):
             logger.warning("mail not sent", ticket_id=ticket.id, reason="address suppressed")
             return None
-        chain = self.tickets.tickets.mail_refs(ticket.id)[-10:]
+        chain = self.threads.mail_refs(ticket.id)[-10:]
         out = EmailMessage()
         out["From"] = formataddr((sender_name, self.support_address))
         out["To"] = to
@@ -362,8 +410,16 @@ class MailService:
         # Replies name the id SES gives our mail (it replaces our Message-ID on the way out).
         self.refs.record(ses_id, ticket.id, None, "out")
         self.refs.record(str(out["Message-ID"]).strip("<>"), ticket.id, None, "out")
-        self.tickets.tickets.add_mail_ref(ticket.id, f"{ses_id}@email.amazonses.com")
+        self.threads.add_mail_ref(ticket.id, f"{ses_id}@email.amazonses.com")
         return ses_id
+
+
+def _reason(error: BaseException) -> str:
+    """A failure as an agent may read it: the kind, and AWS's own words when it has some."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and response.get("Error"):
+        return f"{response['Error'].get('Code', type(error).__name__)}: {response['Error'].get('Message', '')}"[:500]
+    return f"{type(error).__name__}: {error}"[:500]
 
 
 def _html(text: str, language: str | None = None) -> str:

@@ -1,6 +1,6 @@
 """SLA policies at work: clocks started, stopped and paused as tickets live, and the minute
-tick that runs warnings and breaches (raise priority, reassign, tag, tell agents, call a
-webhook) exactly once each."""
+tick that marks warnings and breaches when due, and the escalations those marks cause (raise
+priority, reassign, tag, tell agents, call a webhook), run from the table's stream once each."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from ..domain import sla
 from ..domain.clock import to_iso, utcnow
 from ..domain.errors import DeskError, UnprocessableError
-from ..domain.events import MessageCreated, TicketChanged, TicketOpened
+from ..domain.events import MessageCreated, SlaClocksChanged, SlaEscalated, TicketChanged, TicketOpened
 from ..domain.hours import Calendar
 from ..domain.keys import signing_key
 from ..domain.people import Principal, Role
@@ -25,11 +25,17 @@ from ..observability import logger
 from .hours import CalendarService
 
 PRIORITY_ORDER = [p.value for p in Priority]
+CHANGE_ACTIONS = (sla.ActionKind.RAISE_PRIORITY, sla.ActionKind.ASSIGN_TEAM, sla.ActionKind.ASSIGN_AGENT,
+                  sla.ActionKind.ADD_TAG)
 SAVE_ATTEMPTS = 5
 TICK_BATCH = 100
 SYSTEM = Principal(agent_id="sla", email="", role=Role.ADMIN)  # who escalations act as
 TICK_MAX_BATCHES = 20
 POLICY_CACHE_SECONDS = 30  # other function instances see an edit within this long  # a late tick catches up 2,000 escalations; the next tick does the rest
+
+
+class WebhookError(Exception):
+    """A webhook's server did not take the call."""
 
 
 class SlaStore(Protocol):
@@ -77,6 +83,7 @@ class SlaService:
         post_webhook: Callable[[str, bytes, dict[str, str]], int] | None = None,
         webhook_secret: str = "",
         clock: Callable[[], datetime] = utcnow,
+        events: Any = None,
     ) -> None:
         self.store = store
         self.config = config
@@ -87,6 +94,7 @@ class SlaService:
         self.post_webhook = post_webhook
         self.webhook_secret = webhook_secret
         self.clock = clock
+        self.events = events  # the live push of changed clocks
         self._policies: tuple[float, list[sla.Policy]] | None = None
 
     # ------------------------------------------------------------------ policies
@@ -158,7 +166,7 @@ class SlaService:
             )
 
     def on_ticket_changed(self, event: TicketChanged) -> None:
-        now = self.clock()
+        now = event.at  # when it changed, however late the stream delivers it
         changes = event.changes
         if event.ticket.sla is None and not ({"priority", "tags", "channel"} & set(changes)):
             return  # no clocks, and nothing that could bring a policy in
@@ -199,6 +207,8 @@ class SlaService:
             if new is None or new == record.state:
                 return
             if self.store.save(record, new):
+                if self.events is not None:
+                    self.events.publish(SlaClocksChanged(ticket_id))
                 return
         logger.warning("sla clocks not saved: too many concurrent changes", ticket_id=ticket_id)
 
@@ -226,17 +236,14 @@ class SlaService:
         return TickReport(read, ran)
 
     def _escalate(self, record: Any, policies: dict[str, sla.Policy], now: datetime) -> list[dict[str, Any]]:
+        """Mark what is due on the ticket: each mark (a conditional ADD) is the escalation's
+        event, whose reactions (``on_escalated_*``) run from the table's stream."""
         state = record.state
         ran: list[dict[str, Any]] = []
-        policy = policies.get(state.policy_id) if state is not None else None
-        fired = set(record.fired)
-        for item in sla.due(state, fired, now) if state is not None else []:
-            fired.add(item.mark)
+        for item in sla.due(state, record.fired, now) if state is not None else []:
             if not self.store.fire(record.ticket.id, item.mark):
-                continue  # another tick ran it
+                continue  # another tick marked it
             ran.append({"ticket_id": record.ticket.id, "metric": item.metric.value, "level": item.level.value})
-            if policy is not None:
-                self._run(policy.actions(item.level), record.ticket, item)
         self._settle(record.ticket.id, now)
         return ran
 
@@ -257,28 +264,78 @@ class SlaService:
                 state = sla.mark_breached(state, metric)
         return state
 
-    def _run(self, actions: tuple[sla.Action, ...], ticket: Ticket, item: sla.Due) -> None:
+    # ------------------------------------------------------------------ escalations (stream)
+
+    def _actions(self, event: SlaEscalated, *kinds: sla.ActionKind) -> list[sla.Action]:
+        """The escalation's actions of these kinds, from the policy that set the clocks."""
+        policy = self._policy(event.ticket.sla)
+        if policy is None:
+            return []
+        return [a for a in policy.actions(sla.Level(event.level)) if a.kind in kinds]
+
+    def on_escalated_change_ticket(self, event: SlaEscalated) -> None:
+        """Raise the priority, reassign, tag: one edit, as the 'sla' actor."""
+        ticket = event.ticket
         changes: dict[str, Any] = {}
-        for action in actions:
-            try:
-                if action.kind == sla.ActionKind.RAISE_PRIORITY:
-                    at = PRIORITY_ORDER.index(ticket.priority.value)
-                    if at + 1 < len(PRIORITY_ORDER):
-                        changes["priority"] = Priority(PRIORITY_ORDER[at + 1])
-                elif action.kind == sla.ActionKind.ASSIGN_TEAM:
-                    changes["team"] = action.value
-                elif action.kind == sla.ActionKind.ASSIGN_AGENT:
-                    changes["assignee_id"] = action.value
-                elif action.kind == sla.ActionKind.ADD_TAG:
-                    changes["tags"] = [*ticket.tags, *changes.get("tags", []), action.value]
-                elif action.kind == sla.ActionKind.NOTIFY:
-                    self._notify(ticket, item)
-                elif action.kind == sla.ActionKind.WEBHOOK and action.value:
-                    self._webhook(action.value, ticket, item)
-            except Exception:  # one failing action must not stop the others, nor the tick
-                logger.exception("sla action failed", ticket_id=ticket.id, action=action.kind.value)
+        for action in self._actions(event, *CHANGE_ACTIONS):
+            if action.kind == sla.ActionKind.RAISE_PRIORITY:
+                at = PRIORITY_ORDER.index(ticket.priority.value)
+                if at + 1 < len(PRIORITY_ORDER):
+                    changes["priority"] = Priority(PRIORITY_ORDER[at + 1])
+            elif action.kind == sla.ActionKind.ASSIGN_TEAM:
+                changes["team"] = action.value
+            elif action.kind == sla.ActionKind.ASSIGN_AGENT:
+                changes["assignee_id"] = action.value
+            elif action.kind == sla.ActionKind.ADD_TAG:
+                changes["tags"] = [*ticket.tags, *changes.get("tags", []), action.value]
         if changes:
             self._apply(ticket, changes)
+
+    def _alert_targets(self, event: SlaEscalated) -> set[str] | None:
+        return {event.ticket.assignee_id} if event.ticket.assignee_id else None
+
+    def on_escalated_alert(self, event: SlaEscalated) -> None:
+        """Agents online see the alert at once (the assignee, or everyone when unassigned)."""
+        if not self._actions(event, sla.ActionKind.NOTIFY):
+            return
+        ticket = event.ticket
+        frame = {
+            "type": "sla.alert", "level": event.level, "metric": event.metric, "due_at": to_iso(event.due_at),
+            "conversation_id": ticket.id, "number": ticket.number, "subject": ticket.subject,
+            "assignee_id": ticket.assignee_id,
+        }
+        self.notify_agents(frame, self._alert_targets(event))
+
+    def on_escalated_mail(self, event: SlaEscalated) -> None:
+        """The same alert by mail, for agents who are not looking."""
+        if not self._actions(event, sla.ActionKind.NOTIFY):
+            return
+        ticket = event.ticket
+        what = "is about to miss" if event.level == sla.Level.WARNING else "missed"
+        self.mail_agents(ticket, f"Ticket #{ticket.number} ({ticket.subject}) {what} its "
+                         f"{event.metric.replace('_', ' ')} target, due {to_iso(event.due_at)}.",
+                         self._alert_targets(event))
+
+    def on_escalated_webhook(self, event: SlaEscalated) -> None:
+        """Each webhook of the escalation, signed; a failure (no answer, not a 2xx) raises,
+        so the reaction is retried, then parked for an admin to replay."""
+        ticket = event.ticket
+        for action in self._actions(event, sla.ActionKind.WEBHOOK):
+            if not action.value or self.post_webhook is None:
+                continue
+            body = json.dumps({
+                "event": f"sla.{event.level}", "metric": event.metric, "due_at": to_iso(event.due_at),
+                "ticket": {"id": ticket.id, "number": ticket.number, "subject": ticket.subject,
+                           "priority": ticket.priority.value, "assignee_id": ticket.assignee_id},
+            }, separators=(",", ":")).encode()
+            signature = hmac.new(signing_key(self.webhook_secret, "webhook"), body, hashlib.sha256).hexdigest()
+            headers = {"Content-Type": "application/json", "X-Desk-Signature": f"sha256={signature}"}
+            if event.event_id:  # the same delivery again has the same id: receivers can dedupe
+                headers["X-Desk-Delivery"] = event.event_id
+            status = self.post_webhook(action.value, body, headers)
+            logger.info("sla webhook", ticket_id=ticket.id, status=status)
+            if not 200 <= status < 300:
+                raise WebhookError(f"the webhook answered {status}")
 
     def _apply(self, ticket: Ticket, changes: dict[str, Any]) -> None:
         version = ticket.version  # as the index read it; a newer edit means read again
@@ -291,32 +348,3 @@ class SlaService:
                     logger.warning("sla change refused", ticket_id=ticket.id, reason=str(error))
                     return
                 version = self.tickets.get(ticket.id).version
-
-    def _notify(self, ticket: Ticket, item: sla.Due) -> None:
-        frame = {
-            "type": "sla.alert",
-            "level": item.level.value,
-            "metric": item.metric.value,
-            "due_at": to_iso(item.due_at),
-            "conversation_id": ticket.id,
-            "number": ticket.number,
-            "subject": ticket.subject,
-            "assignee_id": ticket.assignee_id,
-        }
-        to = {ticket.assignee_id} if ticket.assignee_id else None
-        self.notify_agents(frame, to)
-        what = "is about to miss" if item.level == sla.Level.WARNING else "missed"
-        self.mail_agents(ticket, f"Ticket #{ticket.number} ({ticket.subject}) {what} its "
-                         f"{item.metric.value.replace('_', ' ')} target, due {to_iso(item.due_at)}.", to)
-
-    def _webhook(self, url: str, ticket: Ticket, item: sla.Due) -> None:
-        if self.post_webhook is None:
-            return
-        body = json.dumps({
-            "event": f"sla.{item.level.value}", "metric": item.metric.value, "due_at": to_iso(item.due_at),
-            "ticket": {"id": ticket.id, "number": ticket.number, "subject": ticket.subject,
-                       "priority": ticket.priority.value, "assignee_id": ticket.assignee_id},
-        }, separators=(",", ":")).encode()
-        signature = hmac.new(signing_key(self.webhook_secret, "webhook"), body, hashlib.sha256).hexdigest()
-        status = self.post_webhook(url, body, {"Content-Type": "application/json", "X-Desk-Signature": f"sha256={signature}"})
-        logger.info("sla webhook", ticket_id=ticket.id, status=status)

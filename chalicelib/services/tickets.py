@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -10,11 +10,12 @@ from typing import Any, Protocol
 from ..domain import ids
 from ..domain.clock import utcnow
 from ..domain.errors import ConflictError, NotFoundError, UnprocessableError
-from ..domain.events import MessageCreated, TicketChanged, TicketOpened
+from ..domain.events import MessageCreated, MessageDeliveryChanged, TicketChanged, TicketOpened
 from ..domain.people import Principal
 from ..domain.tickets import (
     Attachment,
     AuthorType,
+    Delivery,
     Message,
     MessageKind,
     Priority,
@@ -24,6 +25,7 @@ from ..domain.tickets import (
     TicketChanges,
     TicketFilter,
     apply_changes,
+    mails_out,
     open_ticket,
     rating_for,
     record_message,
@@ -34,12 +36,20 @@ from .events import EventBus
 
 class TicketRepository(Protocol):
     def next_number(self) -> int: ...
-    def add(self, ticket: Ticket, first_message: Message | None) -> None: ...
+    def add(self, ticket: Ticket, first_message: Message | None, *, by: str | None = None) -> None: ...
     def get(self, ticket_id: str) -> Ticket | None: ...
     def get_by_number(self, number: int) -> Ticket | None: ...
-    def update(self, before: Ticket, after: Ticket) -> Ticket: ...
-    def reserve_message(self, before: Ticket, after: Ticket) -> Ticket | None: ...
+    def update(self, before: Ticket, after: Ticket, *, by: str) -> Ticket: ...
+    def reserve_message(self, before: Ticket, after: Ticket, *, by: str | None = None) -> Ticket | None: ...
     def put_message(self, message: Message) -> None: ...
+    def set_delivery(
+        self, ticket_id: str, seq: int, state: Delivery, *, error: str | None = None, mail_id: str | None = None
+    ) -> Message | None: ...
+    def mark_read(self, ticket_id: str, reader_role: str, seq: int) -> None: ...
+    def add_mail_ref(self, ticket_id: str, message_id: str) -> None: ...
+    def mail_refs(self, ticket_id: str) -> list[str]: ...
+    def add_ccs(self, ticket_id: str, addresses: set[str]) -> None: ...
+    def ccs(self, ticket_id: str) -> set[str]: ...
     def get_message(self, ticket_id: str, seq: int) -> Message | None: ...
     def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Any: ...
     def rate(self, ticket_id: str, rating: Rating) -> tuple[Ticket, Ticket] | None: ...
@@ -68,6 +78,7 @@ class OpenTicket:
     team: str | None = None
     tags: Sequence[str] = ()
     language: str | None = None
+    customer_timezone: str | None = None  # a chat visitor's (IANA), for notices in their time
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,8 @@ class PostMessage:
     source_key: str | None = None  # the original mail in S3
     thread_rule: str | None = None
     html_key: str | None = None  # its HTML, sanitised
+    auto_reply: str | None = None  # an inbound mail's automatic answer (see Message)
+    auto_reply_to: str | None = None
 
 
 class TicketService:
@@ -127,6 +140,7 @@ class TicketService:
             team=command.team,
             tags=command.tags,
             language=command.language,
+            customer_timezone=command.customer_timezone,
         )
         message = None
         if command.body:
@@ -143,8 +157,9 @@ class TicketService:
                 channel=command.channel,
                 created_at=now,
             )
-        self.tickets.add(ticket, message)
-        self.events.publish(TicketOpened(ticket, message, origin, by=by.agent_id if by else None))
+        by_agent = by.agent_id if by else None
+        self.tickets.add(ticket, message, by=by_agent)
+        self.events.publish(TicketOpened(ticket, message, origin, by=by_agent))
         return ticket, message
 
     def get(self, reference: str) -> Ticket:
@@ -178,7 +193,7 @@ class TicketService:
         updated, diff = apply_changes(ticket, changes, self.clock())
         if not diff:
             return ticket
-        stored = self.tickets.update(ticket, updated)
+        stored = self.tickets.update(ticket, updated, by=by.agent_id)
         self.events.publish(TicketChanged(stored, diff, by=by.agent_id))
         return stored
 
@@ -200,13 +215,14 @@ class TicketService:
         table before anyone is told about it."""
         if by is not None:
             author_id = by.agent_id
+        by_agent = author_id if author_type == AuthorType.AGENT else None
         ticket = ticket or self.get(reference)
         for _ in range(self.APPEND_ATTEMPTS):
             now = self.clock()
             decided = record_message(
                 ticket, kind=command.kind, author_type=author_type, now=now, status=command.status
             )
-            stored = self.tickets.reserve_message(ticket, decided)
+            stored = self.tickets.reserve_message(ticket, decided, by=by_agent)
             if stored is None:  # the status changed under us: decide again on the new state
                 ticket = self.get(ticket.id)
                 continue
@@ -224,16 +240,31 @@ class TicketService:
                 source_key=command.source_key,
                 thread_rule=command.thread_rule,
                 html_key=command.html_key,
+                delivery=Delivery.PENDING if mails_out(ticket, command.kind, author_type) else None,
+                auto_reply=command.auto_reply,
+                auto_reply_to=command.auto_reply_to,
             )
             self.tickets.put_message(message)
             self.events.publish(MessageCreated(stored, message, origin))
             if stored.status != ticket.status:
-                by_agent = author_id if author_type == AuthorType.AGENT else None
                 self.events.publish(
                     TicketChanged(stored, {"status": [ticket.status.value, stored.status.value]}, by=by_agent)
                 )
             return stored, message
         raise ConflictError("The ticket's status keeps changing; try again.", code="ticket_busy")
+
+    def set_delivery(
+        self, ticket: Ticket, seq: int, state: Delivery, *, error: str | None = None, mail_id: str | None = None
+    ) -> Message | None:
+        """Record where a reply by mail stands; agents watching the ticket see it at once."""
+        message = self.tickets.set_delivery(ticket.id, seq, state, error=error, mail_id=mail_id)
+        if message is not None:
+            self.events.publish(MessageDeliveryChanged(ticket, message))
+        return message
+
+    def mark_read(self, ticket_id: str, reader_role: str, seq: int) -> None:
+        """How far a side (``agent`` or ``visitor``) has read a conversation."""
+        self.tickets.mark_read(ticket_id, reader_role, seq)
 
     def rate(self, ticket: Ticket, score: int, comment: str | None) -> Rating:
         """The customer rates their solved (or closed) conversation; rating again replaces
@@ -265,6 +296,21 @@ class TicketService:
         if message is None:
             raise NotFoundError(f"Ticket #{ticket.number} has no message {seq}.", code="message_not_found")
         return ticket, message
+
+    def message_of(self, ticket: Ticket, seq: int) -> Message | None:
+        """A message of a ticket as stored now (None if it is gone)."""
+        return self.tickets.get_message(ticket.id, seq)
+
+    def history(self, ticket_id: str, after: int, *, include_notes: bool) -> Iterator[Message]:
+        """A ticket's messages after ``after``, in order, a page at a time."""
+        while True:
+            page, next_after = self.tickets.list_messages(
+                ticket_id, after_seq=after, limit=100, include_notes=include_notes
+            )
+            yield from page
+            if next_after is None:
+                return
+            after = next_after
 
     def _require_agent(self, agent_id: str) -> None:
         if self.agents.get(agent_id) is None:

@@ -103,6 +103,7 @@
       loadCanned();
       connect();
       loadList();
+      loadFailed();
     }).catch(function () { signOut(); });
   }
 
@@ -184,7 +185,7 @@
 
   function open(id) {
     return call("GET", "/tickets/" + encodeURIComponent(id)).then(function (ticket) {
-      if (current && current.id !== ticket.id && current.channel === "chat" && ws && ws.readyState === 1) {
+      if (current && current.id !== ticket.id && ws && ws.readyState === 1) {
         ws.send(JSON.stringify({ action: "leave", conversation_id: current.id }));
       }
       current = ticket;
@@ -193,7 +194,8 @@
       Array.prototype.forEach.call(document.querySelectorAll("[data-ticket]"), function (b) {
         if (b.getAttribute("data-ticket") === ticket.id) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
       });
-      if (ticket.channel === "chat" && ws && ws.readyState === 1) ws.send(JSON.stringify({ action: "join", conversation_id: ticket.id }));
+      // Joined whatever the channel: agents see its messages, changes and mail deliveries live.
+      if (ws && ws.readyState === 1) ws.send(JSON.stringify({ action: "join", conversation_id: ticket.id }));
       loadTimeline();
       loadCustomer(ticket.customer);
       $("main").focus();
@@ -252,8 +254,87 @@
       links.appendChild(el("a", { href: m.mail.original_url, rel: "noopener noreferrer" }, "Original message"));
     }
     if (links.childNodes.length) li.appendChild(links);
+    if (m.delivery) li.appendChild(deliveryNote(m.delivery));
     return li;
   }
+
+  // An agent's reply by mail: the mail goes out after the reply is saved, and may have to be
+  // tried again; the agent sees where it stands.
+  var DELIVERY = {
+    pending: "Sending by email…",
+    sent: "Sent by email",
+    retrying: "Not sent yet, trying again",
+    failed: "Not sent"
+  };
+  function deliveryNote(d) {
+    var text = DELIVERY[d.state] || d.state;
+    if (d.error && d.state !== "sent") text += ": " + d.error;
+    if (d.state === "failed") text += (me && me.role === "admin") ? " (send it again from Failed events)" : " (an admin can send it again)";
+    return el("p", { "class": "delivery " + d.state, "data-delivery": d.state, role: d.state === "failed" ? "alert" : "status" }, text);
+  }
+  function replaceMessage(m) {
+    var old = $("timeline").querySelector('[data-seq="' + m.seq + '"]');
+    if (old) old.replaceWith(messageItem(m)); else append(m);
+  }
+
+  // ------------------------------------------------------------------ failed events (admins)
+
+  var failedList = [];
+  function loadFailed() {
+    if (!me || me.role !== "admin") return;
+    call("GET", "/events/failed?limit=100").then(function (page) {
+      failedList = page.items;
+      var button = $("failed-events");
+      button.hidden = !failedList.length;
+      $("failed-count").textContent = String(failedList.length);
+      if ($("failed-view").open) showFailed();
+    }).catch(function () { /* shown on the next change */ });
+  }
+  function showFailed() {
+    var list = $("failed-items");
+    clear(list);
+    $("failed-empty").hidden = failedList.length > 0;
+    failedList.forEach(function (f) {
+      var li = el("li", { "data-failure": f.id });
+      li.appendChild(el("strong", {}, REACTION_NAMES[f.reaction] || f.reaction));
+      li.appendChild(el("span", { "class": "muted" }, " " + when(f.parked_at) + ", " + f.attempts + " attempts"));
+      li.appendChild(el("p", { "class": "error" }, f.error));
+      var actions = el("div", { "class": "actions" });
+      var openIt = el("button", { type: "button", "class": "linklike" }, "Open the ticket");
+      openIt.addEventListener("click", function () { $("failed-view").close(); open(f.event.ticket_id); });
+      var again = el("button", { type: "button", "class": "primary" }, "Try again");
+      again.addEventListener("click", function () {
+        again.disabled = true;
+        call("POST", "/events/failed/" + f.id + "/replay").then(function () {
+          toast("Done: " + (REACTION_NAMES[f.reaction] || f.reaction));
+          loadFailed();
+          if (current && current.id === f.event.ticket_id) loadTimeline();
+        }).catch(function (e) { again.disabled = false; toast(e.message, "breach"); loadFailed(); });
+      });
+      var dismiss = el("button", { type: "button", "class": "ghost" }, "Dismiss");
+      dismiss.addEventListener("click", function () {
+        call("DELETE", "/events/failed/" + f.id).then(loadFailed).catch(function (e) { toast(e.message, "breach"); });
+      });
+      actions.appendChild(openIt); actions.appendChild(again); actions.appendChild(dismiss);
+      li.appendChild(actions);
+      list.appendChild(li);
+    });
+  }
+  var REACTION_NAMES = {
+    "mail.send_reply": "A reply by email was not sent",
+    "mail.auto_reply": "An automatic answer by email was not sent",
+    "mail.chat_reply_to_absent_visitor": "A chat answer was not mailed to a visitor who had left",
+    "sla.webhook": "An SLA webhook was refused",
+    "sla.mail_agents": "An SLA alert by email was not sent",
+    "sla.change_ticket": "An SLA escalation did not change the ticket",
+    "sla.start_clocks": "SLA clocks were not started",
+    "sla.message_clocks": "SLA clocks were not updated",
+    "sla.ticket_changed": "SLA clocks were not updated",
+    "privacy.retention": "A closed ticket's expiry was not set",
+    "chat.out_of_hours_notice": "An out-of-hours notice was not posted",
+    "chat.out_of_hours_on_open": "An out-of-hours notice was not posted"
+  };
+  $("failed-events").addEventListener("click", function () { showFailed(); $("failed-view").showModal(); });
 
   function loadTimeline() {
     var ticket = current;
@@ -385,7 +466,7 @@
       backoff = 500;
       $("connection").textContent = "Live";
       ws.send(JSON.stringify({ action: "presence", status: $("presence").value }));
-      if (current && current.channel === "chat") ws.send(JSON.stringify({ action: "join", conversation_id: current.id }));
+      if (current) ws.send(JSON.stringify({ action: "join", conversation_id: current.id }));
     };
     ws.onmessage = function (event) {
       var f = JSON.parse(event.data);
@@ -395,6 +476,10 @@
       } else if (f.type === "message") {
         if (current && f.conversation_id === current.id) append(f.message);
         loadList();
+      } else if (f.type === "message.updated") {
+        if (current && f.conversation_id === current.id) replaceMessage(f.message);
+      } else if (f.type === "event.parked") {
+        loadFailed();
       } else if (f.type === "conversation.updated") {
         if (current && f.conversation && f.conversation.id === current.id) {
           call("GET", "/tickets/" + current.id).then(function (t) { current = t; showTicket(t); });

@@ -12,12 +12,17 @@ from email.utils import make_msgid
 
 import pytest
 
+from tests.desk_env import settle
+
 SUPPORT = "support@desk.localhost"
 
 
 def sent_to(address: str) -> list[email.message.EmailMessage]:
-    """What the desk sent to an address through SES (read from the emulator)."""
+    """What the desk sent to an address through SES (read from the emulator), once the
+    reactions to what happened so far have run."""
     from moto.backends import get_backend
+
+    settle()
 
     found = []
     for account in get_backend("ses").values():
@@ -226,6 +231,7 @@ def test_one_sender_gets_at_most_three_acknowledgements_an_hour(smtp, agent):
 def test_the_local_outbox_shows_what_customers_got(smtp, stack, anonymous):
     customer = f"outbox-{uuid.uuid4().hex[:6]}@customer.example"
     smtp(mail(customer, "Where is <my> order?", "Hi"))
+    settle()  # the acknowledgement goes out from the table's stream
     items = anonymous.get("/_local/outbox.json").json()["items"]
     mine = [m for m in items if customer in m["to"]]
     assert len(mine) == 1 and "We have your message" in mine[0]["text"]

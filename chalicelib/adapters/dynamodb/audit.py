@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+from pynamodb.exceptions import PutError
+
 from ...domain.audit import AuditEntry
 from ...domain.clock import from_iso, to_iso
 from . import models as m
-from .repositories import Page, _decode_cursor, _encode_cursor
+from .repositories import Page, _conditional_failure, _decode_cursor, _encode_cursor
 
 INDEX = "audit"  # names the listing in cursors
 
@@ -18,12 +20,18 @@ def _pk(month: str) -> str:
 
 
 class DynamoAuditStore:
-    def add(self, entry: AuditEntry) -> None:
+    def add(self, entry: AuditEntry, *, once: bool = False) -> None:
+        """Store an entry; ``once``: an entry with this key already stored stays as it is
+        (an event delivered again)."""
         item = m.AuditItem(_pk(entry.month), f"{to_iso(entry.at)}#{entry.id}")
         item.id, item.at, item.actor, item.action = entry.id, to_iso(entry.at), entry.actor, entry.action
         item.target_type, item.target_id = entry.target_type, entry.target_id
         item.details = json.dumps(entry.details, separators=(",", ":"), sort_keys=True) if entry.details else None
-        item.save()
+        try:
+            item.save(condition=m.AuditItem.pk.does_not_exist() if once else None)
+        except PutError as error:
+            if not (once and _conditional_failure(error)):
+                raise
 
     def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool) -> Page:
         """A month's entries in time order (or newest first), ``limit`` at most."""

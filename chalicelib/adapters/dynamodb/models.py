@@ -32,6 +32,10 @@ Items (pk / sk):
     CUSTOMER#<customer id>  TICKET#<ticket id>      someone else's ticket this customer wrote on
     EMAIL#<address>         CC#<ticket id>          a ticket this address is copied on
     AUDIT#<yyyy-mm>         <time>#<entry id>       an agent's action, ids only (the audit log)
+    EVENT#<event id>        DONE#<reaction>         a reaction to a stream event: done, failing
+                                                    (attempts, last error) or parked (TTL)
+    FAILED                  <failure id>            a reaction given up on: the event's envelope
+                                                    and the error, until replayed or dismissed
 
 Attributes that ride on an item rather than having their own: a ticket's ``csat`` (the
 customer's latest rating), a customer's ``visit_pages`` (the last pages a chat visitor
@@ -90,6 +94,18 @@ between leaves only an unreachable item, and nothing is lost or half-visible.
                                           ticket's ``mailref_keys``; then DeleteItem/BatchWriteItem
     expire a closed ticket (retention)    UpdateItem SET expires_at on each item the ticket reaches
     the audit log of a month              Query    AUDIT#yyyy-mm, sorted by time
+    an audit entry written once           PutItem if not exists (its key comes from the event)
+    what was done for a stream event      Query    EVENT#<event id> (every reaction's state)
+    a reaction done / failed / parked     PutItem / UpdateItem ADD attempts on EVENT# / DONE#
+    failed reactions, newest first        Query    FAILED, read backwards
+    one failed reaction                   GetItem  FAILED / <failure id>
+
+The table's stream (new and old images) carries every change to the stream function, which
+derives the events from it: a ticket written is ``ticket.opened``; a ticket whose subject,
+status, priority, assignee, team, tags or rating changed is ``ticket.changed`` (by the agent
+in ``changed_by``, set by every write that changes one of those); a new mark in
+``sla_fired`` is ``sla.escalated``; a message written is ``message.created`` (unless it was
+written with its ticket: ``opening``).
 """
 
 from __future__ import annotations
@@ -117,6 +133,11 @@ SUBSCRIPTION_SK_PREFIX = "SUB#"
 CONNECTION_SK = "#CONN"
 TTL_ATTRIBUTE = "expires_at"
 NONE_KEY = "-"  # stands for 'no assignee' / 'no team' in index keys
+EVENT_PK_PREFIX = "EVENT#"
+REACTION_SK_PREFIX = "DONE#"
+FAILED_PK = "FAILED"
+# The stream function reads both images: a change is the difference between them.
+STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
 
 
 def ticket_pk(ticket_id: str) -> str:
@@ -226,11 +247,16 @@ class TicketItem(DeskModel):
     timer_at = UnicodeAttribute(null=True)
     tickets_by_timer = TicketsByTimer()
     ooh_period = UnicodeAttribute(null=True)  # the closed period an out-of-hours reply was sent in
+    ooh_claimant = UnicodeAttribute(null=True)  # the event that claimed it (a retry may finish)
     csat = CsatMap(null=True)  # the customer's latest rating (set only when solved or closed)
     # Privacy: every MAILREF key written for the ticket (erasure and retention reach them by
     # key), and the TTL a closed ticket gets when retention is on (removed if reopened).
     mailref_keys = UnicodeSetAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+    # Who made the last change the stream reports as ticket.changed: an agent id, 'sla', or
+    # absent for a customer (their message reopened it, their rating).
+    changed_by = UnicodeAttribute(null=True)
+    customer_timezone = UnicodeAttribute(null=True)  # a chat visitor's, for notices in their time
 
 
 class AttachmentMap(MapAttribute):
@@ -257,6 +283,12 @@ class MessageItem(DeskModel):
     channel = UnicodeAttribute()
     created_at = UnicodeAttribute()
     expires_at = NumberAttribute(null=True)  # its ticket's, when a closed ticket expires
+    opening = BooleanAttribute(null=True)  # written with its ticket (no message.created of its own)
+    delivery = UnicodeAttribute(null=True)  # an agent's reply by mail: pending, sent, retrying, failed
+    delivery_error = UnicodeAttribute(null=True)
+    mail_id = UnicodeAttribute(null=True)  # the id SES gave the mail that carried it
+    auto_reply = UnicodeAttribute(null=True)  # an inbound mail's automatic answer: acknowledgement, away_notice
+    auto_reply_to = UnicodeAttribute(null=True)
 
 
 class CustomerItem(DeskModel):
@@ -368,6 +400,25 @@ class AuditItem(DeskModel):
     details = UnicodeAttribute(null=True)  # JSON: changed fields, counts, ids
 
 
+class ReactionItem(DeskModel):
+    """What became of one reaction to one stream event (``EVENT#<id>`` / ``DONE#<reaction>``)."""
+
+    state = UnicodeAttribute()  # done, failing, parked
+    attempts = NumberAttribute(default=0)
+    error = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute()  # long after the stream (24 hours) could deliver it again
+
+
+class FailedReactionItem(DeskModel):
+    """A reaction given up on (``FAILED`` / ``<failure id>``): what an admin replays."""
+
+    reaction = UnicodeAttribute()
+    event = UnicodeAttribute()  # JSON: the event's envelope
+    error = UnicodeAttribute()
+    attempts = NumberAttribute()
+    parked_at = UnicodeAttribute()
+
+
 MODELS: tuple[type[DeskModel], ...] = (
     DeskModel,
     TicketItem,
@@ -384,6 +435,8 @@ MODELS: tuple[type[DeskModel], ...] = (
     ConfigItem,
     LinkItem,
     AuditItem,
+    ReactionItem,
+    FailedReactionItem,
 )
 
 
@@ -425,4 +478,5 @@ def table_schema() -> dict[str, Any]:
             for name, kind in sorted(attributes.items())
         ],
         "GlobalSecondaryIndexes": [indexes[name] for name in sorted(indexes)],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": STREAM_VIEW_TYPE},
     }

@@ -23,6 +23,7 @@ from ...domain.tickets import (
     RATABLE_STATUSES,
     Attachment,
     AuthorType,
+    Delivery,
     Message,
     MessageKind,
     Priority,
@@ -96,6 +97,7 @@ def _ticket_to_item(ticket: Ticket) -> m.TicketItem:
     item.closed_at = to_iso(ticket.closed_at) if ticket.closed_at else None
     item.message_count = ticket.message_count
     item.language = ticket.language
+    item.customer_timezone = ticket.customer_timezone
     item.activity = f"{item.last_activity_at}#{ticket.id}"
     item.assignee_key = ticket.assignee_id or m.NONE_KEY
     item.team_key = ticket.team or m.NONE_KEY
@@ -124,6 +126,7 @@ def _ticket_from_item(item: m.TicketItem) -> Ticket:
         language=item.language,
         sla=sla.from_dict(json.loads(item.sla)) if item.sla else None,
         csat=Rating(int(item.csat.score), item.csat.comment, from_iso(item.csat.rated_at)) if item.csat else None,
+        customer_timezone=item.customer_timezone,
     )
 
 
@@ -141,6 +144,11 @@ def _message_to_item(message: Message) -> m.MessageItem:
     item.source_key = message.source_key
     item.thread_rule = message.thread_rule
     item.html_key = message.html_key
+    item.opening = message.opening or None
+    item.delivery = message.delivery
+    item.delivery_error = message.delivery_error
+    item.auto_reply = message.auto_reply
+    item.auto_reply_to = message.auto_reply_to
     if message.attachments:
         item.attachments = [
             m.AttachmentMap(
@@ -170,6 +178,11 @@ def _message_from_item(item: m.MessageItem) -> Message:
         source_key=item.source_key,
         thread_rule=item.thread_rule,
         html_key=item.html_key,
+        delivery=item.delivery,
+        delivery_error=item.delivery_error,
+        auto_reply=item.auto_reply,
+        auto_reply_to=item.auto_reply_to,
+        opening=bool(item.opening),
     )
 
 
@@ -194,15 +207,17 @@ class DynamoTicketRepository:
         counter.update(actions=[m.CounterItem.value.add(1)])
         return 1000 + int(counter.value)
 
-    def add(self, ticket: Ticket, first_message: Message | None) -> None:
-        """Store a new ticket with its first message.
+    def add(self, ticket: Ticket, first_message: Message | None, *, by: str | None = None) -> None:
+        """Store a new ticket with its first message (``by``: the agent who opened it).
 
         The message is written first and the ticket last: messages are only reached through
         their ticket, so a failure in between leaves an unreachable message, never a ticket
         that lacks its first message (and costs half a transaction's writes)."""
         if first_message is not None:
-            self.put_message(first_message)
-        _ticket_to_item(ticket).save(condition=m.TicketItem.pk.does_not_exist())
+            self.put_message(replace(first_message, opening=True))
+        item = _ticket_to_item(ticket)
+        item.changed_by = by
+        item.save(condition=m.TicketItem.pk.does_not_exist())
 
     def get(self, ticket_id: str) -> Ticket | None:
         try:
@@ -215,10 +230,10 @@ class DynamoTicketRepository:
             return _ticket_from_item(item)
         return None
 
-    def update(self, before: Ticket, after: Ticket) -> Ticket:
+    def update(self, before: Ticket, after: Ticket, *, by: str) -> Ticket:
         """Write an edit if nobody else changed the ticket since ``before`` was read."""
         new_item = _ticket_to_item(after)
-        actions = [m.TicketItem.version.set(before.version + 1)]
+        actions = [m.TicketItem.version.set(before.version + 1), m.TicketItem.changed_by.set(by)]
         for name in _MUTABLE:
             attr = getattr(m.TicketItem, name)
             value = getattr(new_item, name)
@@ -237,7 +252,7 @@ class DynamoTicketRepository:
             raise
         return _ticket_from_item(new_item)
 
-    def reserve_message(self, before: Ticket, after: Ticket) -> Ticket | None:
+    def reserve_message(self, before: Ticket, after: Ticket, *, by: str | None = None) -> Ticket | None:
         """Take the ticket's next message sequence number and record the activity.
 
         The number comes from an atomic ADD, so concurrent writers never wait for each other
@@ -256,6 +271,7 @@ class DynamoTicketRepository:
             actions += [
                 m.TicketItem.status.set(item.status),
                 m.TicketItem.version.add(1),
+                m.TicketItem.changed_by.set(by) if by else m.TicketItem.changed_by.remove(),
                 m.TicketItem.solved_at.remove() if item.solved_at is None
                 else m.TicketItem.solved_at.set(item.solved_at),
             ]
@@ -290,7 +306,7 @@ class DynamoTicketRepository:
         value = m.CsatMap(score=rating.score, comment=rating.comment, rated_at=to_iso(rating.rated_at))
         try:
             data = T._get_connection().update_item(
-                m.ticket_pk(ticket_id), range_key=m.TICKET_SK, actions=[T.csat.set(value)],
+                m.ticket_pk(ticket_id), range_key=m.TICKET_SK, actions=[T.csat.set(value), T.changed_by.remove()],
                 condition=T.status.is_in(*sorted(s.value for s in RATABLE_STATUSES)), return_values="ALL_OLD",
             )
         except UpdateError as error:
@@ -330,6 +346,27 @@ class DynamoTicketRepository:
         except DoesNotExist:
             return []
         return list(item.mail_refs or [])
+
+    def set_delivery(
+        self, ticket_id: str, seq: int, state: Delivery, *, error: str | None = None, mail_id: str | None = None
+    ) -> Message | None:
+        """Where a reply by mail stands (one UpdateItem on the message); None if it is gone.
+        A sent reply stays sent: a late retry's failure cannot mark it failed again."""
+        M = m.MessageItem
+        item = M(m.ticket_pk(ticket_id), m.message_sk(seq))
+        actions = [M.delivery.set(state.value), M.delivery_error.set(error) if error else M.delivery_error.remove()]
+        if mail_id:
+            actions.append(M.mail_id.set(mail_id))
+        condition = M.pk.exists()
+        if state != Delivery.SENT:
+            condition = condition & (M.delivery != Delivery.SENT.value)
+        try:
+            item.update(actions=actions, condition=condition)
+        except UpdateError as err:
+            if _conditional_failure(err):
+                return None
+            raise
+        return _message_from_item(item)
 
     def put_message(self, message: Message) -> None:
         """Store a message under its reserved sequence number (never overwriting one)."""

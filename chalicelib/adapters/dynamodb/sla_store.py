@@ -91,14 +91,18 @@ class DynamoSlaStore:
         )
         return [_record(item) for item in query]
 
-    def claim_out_of_hours(self, ticket_id: str, period: str) -> bool:
-        """One out-of-hours reply per conversation per closed period: True for the first."""
-        item = m.TicketItem(m.ticket_pk(ticket_id), m.TICKET_SK)
+    def claim_out_of_hours(self, ticket_id: str, period: str, claimant: str | None = None) -> bool:
+        """One out-of-hours reply per conversation per closed period: True for the first
+        (and for the same claimant again, so that a retried reaction can finish its work)."""
+        T = m.TicketItem
+        item = T(m.ticket_pk(ticket_id), m.TICKET_SK)
+        free = T.ooh_period.does_not_exist() | (T.ooh_period != period)
+        if claimant:
+            free = free | (T.ooh_claimant == claimant)
         try:
             item.update(
-                actions=[m.TicketItem.ooh_period.set(period)],
-                condition=m.TicketItem.pk.exists()
-                & (m.TicketItem.ooh_period.does_not_exist() | (m.TicketItem.ooh_period != period)),
+                actions=[T.ooh_period.set(period), T.ooh_claimant.set(claimant) if claimant else T.ooh_claimant.remove()],
+                condition=T.pk.exists() & free,
             )
         except UpdateError as error:
             if _conditional_failure(error):

@@ -1,0 +1,220 @@
+"""Events from the table's DynamoDB stream, and the bookkeeping of the reactions to them.
+
+A stream record carries an item's old and new images; the event is the difference (see the
+models' docstring for which change is which event). The record's ``eventID`` is the event's
+id: Lambda may deliver a record more than once, always with the same id.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from ...domain import ids, sla
+from ...domain.clock import from_iso, to_iso
+from ...domain.events import MessageCreated, SlaEscalated, TicketChanged, TicketOpened
+from ...domain.tickets import Ticket
+from ...services.events import FailedReaction, LedgerEntry
+from . import models as m
+from .repositories import (
+    Page,
+    _conditional_failure,
+    _decode_cursor,
+    _encode_cursor,
+    _message_from_item,
+    _ticket_from_item,
+)
+
+# The fields whose change is a ticket.changed (the rest are bookkeeping: counters, clocks,
+# index keys, read receipts).
+CHANGED_FIELDS = ("subject", "status", "priority", "assignee_id", "team", "tags", "csat")
+LEDGER_DAYS = 3  # the stream keeps a record 24 hours: a redelivery comes well before this
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "as_dict"):
+        return value.as_dict()
+    if isinstance(value, tuple):
+        return list(value)
+    if hasattr(value, "value"):  # an enum
+        return value.value
+    return value
+
+
+def ticket_changes(before: Ticket, after: Ticket) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields a person changes, as clients see them."""
+    return {
+        name: [_plain(getattr(before, name)), _plain(getattr(after, name))]
+        for name in CHANGED_FIELDS
+        if getattr(before, name) != getattr(after, name)
+    }
+
+
+class DynamoEventSource:
+    """Derives events from stream records (and again from a parked event's envelope)."""
+
+    def events(self, record: dict[str, Any]) -> list[Any]:
+        change = record.get("dynamodb") or {}
+        keys = change.get("Keys") or {}
+        pk, sk = (keys.get("pk") or {}).get("S", ""), (keys.get("sk") or {}).get("S", "")
+        if not pk.startswith("TICKET#"):
+            return []
+        kind, event_id = record.get("eventName"), str(record.get("eventID"))
+        new, old = change.get("NewImage"), change.get("OldImage")
+        if sk == m.TICKET_SK and kind == "INSERT" and new:
+            item = m.TicketItem.from_raw_data(new)
+            return [TicketOpened(_ticket_from_item(item), None, by=item.changed_by, event_id=event_id)]
+        if sk == m.TICKET_SK and kind == "MODIFY" and new and old:
+            return self._ticket_modified(event_id, m.TicketItem.from_raw_data(old), m.TicketItem.from_raw_data(new))
+        if sk.startswith(m.MESSAGE_SK_PREFIX) and kind == "INSERT" and new:
+            message = _message_from_item(m.MessageItem.from_raw_data(new))
+            if message.opening:
+                return []  # part of its ticket's ticket.opened
+            ticket = _ticket(message.ticket_id)
+            return [] if ticket is None else [MessageCreated(ticket, message, event_id=event_id)]
+        return []
+
+    @staticmethod
+    def _ticket_modified(event_id: str, old: m.TicketItem, new: m.TicketItem) -> list[Any]:
+        before, after = _ticket_from_item(old), _ticket_from_item(new)
+        found: list[Any] = []
+        changes = ticket_changes(before, after)
+        if changes:
+            found.append(TicketChanged(after, changes, by=new.changed_by, event_id=event_id))
+        for mark in sorted(set(new.sla_fired or ()) - set(old.sla_fired or ())):
+            metric, level = sla.parse_mark(mark)
+            clock = after.sla.clocks.get(sla.Metric(metric)) if after.sla is not None else None
+            due_at = clock.due_at if clock is not None and clock.due_at is not None else after.updated_at
+            found.append(SlaEscalated(after, metric, level, due_at, mark, event_id=f"{event_id}:{mark}"))
+        return found
+
+    # ------------------------------------------------------------------ envelopes
+
+    @staticmethod
+    def envelope(event: Any) -> dict[str, Any]:
+        """What a parked reaction keeps of its event: ids and the change, no content (the
+        ticket and message are read again when it is replayed)."""
+        data: dict[str, Any] = {"event": event.name, "event_id": event.event_id, "ticket_id": event.ticket.id}
+        if isinstance(event, MessageCreated):
+            data["seq"] = event.message.seq
+        elif isinstance(event, TicketChanged):
+            data.update(changes=event.changes, by=event.by)
+        elif isinstance(event, TicketOpened):
+            data["by"] = event.by
+        elif isinstance(event, SlaEscalated):
+            data.update(metric=event.metric, level=event.level, due_at=to_iso(event.due_at), mark=event.mark)
+        return data
+
+    @staticmethod
+    def event(envelope: dict[str, Any]) -> Any | None:
+        """The event again, on the ticket (and message) as they are now; None if gone."""
+        ticket = _ticket(str(envelope.get("ticket_id")))
+        if ticket is None:
+            return None
+        name, event_id = envelope.get("event"), envelope.get("event_id")
+        if name == MessageCreated.name:
+            try:
+                item = m.MessageItem.get(m.ticket_pk(ticket.id), m.message_sk(int(envelope["seq"])))
+            except m.MessageItem.DoesNotExist:
+                return None
+            return MessageCreated(ticket, _message_from_item(item), event_id=event_id)
+        if name == TicketChanged.name:
+            return TicketChanged(ticket, envelope.get("changes") or {}, by=envelope.get("by"), event_id=event_id)
+        if name == TicketOpened.name:
+            return TicketOpened(ticket, None, by=envelope.get("by"), event_id=event_id)
+        if name == SlaEscalated.name:
+            return SlaEscalated(ticket, envelope["metric"], envelope["level"], from_iso(envelope["due_at"]),
+                                envelope["mark"], event_id=event_id)
+        return None
+
+
+def _ticket(ticket_id: str) -> Ticket | None:
+    try:
+        return _ticket_from_item(m.TicketItem.get(m.ticket_pk(ticket_id), m.TICKET_SK))
+    except m.TicketItem.DoesNotExist:
+        return None
+
+
+class DynamoReactionLedger:
+    """Which reactions to a stream event are done (``EVENT#<id>`` / ``DONE#<reaction>``)."""
+
+    @staticmethod
+    def _expires() -> int:
+        return int(time.time()) + LEDGER_DAYS * 86400
+
+    def entries(self, event_id: str) -> dict[str, LedgerEntry]:
+        """Every reaction's state for the event: one Query."""
+        found = {}
+        for item in m.ReactionItem.query(f"{m.EVENT_PK_PREFIX}{event_id}", consistent_read=True):
+            found[item.sk[len(m.REACTION_SK_PREFIX):]] = LedgerEntry(item.state, int(item.attempts or 0))
+        return found
+
+    def done(self, event_id: str, reaction: str) -> None:
+        item = m.ReactionItem(f"{m.EVENT_PK_PREFIX}{event_id}", f"{m.REACTION_SK_PREFIX}{reaction}")
+        item.update(actions=[m.ReactionItem.state.set("done"), m.ReactionItem.expires_at.set(self._expires())])
+
+    def failed(self, event_id: str, reaction: str, error: str) -> int:
+        """Count a failed attempt; returns the attempts so far."""
+        R = m.ReactionItem
+        item = R(f"{m.EVENT_PK_PREFIX}{event_id}", f"{m.REACTION_SK_PREFIX}{reaction}")
+        item.update(actions=[
+            R.attempts.add(1), R.state.set("failing"), R.error.set(error), R.expires_at.set(self._expires()),
+        ])
+        return int(item.attempts)
+
+    def parked(self, event_id: str, reaction: str) -> None:
+        R = m.ReactionItem
+        R(f"{m.EVENT_PK_PREFIX}{event_id}", f"{m.REACTION_SK_PREFIX}{reaction}").update(
+            actions=[R.state.set("parked"), R.expires_at.set(self._expires())]
+        )
+
+
+class DynamoFailedReactions:
+    """Parked reactions in the table (``FAILED`` / ``<failure id>``): the admins' list."""
+
+    def add(self, reaction: str, envelope: dict[str, Any], error: str, attempts: int, at: datetime) -> str:
+        # Sorted by when it was parked, so the list reads newest first.
+        failure_id = f"evf_{at.strftime('%Y%m%d%H%M%S')}{ids.new_id('')[-10:]}"
+        item = m.FailedReactionItem(m.FAILED_PK, failure_id)
+        item.reaction, item.error, item.attempts = reaction, error, attempts
+        item.event = json.dumps(envelope, separators=(",", ":"))
+        item.parked_at = to_iso(at)
+        try:
+            item.save(condition=m.FailedReactionItem.pk.does_not_exist())
+        except PutError as error:
+            if _conditional_failure(error):
+                raise RuntimeError("failure id taken") from None
+            raise
+        return failure_id
+
+    def list(self, *, limit: int, cursor: str | None) -> Page:
+        start = _decode_cursor(cursor, "failed", ("pk", m.FAILED_PK)) if cursor else None
+        results = m.FailedReactionItem.query(
+            m.FAILED_PK, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        )
+        items = [_failure(item) for item in results]
+        lek = results.last_evaluated_key
+        return Page(items, _encode_cursor("failed", lek) if lek and len(items) == limit else None)
+
+    def get(self, failure_id: str) -> FailedReaction | None:
+        try:
+            return _failure(m.FailedReactionItem.get(m.FAILED_PK, failure_id))
+        except m.FailedReactionItem.DoesNotExist:
+            return None
+
+    def update(self, failure_id: str, error: str, attempts: int) -> None:
+        F = m.FailedReactionItem
+        F(m.FAILED_PK, failure_id).update(actions=[F.error.set(error), F.attempts.set(attempts)])
+
+    def remove(self, failure_id: str) -> None:
+        m.FailedReactionItem(m.FAILED_PK, failure_id).delete()
+
+
+def _failure(item: m.FailedReactionItem) -> FailedReaction:
+    return FailedReaction(
+        item.sk, item.reaction, json.loads(item.event), item.error, int(item.attempts), from_iso(item.parked_at)
+    )

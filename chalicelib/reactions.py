@@ -1,0 +1,121 @@
+"""Every event and what it causes, in one table.
+
+Where a reaction runs:
+
+- ``REQUEST``: in the function that made the change, right after it is stored (and, for a
+  chat message, after the sender's ``ack``). Only the live push to connected clients runs
+  here: it is best effort, since a client that misses a frame gets it on ``resume``.
+- ``STREAM``: in ``table_events``, the function on the table's DynamoDB stream, which derives
+  the events from the changed items (``adapters/dynamodb/stream.py``). A change and its event
+  are one write, so no event is lost when a request dies after its write. Delivery is at
+  least once; each reaction runs once per event id (the ledger in the table, or its own
+  conditional write where ``keyed`` says so).
+
+``must_succeed``: a failing reaction is retried with its batch (the stream waits for it, in
+order per item) up to ``MAX_ATTEMPTS`` times, then parked: kept with the event and the error
+in the dead-letter queue and listed by ``GET /events/failed``, where an admin replays it.
+A reaction that need not succeed is logged and dropped.
+
+``when`` decides, from the event alone, whether the reaction has anything to do, so that an
+event costs no ledger write for reactions it does not concern.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .domain.events import (
+    AgentProfileChanged,
+    MessageCreated,
+    MessageDeliveryChanged,
+    SlaClocksChanged,
+    SlaEscalated,
+    TicketChanged,
+    TicketOpened,
+)
+from .domain.tickets import AuthorType, Delivery
+
+if TYPE_CHECKING:
+    from .bootstrap import Container
+
+REQUEST = "request"
+STREAM = "stream"
+MAX_ATTEMPTS = 3  # a reaction that fails this many times is parked
+
+
+@dataclass(frozen=True)
+class Reaction:
+    name: str  # stable: it keys the ledger, the parked failures and the logs
+    event: type
+    runs: str  # REQUEST or STREAM
+    handler: Callable[[Container], Callable[[Any], None]]  # picks the listener from the container
+    must_succeed: bool = True
+    when: Callable[[Any], bool] = lambda event: True
+    keyed: bool = False  # idempotent by its own conditional write: no ledger entry needed
+    on_parked: Callable[[Container], Callable[[Any, str], None]] | None = None  # given up on: (event, error)
+
+
+def _public_by(event: Any, author: AuthorType) -> bool:
+    return bool(event.message.public and event.message.author_type == author)
+
+
+REACTIONS: tuple[Reaction, ...] = (
+    # ---- ticket.opened
+    Reaction("push.ticket_opened", TicketOpened, REQUEST, lambda c: c.chat.on_ticket_opened, must_succeed=False),
+    Reaction("sla.start_clocks", TicketOpened, STREAM, lambda c: c.sla.on_ticket_opened),
+    Reaction("audit.ticket_opened", TicketOpened, STREAM, lambda c: c.audit.on_ticket_opened,
+             when=lambda e: e.by is not None, keyed=True),
+    Reaction("chat.out_of_hours_on_open", TicketOpened, STREAM, lambda c: c.out_of_hours.on_chat_opened,
+             when=lambda e: e.ticket.channel == "chat"),
+    # ---- message.created
+    Reaction("push.message", MessageCreated, REQUEST, lambda c: c.chat.on_message_created, must_succeed=False),
+    Reaction("sla.message_clocks", MessageCreated, STREAM, lambda c: c.sla.on_message_created,
+             when=lambda e: e.message.public and e.message.author_type != AuthorType.SYSTEM),
+    Reaction("mail.send_reply", MessageCreated, STREAM, lambda c: c.mail.on_message_created,
+             when=lambda e: e.message.delivery == Delivery.PENDING, on_parked=lambda c: c.mail.on_reply_parked),
+    Reaction("mail.auto_reply", MessageCreated, STREAM, lambda c: c.mail.on_auto_reply,
+             when=lambda e: e.message.auto_reply is not None),
+    Reaction("mail.chat_reply_to_absent_visitor", MessageCreated, STREAM,
+             lambda c: c.chat_by_mail.on_message_created,
+             when=lambda e: e.ticket.channel == "chat" and _public_by(e, AuthorType.AGENT)),
+    Reaction("chat.out_of_hours_notice", MessageCreated, STREAM, lambda c: c.out_of_hours.on_chat_message,
+             when=lambda e: e.ticket.channel == "chat" and e.message.author_type == AuthorType.CUSTOMER),
+    Reaction("audit.message", MessageCreated, STREAM, lambda c: c.audit.on_message_created,
+             when=lambda e: e.message.author_type == AuthorType.AGENT and e.message.author_id is not None,
+             keyed=True),
+    Reaction("privacy.link_author", MessageCreated, STREAM, lambda c: c.privacy.on_message_created,
+             when=lambda e: e.message.author_type == AuthorType.CUSTOMER
+             and e.message.author_id not in (None, e.ticket.customer_id),
+             keyed=True),
+    # ---- ticket.changed
+    Reaction("push.ticket_changed", TicketChanged, REQUEST, lambda c: c.chat.on_ticket_changed, must_succeed=False),
+    Reaction("sla.ticket_changed", TicketChanged, STREAM, lambda c: c.sla.on_ticket_changed,
+             when=lambda e: bool({"status", "priority", "tags"} & set(e.changes))),
+    Reaction("audit.ticket_changed", TicketChanged, STREAM, lambda c: c.audit.on_ticket_changed,
+             when=lambda e: e.by is not None, keyed=True),
+    Reaction("privacy.retention", TicketChanged, STREAM, lambda c: c.privacy.on_ticket_changed,
+             when=lambda e: "status" in e.changes),
+    # ---- sla.escalated: what the policy says to do, each on its own so one failing
+    # (a webhook whose server is down) neither repeats nor holds back the others
+    Reaction("sla.change_ticket", SlaEscalated, STREAM, lambda c: c.sla.on_escalated_change_ticket),
+    Reaction("sla.alert_agents", SlaEscalated, STREAM, lambda c: c.sla.on_escalated_alert, must_succeed=False),
+    Reaction("sla.mail_agents", SlaEscalated, STREAM, lambda c: c.sla.on_escalated_mail),
+    Reaction("sla.webhook", SlaEscalated, STREAM, lambda c: c.sla.on_escalated_webhook),
+    # ---- pushes only
+    Reaction("push.message_delivery", MessageDeliveryChanged, REQUEST, lambda c: c.chat.on_message_delivery_changed,
+             must_succeed=False),
+    Reaction("push.sla_clocks", SlaClocksChanged, REQUEST, lambda c: c.chat.on_sla_clocks_changed, must_succeed=False),
+    Reaction("push.forget_agent_card", AgentProfileChanged, REQUEST, lambda c: c.chat.on_agent_profile_changed,
+             must_succeed=False),
+)
+
+
+def reactions_to(event: Any, runs: str) -> list[Reaction]:
+    """The reactions of this event that run there and have something to do."""
+    return [r for r in REACTIONS if r.runs == runs and isinstance(event, r.event) and r.when(event)]
+
+
+def by_name(name: str) -> Reaction | None:
+    return next((r for r in REACTIONS if r.runs == STREAM and r.name == name), None)
