@@ -96,9 +96,14 @@ async def _run(stack: Any, conversations: int, messages: int, agents: int, admin
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         agent_peers = [Peer(await session.ws_connect(f"{stack.gateway.url}/?token={t}")) for t in agent_tokens]
         visitors = [Peer(await session.ws_connect(f"{stack.gateway.url}/?visitor={t}")) for t in visitor_tokens]
-        # Only the conversations' own traffic is measured: from the first message on.
+        # Only the conversations' own traffic is measured: from the first message on. The
+        # stream is held back meanwhile, so the requests' own work and the reactions' are
+        # counted apart.
+        pause = stack.streams.paused()
+        pause.__enter__()
         dynamodb_before = Counter(stack.aws.dynamodb_calls)
-        posts_before = stack.gateway.management_calls
+        posts_before = stack.gateway.management_posts
+        invocations_before = stack.streams.invocations
         started = time.perf_counter()
 
         async def conversation(i: int) -> str:
@@ -115,7 +120,13 @@ async def _run(stack: Any, conversations: int, messages: int, agents: int, admin
         elapsed = time.perf_counter() - started
         await asyncio.sleep(1.0)  # deliveries still in flight
         dynamodb = Counter(stack.aws.dynamodb_calls) - dynamodb_before
-        posts = stack.gateway.management_calls - posts_before
+        # What follows from the table's stream (clocks, notices, mail, the reactions' ledger).
+        stream_before = Counter(stack.aws.dynamodb_calls)
+        pause.__exit__(None, None, None)
+        await asyncio.get_running_loop().run_in_executor(None, stack.settle)
+        from_stream = Counter(stack.aws.dynamodb_calls) - stream_before
+        posts = stack.gateway.management_posts - posts_before
+        invocations = stack.streams.invocations - invocations_before
         for peer in agent_peers + visitors:
             await peer.ws.close()
 
@@ -131,9 +142,9 @@ async def _run(stack: Any, conversations: int, messages: int, agents: int, admin
                 problems.append(f"{who} of {cid} got seq {twice[:5]} more than once")
     from chalicelib import bootstrap
 
-    repo = bootstrap.container().tickets.tickets
+    tickets = bootstrap.container().tickets
     for cid in ids:
-        stored, _ = repo.list_messages(cid, after_seq=0, limit=100, include_notes=True)
+        stored = list(tickets.history(cid, 0, include_notes=True))
         if [m.seq for m in stored] != list(range(1, messages + 1)):
             problems.append(f"{cid} stored {len(stored)} messages, seqs {[m.seq for m in stored][:5]}...")
     total = conversations * messages
@@ -145,6 +156,11 @@ async def _run(stack: Any, conversations: int, messages: int, agents: int, admin
         "seconds": round(elapsed, 1),
         "messages_per_second": round(total / elapsed, 1),
         "dynamodb_requests_per_message": round(sum(dynamodb.values()) / total, 2),
+        "stream_dynamodb_requests_per_message": round(sum(from_stream.values()) / total, 2),
+        "stream_dynamodb_requests_per_message_by_operation": {
+            op: round(n / total, 2) for op, n in sorted(from_stream.items(), key=lambda kv: -kv[1])
+        },
+        "stream_invocations": invocations,
         "dynamodb_requests_per_message_by_operation": {
             op: round(n / total, 2) for op, n in sorted(dynamodb.items(), key=lambda kv: -kv[1])
         },

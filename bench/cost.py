@@ -419,7 +419,7 @@ class _Meter:
         return {
             "dynamodb": Counter(self.stack.aws.dynamodb_calls),
             "ticket_writes": self.counter.ticket_writes,
-            "posts": self.stack.gateway.management_calls,
+            "posts": self.stack.gateway.management_posts,
             "ses_out": len(sent_mail()),
             "s3_objects": objects,
         }

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (cold start)
+    from .adapters.files import S3Files
     from .reactions import Reaction
     from .services.agents import AgentService
     from .services.audit import AuditLog
@@ -59,6 +60,7 @@ class Container:
     audit: AuditLog
     privacy: PrivacyService
     chat_by_mail: ChatRepliesByMail
+    files: S3Files  # the bucket: attachments, mail and its HTML
     mail_service: Callable[[], MailService]
     client: Callable[[str], Callable[[], Any]]  # a boto3 client factory for a service
 
@@ -103,6 +105,7 @@ class Container:
                 {"type": "event.parked", "failure": {"id": failure.id, "reaction": failure.reaction}}
             ),
             clock=now,
+            container=self,
         )
 
     def listener(self, reaction: Reaction) -> Callable[[Any], None]:
@@ -247,9 +250,9 @@ def build(settings: Settings) -> Container:
     built = Container(
         settings=settings, events=events, tickets=tickets, customers=customers, agents=agents, chat=chat,
         widget=widget, calendars=calendars, out_of_hours=out_of_hours, sla=sla_service, audit=audit,
-        privacy=privacy, chat_by_mail=ChatRepliesByMail(chat, mail), mail_service=mail, client=client,
+        privacy=privacy, chat_by_mail=ChatRepliesByMail(chat, mail), files=files, mail_service=mail, client=client,
     )
-    events.bind(built.listener)
+    events.bind(built.listener, built)
     return built
 
 

@@ -16,8 +16,9 @@ order per item) up to ``MAX_ATTEMPTS`` times, then parked: kept with the event a
 in the dead-letter queue and listed by ``GET /events/failed``, where an admin replays it.
 A reaction that need not succeed is logged and dropped.
 
-``when`` decides, from the event alone, whether the reaction has anything to do, so that an
-event costs no ledger write for reactions it does not concern.
+``when`` decides, from the event (and what the container knows without a request, such as a
+cached calendar), whether the reaction has anything to do, so that an event costs no ledger
+read or write for reactions it does not concern.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .domain.events import (
     TicketChanged,
     TicketOpened,
 )
+from .domain.privacy import retention_move
 from .domain.tickets import AuthorType, Delivery
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ class Reaction:
     runs: str  # REQUEST or STREAM
     handler: Callable[[Container], Callable[[Any], None]]  # picks the listener from the container
     must_succeed: bool = True
-    when: Callable[[Any], bool] = lambda event: True
+    when: Callable[[Any, Any], bool] = lambda event, container: True  # (event, container or None)
     keyed: bool = False  # idempotent by its own conditional write: no ledger entry needed
     on_parked: Callable[[Container], Callable[[Any, str], None]] | None = None  # given up on: (event, error)
 
@@ -66,37 +68,40 @@ REACTIONS: tuple[Reaction, ...] = (
     Reaction("push.ticket_opened", TicketOpened, REQUEST, lambda c: c.chat.on_ticket_opened, must_succeed=False),
     Reaction("sla.start_clocks", TicketOpened, STREAM, lambda c: c.sla.on_ticket_opened),
     Reaction("audit.ticket_opened", TicketOpened, STREAM, lambda c: c.audit.on_ticket_opened,
-             when=lambda e: e.by is not None, keyed=True),
+             when=lambda e, c: e.by is not None, keyed=True),
     Reaction("chat.out_of_hours_on_open", TicketOpened, STREAM, lambda c: c.out_of_hours.on_chat_opened,
-             when=lambda e: e.ticket.channel == "chat"),
+             when=lambda e, c: e.ticket.channel == "chat" and _closed(e, c, e.ticket.created_at)),
     # ---- message.created
     Reaction("push.message", MessageCreated, REQUEST, lambda c: c.chat.on_message_created, must_succeed=False),
     Reaction("sla.message_clocks", MessageCreated, STREAM, lambda c: c.sla.on_message_created,
-             when=lambda e: e.message.public and e.message.author_type != AuthorType.SYSTEM),
+             when=lambda e, c: e.ticket.sla is not None and e.message.public
+             and e.message.author_type != AuthorType.SYSTEM),
     Reaction("mail.send_reply", MessageCreated, STREAM, lambda c: c.mail.on_message_created,
-             when=lambda e: e.message.delivery == Delivery.PENDING, on_parked=lambda c: c.mail.on_reply_parked),
+             when=lambda e, c: e.message.delivery == Delivery.PENDING, on_parked=lambda c: c.mail.on_reply_parked),
     Reaction("mail.auto_reply", MessageCreated, STREAM, lambda c: c.mail.on_auto_reply,
-             when=lambda e: e.message.auto_reply is not None),
+             when=lambda e, c: e.message.auto_reply is not None),
     Reaction("mail.chat_reply_to_absent_visitor", MessageCreated, STREAM,
              lambda c: c.chat_by_mail.on_message_created,
-             when=lambda e: e.ticket.channel == "chat" and _public_by(e, AuthorType.AGENT)),
+             when=lambda e, c: e.ticket.channel == "chat" and _public_by(e, AuthorType.AGENT)),
     Reaction("chat.out_of_hours_notice", MessageCreated, STREAM, lambda c: c.out_of_hours.on_chat_message,
-             when=lambda e: e.ticket.channel == "chat" and e.message.author_type == AuthorType.CUSTOMER),
+             when=lambda e, c: e.ticket.channel == "chat" and e.message.author_type == AuthorType.CUSTOMER
+             and _closed(e, c, e.message.created_at)),
     Reaction("audit.message", MessageCreated, STREAM, lambda c: c.audit.on_message_created,
-             when=lambda e: e.message.author_type == AuthorType.AGENT and e.message.author_id is not None,
+             when=lambda e, c: e.message.author_type == AuthorType.AGENT and e.message.author_id is not None,
              keyed=True),
     Reaction("privacy.link_author", MessageCreated, STREAM, lambda c: c.privacy.on_message_created,
-             when=lambda e: e.message.author_type == AuthorType.CUSTOMER
+             when=lambda e, c: e.message.author_type == AuthorType.CUSTOMER
              and e.message.author_id not in (None, e.ticket.customer_id),
              keyed=True),
     # ---- ticket.changed
     Reaction("push.ticket_changed", TicketChanged, REQUEST, lambda c: c.chat.on_ticket_changed, must_succeed=False),
     Reaction("sla.ticket_changed", TicketChanged, STREAM, lambda c: c.sla.on_ticket_changed,
-             when=lambda e: bool({"status", "priority", "tags"} & set(e.changes))),
+             when=lambda e, c: bool({"priority", "tags"} & set(e.changes))
+             or ("status" in e.changes and e.ticket.sla is not None)),
     Reaction("audit.ticket_changed", TicketChanged, STREAM, lambda c: c.audit.on_ticket_changed,
-             when=lambda e: e.by is not None, keyed=True),
+             when=lambda e, c: e.by is not None, keyed=True),
     Reaction("privacy.retention", TicketChanged, STREAM, lambda c: c.privacy.on_ticket_changed,
-             when=lambda e: "status" in e.changes),
+             when=lambda e, c: retention_move(e.changes) is not None),
     # ---- sla.escalated: what the policy says to do, each on its own so one failing
     # (a webhook whose server is down) neither repeats nor holds back the others
     Reaction("sla.change_ticket", SlaEscalated, STREAM, lambda c: c.sla.on_escalated_change_ticket),
@@ -112,9 +117,14 @@ REACTIONS: tuple[Reaction, ...] = (
 )
 
 
-def reactions_to(event: Any, runs: str) -> list[Reaction]:
+def reactions_to(event: Any, runs: str, container: Any = None) -> list[Reaction]:
     """The reactions of this event that run there and have something to do."""
-    return [r for r in REACTIONS if r.runs == runs and isinstance(event, r.event) and r.when(event)]
+    return [r for r in REACTIONS if r.runs == runs and isinstance(event, r.event) and r.when(event, container)]
+
+
+def _closed(event: Any, container: Any, at: Any) -> bool:
+    """Whether the ticket's team is away at ``at`` (from the cached calendar: no request)."""
+    return container is None or container.out_of_hours.closed_until(event.ticket, at) is not None
 
 
 def by_name(name: str) -> Reaction | None:

@@ -15,17 +15,27 @@ SERVICES = ("dynamodb", "s3", "ses", "sesv2", "cognito-idp", "sqs")
 _JWK_ID = "moto-cognito-signing-key"
 
 
+_CONDITION_ID = "threading-condition"
+
+
 class _StatePickler(pickle.Pickler):
     # The user pools hold moto's (static, published) signing key as a live crypto object that
     # cannot be pickled; it is stored by reference and loaded again from moto's resources.
+    # An SQS queue guards its messages with a Condition: a fresh one is made on loading.
     def persistent_id(self, obj: Any) -> str | None:
         from joserfc.jwk import RSAKey
 
-        return _JWK_ID if isinstance(obj, RSAKey) else None
+        if isinstance(obj, RSAKey):
+            return _JWK_ID
+        if isinstance(obj, threading.Condition):
+            return _CONDITION_ID
+        return None
 
 
 class _StateUnpickler(pickle.Unpickler):
     def persistent_load(self, pid: Any) -> Any:
+        if pid == _CONDITION_ID:
+            return threading.Condition()
         if pid != _JWK_ID:
             raise pickle.UnpicklingError(f"unknown reference {pid!r}")
         from joserfc.jwk import RSAKey

@@ -72,6 +72,7 @@ class WebsocketGateway:
         self.context_factory = context_factory or (lambda: None)
         self.connections: dict[str, _Connection] = {}
         self.management_calls = 0
+        self.management_posts = 0  # frames posted (the rest are GET and DELETE)
         self._pool = ThreadPoolExecutor(64, thread_name_prefix="desk-ws-handler")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -253,6 +254,8 @@ class WebsocketGateway:
 
     async def _management(self, request: web.Request) -> web.Response:
         self.management_calls += 1
+        if request.method == "POST":
+            self.management_posts += 1
         connection_id = request.match_info["connection_id"]
         connection = self.connections.get(connection_id)
         if connection is None or connection.ws.closed:

@@ -13,14 +13,14 @@ MAX_MESSAGE_BYTES = 40 * 1024 * 1024  # SES's limit for a received message
 
 
 class _Handler:
-    def __init__(self, deliver: Callable[[bytes, list[str]], Any]) -> None:
+    def __init__(self, deliver: Callable[[bytes, list[str], str | None], Any]) -> None:
         self.deliver = deliver
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(None, self.deliver, raw, list(envelope.rcpt_tos))
+            await loop.run_in_executor(None, self.deliver, raw, list(envelope.rcpt_tos), envelope.mail_from)
         except Exception:
             logging.getLogger("desk.local.smtp").exception("inbound mail failed")
             return "451 Requested action aborted: error in processing (the message is kept)"
@@ -28,7 +28,7 @@ class _Handler:
 
 
 class SmtpInbound:
-    def __init__(self, host: str, port: int, deliver: Callable[[bytes, list[str]], Any]) -> None:
+    def __init__(self, host: str, port: int, deliver: Callable[[bytes, list[str], str | None], Any]) -> None:
         self.host = host
         self.port = port
         self._deliver = deliver
@@ -48,10 +48,56 @@ class SmtpInbound:
             self._controller.stop()
 
 
-def deliver_like_ses(container: Any, raw: bytes, recipients: list[str]) -> Any:
-    """What SES's receipt rule does: keep the raw message in S3, then hand it to ingestion
-    with a message id of its own."""
+def deliver_like_ses(
+    raw: bytes, recipients: list[str], *, sender: str | None, store: Callable[[str, bytes], None],
+    invoke: Callable[[dict[str, Any]], Any],
+) -> Any:
+    """What SES's receipt rule does: keep the raw message in S3 (the S3 action), then invoke
+    the desk's ``mail_inbound`` function with the Lambda action's event, which carries the
+    headers and verdicts but no body. An error from the function is raised (SMTP 451)."""
+    from chalicelib.entrypoints.mail import INBOUND_PREFIX
+
     ses_id = uuid.uuid4().hex
-    key = f"mail/inbound/{ses_id}"
-    container.mail.files.put_bytes(key, raw, "message/rfc822")
-    return container.mail.ingest(key, recipients=recipients, ses_message_id=ses_id)
+    store(f"{INBOUND_PREFIX}{ses_id}", raw)
+    return invoke(receipt_event(ses_id, raw, recipients, sender))
+
+
+def receipt_event(ses_id: str, raw: bytes, recipients: list[str], sender: str | None) -> dict[str, Any]:
+    """SES's Lambda-action event for a received message (the shape of the AWS sample in
+    ``tests/fixtures/aws-events/sesEvent.json``). The local inbound scans nothing: every
+    verdict is PASS, as for clean mail."""
+    from datetime import UTC, datetime
+    from email import policy
+    from email.parser import BytesHeaderParser
+
+    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{datetime.now(UTC).microsecond // 1000:03d}Z"
+
+    def all_of(name: str) -> list[str]:
+        return [str(v) for v in headers.get_all(name) or []]
+
+    common: dict[str, Any] = {"returnPath": sender or "", "from": all_of("From"), "to": all_of("To")}
+    for key, name in (("messageId", "Message-ID"), ("date", "Date"), ("subject", "Subject")):
+        if headers.get(name) is not None:
+            common[key] = str(headers.get(name))
+    if all_of("Cc"):
+        common["cc"] = all_of("Cc")
+    passed = {"status": "PASS"}
+    return {"Records": [{
+        "eventSource": "aws:ses",
+        "eventVersion": "1.0",
+        "ses": {
+            "mail": {
+                "timestamp": now, "source": sender or "", "messageId": ses_id, "destination": list(recipients),
+                "headersTruncated": False,
+                "headers": [{"name": name, "value": str(value)} for name, value in headers.items()],
+                "commonHeaders": common,
+            },
+            "receipt": {
+                "timestamp": now, "processingTimeMillis": 1, "recipients": list(recipients),
+                "spamVerdict": passed, "virusVerdict": passed, "spfVerdict": passed, "dkimVerdict": passed,
+                "dmarcVerdict": passed,
+                "action": {"type": "Lambda", "functionArn": "mail_inbound", "invocationType": "Event"},
+            },
+        },
+    }]}

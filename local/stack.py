@@ -39,6 +39,7 @@ class Stack:
     streams: Any = None  # the table's stream, read as Lambda's event source mapping does
     stream_retry_seconds: float = 1.0  # how soon a failed batch is delivered again
     demo: Any = None
+    deliver_mail: Any = None
     _threads: list[threading.Thread] = field(default_factory=list)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -110,10 +111,12 @@ class Stack:
         os.environ.pop("DESK_JWKS_URL", None)
 
     def _seed_admin(self, container: Any) -> None:
+        import boto3
+
         from chalicelib.domain.errors import ConflictError
         from chalicelib.domain.people import Role
 
-        cognito = container.agents.directory.client
+        cognito = boto3.client("cognito-idp", endpoint_url=self.aws.endpoint, region_name=REGION)
         pool = self.provisioned.user_pool_id  # type: ignore[union-attr]
         admins = cognito.list_users_in_group(UserPoolId=pool, GroupName="admin")["Users"]
         email = self.settings.admin_email
@@ -189,14 +192,27 @@ class Stack:
         self._spawn(self._http.server.serve_forever, "http")
 
     def _start_smtp(self) -> None:
-        from chalicelib import bootstrap
+        import boto3
+        from chalice.local import LambdaContext
+
+        import app as desk_app
 
         from .smtp import SmtpInbound, deliver_like_ses
 
+        s3 = boto3.client("s3", endpoint_url=self.aws.endpoint, region_name=REGION)
+
+        def store(key: str, raw: bytes) -> None:
+            s3.put_object(Bucket=self.bucket_name, Key=key, Body=raw, ContentType="message/rfc822")
+
+        def invoke(event: dict[str, Any]) -> Any:  # as SES's Lambda action calls the function
+            return desk_app.mail_inbound(event, LambdaContext("desk-mail-inbound", 1024, 120_000))
+
+        def deliver(raw: bytes, rcpts: list[str], sender: str | None) -> Any:
+            return deliver_like_ses(raw, rcpts, sender=sender, store=store, invoke=invoke)
+
+        self.deliver_mail = deliver  # what the SMTP inbound does with a message (tests call it too)
         port = self.settings.smtp_port or _free_port(self.settings.host)
-        self.smtp = SmtpInbound(
-            self.settings.host, port, lambda raw, rcpts: deliver_like_ses(bootstrap.container(), raw, rcpts)
-        )
+        self.smtp = SmtpInbound(self.settings.host, port, deliver)
         self.smtp.start()
         self.settings = _with_port(self.settings, "smtp_port", port)
 

@@ -599,7 +599,7 @@ def list_messages(call: Call, ticket_id: str) -> Any:
         after_seq=int(call.query.get("after", "0")),
         limit=int(call.query.get("limit", "50")),
     )
-    files = container().chat.files
+    files = container().files
     url_for = files.download_url if files else None
     return {"items": [rep.message(m, url_for) for m in messages], "next_after": next_after}
 
@@ -613,7 +613,7 @@ def message_html(call: Call, ticket_id: str, seq: str) -> Any:
     if not re.fullmatch(r"[1-9][0-9]{0,11}", seq):
         raise NotFoundError(f"No message {seq!r}: messages are numbered from 1.", code="message_not_found")
     _, message = container().tickets.message(_reference(ticket_id), int(seq))
-    return {"html": container().mail.message_html(message, container().chat.files.download_url)}
+    return {"html": container().mail.message_html(message, container().files.download_url)}
 
 
 
@@ -663,7 +663,7 @@ def delete_calendar(call: Call, calendar_id: str) -> Any:
 
 @operation("GET", "/sla/policies", summary="The SLA policies, in order", auth=AGENT, response="SlaPolicies")
 def get_sla_policies(call: Call) -> Any:
-    return {"policies": container().sla.config.policies()}
+    return {"policies": container().sla.stored_policies()}
 
 
 @operation(

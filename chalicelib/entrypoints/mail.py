@@ -31,7 +31,8 @@ def on_ses_receipt(event: dict[str, Any]) -> dict[str, Any]:
             ses_message_id=message_id,
             verdicts=verdicts,
         )
-        results.append({"messageId": message_id, "outcome": outcome.outcome})
+        results.append({"messageId": message_id, "outcome": outcome.outcome, "reason": outcome.reason,
+                        "ticket_id": outcome.ticket_id})
     # The Lambda action is invoked as an Event: nothing waits for this, but it reads well in logs.
     return {"results": results}
 

@@ -29,3 +29,14 @@ def on_table_records(event: Any) -> dict[str, Any]:
 BATCH_SIZE = 100
 MAXIMUM_RETRY_ATTEMPTS = 10
 MAXIMUM_RECORD_AGE_SECONDS = 6 * 3600
+
+# Only tickets and their messages have reactions: Lambda drops every other record (connections,
+# counters, the reactions' own ledger) before invoking, so they cost no invocation. The
+# template sets this as the mapping's FilterCriteria; the local poller applies it the same way.
+RECORD_FILTER: dict[str, Any] = {"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "TICKET#"}]}}}}
+
+
+def wanted(record: dict[str, Any]) -> bool:
+    """Whether a stream record passes ``RECORD_FILTER``."""
+    key = (((record.get("dynamodb") or {}).get("Keys") or {}).get("pk") or {}).get("S", "")
+    return isinstance(key, str) and key.startswith("TICKET#")

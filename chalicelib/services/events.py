@@ -26,13 +26,15 @@ Resolve = Callable[[Reaction], Callable[[Any], None]]
 class EventBus:
     """Runs the REQUEST reactions of the events services publish."""
 
-    def __init__(self, resolve: Resolve | None = None) -> None:
+    def __init__(self, resolve: Resolve | None = None, container: Any = None) -> None:
         self._resolve = resolve
+        self._container = container
         self._local = threading.local()
 
-    def bind(self, resolve: Resolve) -> None:
+    def bind(self, resolve: Resolve, container: Any = None) -> None:
         """Where the reactions' listeners come from (the container, once it is built)."""
         self._resolve = resolve
+        self._container = container
 
     def publish(self, event: Any) -> None:
         """Run the event's live pushes now, or when the enclosing ``holding()`` releases it.
@@ -43,7 +45,7 @@ class EventBus:
             return
         if self._resolve is None:
             return
-        for reaction in reactions_to(event, REQUEST):
+        for reaction in reactions_to(event, REQUEST, self._container):
             try:
                 self._resolve(reaction)(event)
             except Exception:
@@ -72,14 +74,15 @@ class EventBus:
 @dataclass(frozen=True)
 class LedgerEntry:
     state: str  # done, failing, parked
-    attempts: int
+    attempts: int = 0
+    error: str | None = None
 
 
 class ReactionLedger(Protocol):
+    """What became of each reaction to an event: read once, written once per delivery."""
+
     def entries(self, event_id: str) -> dict[str, LedgerEntry]: ...
-    def done(self, event_id: str, reaction: str) -> None: ...
-    def failed(self, event_id: str, reaction: str, error: str) -> int: ...
-    def parked(self, event_id: str, reaction: str) -> None: ...
+    def write(self, event_id: str, entries: dict[str, LedgerEntry]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,9 @@ class TableEvents:
         resolve_parked: Callable[[Reaction], Callable[[Any, str], None]] | None = None,
         on_parked: Callable[[FailedReaction], None] = lambda failure: None,
         clock: Callable[[], datetime] = utcnow,
+        container: Any = None,
     ) -> None:
+        self.container = container  # what ``when`` may consult (cached settings, calendars)
         self.source = source
         self.ledger = ledger
         self.dead_letters = dead_letters
@@ -156,45 +161,52 @@ class TableEvents:
 
     def run(self, event: Any) -> None:
         """Every STREAM reaction of one event, each once; raises ReactionsPending when one
-        that must succeed failed with attempts left (the others have run)."""
-        todo = reactions_to(event, STREAM)
+        that must succeed failed with attempts left (the others have run). The ledger is read
+        once and written once: one GetItem and one PutItem per event, whatever it causes."""
+        todo = reactions_to(event, STREAM, self.container)
         if not todo:
             return
-        entries = self.ledger.entries(event.event_id) if any(not r.keyed for r in todo) else {}
+        ledgered = [r for r in todo if not r.keyed]
+        entries = self.ledger.entries(event.event_id) if ledgered else {}
+        before = dict(entries)
         pending = []
         for reaction in todo:
             entry = entries.get(reaction.name)
             if entry is not None and entry.state in ("done", "parked"):
                 continue  # a batch delivered again: nothing twice
-            if not self._attempt(reaction, event, entry):
+            outcome = self._attempt(reaction, event, entry)
+            if outcome is not None and not reaction.keyed:
+                entries[reaction.name] = outcome
+            if outcome is not None and outcome.state == "failing":
                 pending.append(reaction.name)
+        if entries != before:
+            self.ledger.write(event.event_id, entries)
         if pending:
             raise ReactionsPending(", ".join(pending))
 
-    def _attempt(self, reaction: Reaction, event: Any, entry: LedgerEntry | None) -> bool:
-        """True when the reaction is settled (done, dropped or parked)."""
+    def _attempt(self, reaction: Reaction, event: Any, entry: LedgerEntry | None) -> LedgerEntry | None:
+        """What became of it: done, failing (to be tried again) or parked; None when it need
+        not succeed and failed (dropped)."""
         try:
             self.resolve(reaction)(event)
         except Exception as error:
+            reason = describe(error)
             if not reaction.must_succeed:
-                logger.warning("reaction dropped", reaction=reaction.name, event=event.name, error=describe(error))
-                return True
-            attempts = self.ledger.failed(event.event_id, reaction.name, describe(error))
+                logger.warning("reaction dropped", reaction=reaction.name, event=event.name, error=reason)
+                return None
+            attempts = (entry.attempts if entry else 0) + 1
             logger.warning("reaction failed", reaction=reaction.name, event=event.name,
-                           event_id=event.event_id, attempt=attempts, error=describe(error))
+                           event_id=event.event_id, attempt=attempts, error=reason)
             if attempts < MAX_ATTEMPTS:
-                return False
-            self._park(reaction, event, describe(error), attempts)
-            return True
-        if not reaction.keyed:
-            self.ledger.done(event.event_id, reaction.name)
-        return True
+                return LedgerEntry("failing", attempts, reason)
+            self._park(reaction, event, reason, attempts)
+            return LedgerEntry("parked", attempts, reason)
+        return LedgerEntry("done", entry.attempts if entry else 0)
 
     def _park(self, reaction: Reaction, event: Any, error: str, attempts: int) -> None:
         envelope = self.source.envelope(event)
         at = self.clock()
         failure_id = self.dead_letters.park(reaction.name, envelope, error, attempts, at)
-        self.ledger.parked(event.event_id, reaction.name)
         logger.error("reaction parked", reaction=reaction.name, event=event.name, failure_id=failure_id)
         failure = FailedReaction(failure_id, reaction.name, envelope, error, attempts, at)
         try:
@@ -232,7 +244,9 @@ class TableEvents:
             self.dead_letters.update(failure_id, describe(error), failure.attempts + 1)
             return failure, describe(error)
         if not reaction.keyed:
-            self.ledger.done(event.event_id, reaction.name)
+            entries = self.ledger.entries(str(event.event_id))
+            entries[reaction.name] = LedgerEntry("done", failure.attempts)
+            self.ledger.write(str(event.event_id), entries)
         self.dead_letters.remove(failure_id)
         return failure, None
 

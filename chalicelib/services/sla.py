@@ -108,6 +108,10 @@ class SlaService:
         self._policies = (time.monotonic(), policies)
         return policies
 
+    def stored_policies(self) -> list[dict[str, Any]]:
+        """The policies as an admin wrote them (not cached: what the settings page shows)."""
+        return list(self.config.policies())
+
     def put_policies(self, policies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Replace the policies (the first that matches a ticket applies)."""
         ids = [p["id"] for p in policies]

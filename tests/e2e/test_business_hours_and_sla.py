@@ -10,10 +10,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.desk_env import settle
 from tests.e2e.chat_client import ChatClient
 from tests.e2e.test_mail import mail, messages_of, sent_to, ticket_of, wait_for
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def settled(agent, ticket_id: str) -> dict:
+    """The ticket once the reactions to what happened so far (its SLA clocks) have run."""
+    settle()
+    return agent.get(f"/tickets/{ticket_id}").json()
 
 
 def berlin(*args: int) -> datetime:
@@ -150,7 +157,7 @@ def test_an_urgent_ticket_breaches_at_the_right_business_minute_and_escalates_on
         "body": "Our shop is down!", "priority": "urgent", "assignee_id": agent_account["id"],
     })
     assert r.status_code == 201, r.text
-    ticket = r.json()
+    ticket = settled(agent, r.json()["id"])  # the clocks start from the table's stream
     first = ticket["sla"]["clocks"]["first_response"]
     assert first["due_at"] == "2026-11-30T08:20:00.000000Z"  # Monday 09:20 Berlin
     assert first["warning_at"] == "2026-11-30T08:14:00.000000Z"  # 80%: 24 business minutes
@@ -178,7 +185,7 @@ def test_an_urgent_ticket_breaches_at_the_right_business_minute_and_escalates_on
     finally:
         watcher.close()
 
-    after = agent.get(f"/tickets/{ticket['id']}").json()
+    after = settled(agent, ticket["id"])
     assert "sla-breached" in after["tags"] and after["team"] == "escalations"
     assert after["sla"]["clocks"]["first_response"]["breached"] is True
     # The agent was told by mail too.
@@ -197,7 +204,7 @@ def test_an_urgent_ticket_breaches_at_the_right_business_minute_and_escalates_on
     # A public reply satisfies first response (late); the resolution clock runs on.
     clock.at = berlin(2026, 11, 30, 9, 30)
     agent.post(f"/tickets/{ticket['id']}/messages", json={"body": "Looking into it now."})
-    clocks = agent.get(f"/tickets/{ticket['id']}").json()["sla"]["clocks"]
+    clocks = settled(agent, ticket["id"])["sla"]["clocks"]
     assert clocks["first_response"]["met_at"] == "2026-11-30T08:30:00.000000Z"
     assert clocks["first_response"]["due_at"] is None
 
@@ -209,12 +216,13 @@ def test_pending_pauses_resolution_and_reopening_resumes_with_what_was_left(admi
         "subject": "Refund", "customer": {"email": f"p-{uuid.uuid4().hex[:6]}@customer.example"},
         "body": "Please refund order 77.", "priority": "urgent",
     }).json()
+    ticket = settled(agent, ticket["id"])
     assert ticket["sla"]["clocks"]["resolution"]["due_at"] == berlin(2026, 11, 24, 14, 0).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
 
     clock.at = berlin(2026, 11, 24, 11, 0)  # one business hour used; three left
     r = agent.post(f"/tickets/{ticket['id']}/messages", json={"body": "Which account?", "status": "pending"})
     assert r.status_code == 201, r.text
-    resolution = agent.get(f"/tickets/{ticket['id']}").json()["sla"]["clocks"]["resolution"]
+    resolution = settled(agent, ticket["id"])["sla"]["clocks"]["resolution"]
     assert resolution["paused"] is True and resolution["due_at"] is None
 
     clock.at = berlin(2026, 11, 24, 16, 0)  # the customer answers at 16:00: one hour today, two tomorrow
@@ -226,7 +234,7 @@ def test_pending_pauses_resolution_and_reopening_resumes_with_what_was_left(admi
         ticket["id"], PostMessage(body="Account 5."), author_type=AuthorType.CUSTOMER,
         author_id=ticket["customer"]["id"],
     )
-    after = agent.get(f"/tickets/{ticket['id']}").json()
+    after = settled(agent, ticket["id"])
     assert after["status"] == "open"
     resolution = after["sla"]["clocks"]["resolution"]
     assert resolution["paused"] is False
@@ -273,10 +281,12 @@ def test_a_breach_calls_the_webhook_signed_and_raises_priority(admin, agent, clo
             "subject": "Hook", "customer": {"email": f"h-{uuid.uuid4().hex[:6]}@customer.example"},
             "priority": "high",
         }).json()
+        ticket = settled(agent, ticket["id"])
         assert ticket["sla"]["clocks"]["first_response"]["due_at"] == "2026-11-28T23:00:00.000000Z"
         report = bootstrap.container().sla.tick(berlin(2026, 11, 29, 0, 0))
         mine = [e["level"] for e in report.escalations if e["ticket_id"] == ticket["id"]]
         assert mine == ["warning", "breach"]  # a late tick catches up on both
+        settle()  # the escalations' reactions run from the table's stream
     finally:
         server.shutdown()
     [(body, signature)] = received
@@ -284,7 +294,7 @@ def test_a_breach_calls_the_webhook_signed_and_raises_priority(admin, agent, clo
     assert signature == "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
     event = json.loads(body)
     assert (event["event"], event["metric"], event["ticket"]["number"]) == ("sla.breach", "first_response", ticket["number"])
-    after = agent.get(f"/tickets/{ticket['id']}").json()
+    after = settled(agent, ticket["id"])
     assert after["priority"] == "urgent"
     # The raised priority has no policy of its own here: the clocks stay as they were.
     assert after["sla"]["policy_id"] == "high"
@@ -319,9 +329,9 @@ def test_raising_a_ticket_to_a_policys_priority_starts_its_clocks_from_the_ticke
     ticket = agent.post("/tickets", json={
         "subject": "Slow site", "customer": {"email": f"r-{uuid.uuid4().hex[:6]}@customer.example"},
     }).json()
-    assert ticket["sla"] is None  # normal priority: no policy
+    assert settled(agent, ticket["id"])["sla"] is None  # normal priority: no policy
     clock.at = berlin(2026, 11, 24, 10, 10)
     r = agent.patch(f"/tickets/{ticket['id']}", json={"priority": "urgent"}, headers={"If-Match": f'"{ticket["version"]}"'})
     assert r.status_code == 200, r.text
-    first = r.json()["sla"]["clocks"]["first_response"]
+    first = settled(agent, ticket["id"])["sla"]["clocks"]["first_response"]
     assert first["due_at"] == berlin(2026, 11, 24, 10, 30).strftime("%Y-%m-%dT%H:%M:%S.000000Z")

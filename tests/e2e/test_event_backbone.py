@@ -268,6 +268,7 @@ def test_a_batch_the_function_keeps_failing_goes_to_the_on_failure_destination(s
     poller = StreamPoller(
         endpoint=stack.aws.endpoint, region="us-east-1", table_name=table, handler=broken,
         on_failure=sent.append, retry_seconds=0.01, max_retries=2, poll_seconds=0.01,
+        record_filter=lambda record: True,
     )
     try:
         for n in range(2):

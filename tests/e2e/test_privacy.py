@@ -24,6 +24,7 @@ import websocket
 
 from chalicelib.domain.chat import user_hash
 from chalicelib.domain.privacy import ERASED_BODY, RETENTION_TAG
+from tests.desk_env import settle
 from tests.e2e.chat_client import ChatClient
 from tests.e2e.test_mail import mail, wait_for
 
@@ -308,6 +309,7 @@ def closed(agent: Any, ticket_id: str) -> dict:
         version = agent.get(f"/tickets/{ticket_id}").headers["ETag"]
         r = agent.patch(f"/tickets/{ticket_id}", json={"status": status}, headers={"If-Match": version})
         assert r.status_code == 200, r.text
+    settle()  # retention's expiry is set from the table's stream
     return r.json()
 
 

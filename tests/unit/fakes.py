@@ -12,29 +12,18 @@ from chalicelib.services.events import FailedReaction, LedgerEntry
 
 
 class FakeLedger:
-    """services.events.ReactionLedger in a dict: (event id, reaction) -> entry."""
+    """services.events.ReactionLedger in a dict: event id -> reaction -> entry."""
 
     def __init__(self) -> None:
-        self.entries_by_key: dict[tuple[str, str], LedgerEntry] = {}
-        self.errors: dict[tuple[str, str], str] = {}
+        self.events: dict[str, dict[str, LedgerEntry]] = {}
+        self.writes = 0
 
     def entries(self, event_id: str) -> dict[str, LedgerEntry]:
-        return {name: entry for (eid, name), entry in self.entries_by_key.items() if eid == event_id}
+        return dict(self.events.get(event_id, {}))
 
-    def done(self, event_id: str, reaction: str) -> None:
-        old = self.entries_by_key.get((event_id, reaction))
-        self.entries_by_key[(event_id, reaction)] = LedgerEntry("done", old.attempts if old else 0)
-
-    def failed(self, event_id: str, reaction: str, error: str) -> int:
-        old = self.entries_by_key.get((event_id, reaction))
-        attempts = (old.attempts if old else 0) + 1
-        self.entries_by_key[(event_id, reaction)] = LedgerEntry("failing", attempts)
-        self.errors[(event_id, reaction)] = error
-        return attempts
-
-    def parked(self, event_id: str, reaction: str) -> None:
-        old = self.entries_by_key[(event_id, reaction)]
-        self.entries_by_key[(event_id, reaction)] = replace(old, state="parked")
+    def write(self, event_id: str, entries: dict[str, LedgerEntry]) -> None:
+        self.writes += 1
+        self.events[event_id] = dict(entries)
 
 
 @dataclass

@@ -119,7 +119,9 @@ class MemoryAudit:
     def __init__(self) -> None:
         self.entries: list[AuditEntry] = []
 
-    def add(self, entry: AuditEntry) -> None:
+    def add(self, entry: AuditEntry, *, once: bool = False) -> None:
+        if once and any(e.id == entry.id for e in self.entries):
+            return
         self.entries.append(entry)
 
     def month(self, *a: Any, **kw: Any) -> Any:
@@ -140,9 +142,9 @@ def privacy(store: MemoryStore, bucket: MemoryBucket, days: int) -> PrivacyServi
                           retention_days=days, clock=lambda: T0)
 
 
-def ticket_event(changes: dict, by: str | None = "agent-1") -> TicketChanged:
+def ticket_event(changes: dict, by: str | None = "agent-1", event_id: str = "ev-1") -> TicketChanged:
     return TicketChanged(open_ticket(ticket_id="tkt_1", number=1, subject="s", customer_id="cus_1", channel="email", now=T0),
-                         changes, by=by)
+                         changes, by=by, event_id=event_id)
 
 
 def test_closing_a_ticket_sets_its_ttl_and_tags_its_files_only_when_retention_is_on():
@@ -183,12 +185,14 @@ def test_a_customer_writing_on_someone_elses_ticket_is_linked_to_it():
 def test_the_audit_log_hears_agents_not_customers():
     entries = MemoryAudit()
     log = AuditLog(entries, clock=lambda: T0)
-    log.on_ticket_changed(ticket_event({"status": ["solved", "open"]}, by=None))  # a customer wrote in
-    log.on_ticket_changed(ticket_event({"subject": ["a", "b"], "priority": ["normal", "high"]}))
+    log.on_ticket_changed(ticket_event({"status": ["solved", "open"]}, by=None, event_id="e1"))  # a customer wrote in
+    edit = ticket_event({"subject": ["a", "b"], "priority": ["normal", "high"]}, event_id="e2")
+    log.on_ticket_changed(edit)
+    log.on_ticket_changed(edit)  # the stream delivered it again: one entry all the same
     note = Message("msg_1", "tkt_1", 2, MessageKind.NOTE, AuthorType.AGENT, "agent-1", "secret words", "email", T0)
-    log.on_message_created(MessageCreated(ticket_event({}).ticket, note))
+    log.on_message_created(MessageCreated(ticket_event({}).ticket, note, event_id="e3"))
     customer = Message("msg_2", "tkt_1", 3, MessageKind.REPLY, AuthorType.CUSTOMER, "cus_1", "hello", "email", T0)
-    log.on_message_created(MessageCreated(ticket_event({}).ticket, customer))
+    log.on_message_created(MessageCreated(ticket_event({}).ticket, customer, event_id="e4"))
     assert [(e.actor, e.action, e.target_id, e.month) for e in entries.entries] == [
         ("agent-1", "ticket.changed", "tkt_1", "2026-11"), ("agent-1", "note.added", "tkt_1", "2026-11"),
     ]

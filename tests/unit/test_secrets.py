@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -16,6 +17,8 @@ from chalicelib.domain import sla
 from chalicelib.domain.chat import user_hash, verify_user_hash
 from chalicelib.domain.keys import MissingSecretError, signing_key
 from chalicelib.domain.mail.threading import reply_address, ticket_from_address
+from chalicelib.domain.events import SlaEscalated
+from chalicelib.domain.tickets import Priority, open_ticket
 from chalicelib.services.sla import SlaService
 
 GOOD = "k" * 48
@@ -64,19 +67,24 @@ def test_reply_addresses_are_neither_signed_nor_trusted_with_an_empty_key():
 
 def test_webhooks_are_not_sent_unsigned():
     posted = []
+    policy = {"id": "p1", "targets": {"first_response": 30}, "business_hours": False,
+              "on_breach": [{"action": "webhook", "value": "https://hooks.example/sla"}]}
     service = SlaService(
-        store=None, config=None, calendars=None, tickets=None, notify_agents=lambda frame, to: None,  # type: ignore[arg-type]
+        store=None, config=SimpleNamespace(policies=lambda: [policy]), calendars=None, tickets=None,  # type: ignore[arg-type]
+        notify_agents=lambda frame, to: None,
         post_webhook=lambda url, body, headers: posted.append(headers) or 200, webhook_secret="",
     )
-    ticket = SimpleNamespace(id="tkt_1", number=1001, subject="Lamp", priority=SimpleNamespace(value="high"),
-                             assignee_id=None)
-    due = sla.Due(sla.Metric.FIRST_RESPONSE, sla.Level.BREACH, datetime.now(UTC), datetime.now(UTC), "m")
+    now = datetime.now(UTC)
+    ticket = open_ticket(ticket_id="tkt_1", number=1001, subject="Lamp", customer_id="cus_1", channel="email",
+                         now=now, priority=Priority.HIGH)
+    ticket = replace(ticket, sla=sla.SlaState("p1"))
+    breach = SlaEscalated(ticket, "first_response", "breach", now, "first_response:breach:x", event_id="e1")
     with pytest.raises(MissingSecretError, match="DESK_WEBHOOK_SECRET"):
-        service._webhook("https://hooks.example/sla", ticket, due)  # type: ignore[arg-type]
+        service.on_escalated_webhook(breach)
     assert posted == []
     service.webhook_secret = GOOD
-    service._webhook("https://hooks.example/sla", ticket, due)  # type: ignore[arg-type]
-    assert posted[0]["X-Desk-Signature"].startswith("sha256=")
+    service.on_escalated_webhook(breach)
+    assert posted[0]["X-Desk-Signature"].startswith("sha256=") and posted[0]["X-Desk-Delivery"] == "e1"
 
 
 def test_the_template_injects_every_secret_from_secrets_manager():

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.events import MessageCreated, TicketChanged
+from chalicelib.domain.sla import SlaState
 from chalicelib.domain.tickets import AuthorType, Delivery, Message, MessageKind, Priority, Status, Ticket
 from chalicelib.reactions import MAX_ATTEMPTS, REACTIONS, REQUEST, STREAM, reactions_to
 from chalicelib.services.events import EventBus, ReactionsPending, TableEvents
@@ -20,7 +21,7 @@ NOW = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
 def ticket(channel: str = "email") -> Ticket:
     return Ticket(
         id="tkt_1", number=1001, subject="Lamp", status=Status.OPEN, priority=Priority.NORMAL, channel=channel,
-        customer_id="cus_1", created_at=NOW, updated_at=NOW, last_activity_at=NOW,
+        customer_id="cus_1", created_at=NOW, updated_at=NOW, last_activity_at=NOW, sla=SlaState("policy-1"),
     )
 
 
@@ -97,6 +98,7 @@ def test_a_reaction_that_fails_twice_is_retried_with_its_record_and_done_once(wo
     assert listeners.calls["mail.send_reply"] == 4
     assert listeners.calls["sla.message_clocks"] == 2 and listeners.calls["audit.message"] >= 2
     assert ledger.entries("e1")["mail.send_reply"].state == "done"
+    assert ledger.entries("e1")["mail.send_reply"].attempts == 2
     assert dead.failures == {}
 
     # The same batch delivered again (at least once): nothing runs twice.
@@ -143,9 +145,18 @@ def test_a_reaction_that_need_not_succeed_is_dropped_not_retried(world):
 
 def test_a_change_nobody_reacts_to_costs_no_ledger_entry(world):
     events, listeners, ledger, _ = world
-    change = TicketChanged(ticket(), {"subject": ["a", "b"]}, by=None, event_id="e5")
+    change = TicketChanged(ticket(), {"subject": ["a", "b"]}, by=None, event_id="e5")  # a customer's doing
     events.handle([record("1", change)])
-    assert not listeners.calls and ledger.entries_by_key == {}
+    assert not listeners.calls and ledger.events == {}
+
+
+def test_an_event_costs_one_ledger_write_per_delivery_whatever_it_causes(world):
+    events, listeners, ledger, _ = world
+    batch = [record("1", agent_reply("e1"))]
+    events.handle(batch)
+    assert sum(listeners.calls.values()) >= 3 and ledger.writes == 1
+    events.handle(batch)  # delivered again: everything settled, nothing written
+    assert ledger.writes == 1
 
 
 def test_the_bus_holds_pushes_back_until_the_sender_is_answered():

@@ -32,8 +32,9 @@ Items (pk / sk):
     CUSTOMER#<customer id>  TICKET#<ticket id>      someone else's ticket this customer wrote on
     EMAIL#<address>         CC#<ticket id>          a ticket this address is copied on
     AUDIT#<yyyy-mm>         <time>#<entry id>       an agent's action, ids only (the audit log)
-    EVENT#<event id>        DONE#<reaction>         a reaction to a stream event: done, failing
-                                                    (attempts, last error) or parked (TTL)
+    EVENT#<event id>        #REACTIONS              what became of each reaction to a stream
+                                                    event: done, failing (attempts, last error)
+                                                    or parked (TTL)
     FAILED                  <failure id>            a reaction given up on: the event's envelope
                                                     and the error, until replayed or dismissed
 
@@ -95,8 +96,8 @@ between leaves only an unreachable item, and nothing is lost or half-visible.
     expire a closed ticket (retention)    UpdateItem SET expires_at on each item the ticket reaches
     the audit log of a month              Query    AUDIT#yyyy-mm, sorted by time
     an audit entry written once           PutItem if not exists (its key comes from the event)
-    what was done for a stream event      Query    EVENT#<event id> (every reaction's state)
-    a reaction done / failed / parked     PutItem / UpdateItem ADD attempts on EVENT# / DONE#
+    what was done for a stream event      GetItem  EVENT#<event id> / #REACTIONS (consistent)
+    its reactions done / failed / parked  PutItem  the same item, once per delivery
     failed reactions, newest first        Query    FAILED, read backwards
     one failed reaction                   GetItem  FAILED / <failure id>
 
@@ -134,7 +135,7 @@ CONNECTION_SK = "#CONN"
 TTL_ATTRIBUTE = "expires_at"
 NONE_KEY = "-"  # stands for 'no assignee' / 'no team' in index keys
 EVENT_PK_PREFIX = "EVENT#"
-REACTION_SK_PREFIX = "DONE#"
+REACTIONS_SK = "#REACTIONS"
 FAILED_PK = "FAILED"
 # The stream function reads both images: a change is the difference between them.
 STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
@@ -401,11 +402,9 @@ class AuditItem(DeskModel):
 
 
 class ReactionItem(DeskModel):
-    """What became of one reaction to one stream event (``EVENT#<id>`` / ``DONE#<reaction>``)."""
+    """What became of the reactions to one stream event (``EVENT#<id>`` / ``#REACTIONS``)."""
 
-    state = UnicodeAttribute()  # done, failing, parked
-    attempts = NumberAttribute(default=0)
-    error = UnicodeAttribute(null=True)
+    reactions = UnicodeAttribute()  # JSON: reaction -> {state: done|failing|parked, attempts, error}
     expires_at = NumberAttribute()  # long after the stream (24 hours) could deliver it again
 
 

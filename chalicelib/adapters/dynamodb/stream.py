@@ -140,37 +140,30 @@ def _ticket(ticket_id: str) -> Ticket | None:
 
 
 class DynamoReactionLedger:
-    """Which reactions to a stream event are done (``EVENT#<id>`` / ``DONE#<reaction>``)."""
-
-    @staticmethod
-    def _expires() -> int:
-        return int(time.time()) + LEDGER_DAYS * 86400
+    """What became of each reaction to a stream event: one item per event
+    (``EVENT#<id>`` / ``#REACTIONS``), read once and written once per delivery. Only the
+    stream function writes it (one invocation at a time per shard, and an item's records all
+    in one shard), and an admin's replay of a reaction already given up on."""
 
     def entries(self, event_id: str) -> dict[str, LedgerEntry]:
-        """Every reaction's state for the event: one Query."""
-        found = {}
-        for item in m.ReactionItem.query(f"{m.EVENT_PK_PREFIX}{event_id}", consistent_read=True):
-            found[item.sk[len(m.REACTION_SK_PREFIX):]] = LedgerEntry(item.state, int(item.attempts or 0))
-        return found
+        try:
+            item = m.ReactionItem.get(f"{m.EVENT_PK_PREFIX}{event_id}", m.REACTIONS_SK, consistent_read=True)
+        except m.ReactionItem.DoesNotExist:
+            return {}
+        return {
+            name: LedgerEntry(entry["state"], int(entry.get("attempts", 0)), entry.get("error"))
+            for name, entry in json.loads(item.reactions).items()
+        }
 
-    def done(self, event_id: str, reaction: str) -> None:
-        item = m.ReactionItem(f"{m.EVENT_PK_PREFIX}{event_id}", f"{m.REACTION_SK_PREFIX}{reaction}")
-        item.update(actions=[m.ReactionItem.state.set("done"), m.ReactionItem.expires_at.set(self._expires())])
-
-    def failed(self, event_id: str, reaction: str, error: str) -> int:
-        """Count a failed attempt; returns the attempts so far."""
-        R = m.ReactionItem
-        item = R(f"{m.EVENT_PK_PREFIX}{event_id}", f"{m.REACTION_SK_PREFIX}{reaction}")
-        item.update(actions=[
-            R.attempts.add(1), R.state.set("failing"), R.error.set(error), R.expires_at.set(self._expires()),
-        ])
-        return int(item.attempts)
-
-    def parked(self, event_id: str, reaction: str) -> None:
-        R = m.ReactionItem
-        R(f"{m.EVENT_PK_PREFIX}{event_id}", f"{m.REACTION_SK_PREFIX}{reaction}").update(
-            actions=[R.state.set("parked"), R.expires_at.set(self._expires())]
+    def write(self, event_id: str, entries: dict[str, LedgerEntry]) -> None:
+        item = m.ReactionItem(f"{m.EVENT_PK_PREFIX}{event_id}", m.REACTIONS_SK)
+        item.reactions = json.dumps(
+            {name: {"state": e.state, "attempts": e.attempts, **({"error": e.error} if e.error else {})}
+             for name, e in sorted(entries.items())},
+            separators=(",", ":"),
         )
+        item.expires_at = int(time.time()) + LEDGER_DAYS * 86400
+        item.save()
 
 
 class DynamoFailedReactions:
