@@ -111,7 +111,8 @@ written with its ticket: ``opening``).
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from typing import Any, cast
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -121,8 +122,10 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
+from pynamodb.connection.base import MetaTable
+from pynamodb.connection.table import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
+from pynamodb.models import MetaProtocol, Model
 
 TICKET_SK = "#TICKET"
 CUSTOMER_SK = "#CUSTOMER"
@@ -149,16 +152,36 @@ def message_sk(seq: int) -> str:
     return f"{MESSAGE_SK_PREFIX}{seq:012d}"
 
 
+_connection_lock = threading.Lock()
+
+
 class DeskModel(Model):
-    """Shared key schema of every item in the table."""
+    """Shared key schema of every item in the table, and the one connection to it."""
 
     class Meta:
         table_name = "desk"
         region = "us-east-1"
         billing_mode = "PAY_PER_REQUEST"
+        # As the app's boto3 clients (bootstrap: the broadcaster's parallel posts); the local
+        # stack also runs many handlers at once in one process over this one pool.
+        max_pool_connections = 16
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        # PynamoDB keeps a connection, with its own botocore client, per model class: a cold
+        # start's first event built up to nine, most of its time. All the models are one table,
+        # so they share one connection (held on this class; configure() drops it), whose schema
+        # is the whole table's, so that a query on any model's index finds its keys.
+        connection = DeskModel._connection
+        if connection is None or connection.table_name != DeskModel.Meta.table_name:
+            with _connection_lock:
+                connection = DeskModel._connection
+                if connection is None or connection.table_name != DeskModel.Meta.table_name:
+                    connection = DeskModel._connection = _table_connection()
+        return connection
 
 
 def _activity_index(name: str, hash_attr: str) -> type[GlobalSecondaryIndex]:
@@ -445,7 +468,22 @@ def configure(*, table_name: str, region: str, host: str | None) -> None:
         model.Meta.table_name = table_name
         model.Meta.region = region
         model.Meta.host = host
-        model._connection = None  # the connection is cached per class: drop a stale one
+    DeskModel._connection = None  # the next use connects to the table configured here
+
+
+def _table_connection() -> TableConnection:
+    meta = cast(MetaProtocol, DeskModel.Meta)  # PynamoDB filled in the settings not set above
+    connection = TableConnection(
+        meta.table_name, meta_table=MetaTable(table_schema()), region=meta.region, host=meta.host,
+        connect_timeout_seconds=meta.connect_timeout_seconds, read_timeout_seconds=meta.read_timeout_seconds,
+        max_retry_attempts=meta.max_retry_attempts, max_pool_connections=meta.max_pool_connections,
+        extra_headers=meta.extra_headers, aws_access_key_id=meta.aws_access_key_id,
+        aws_secret_access_key=meta.aws_secret_access_key, aws_session_token=meta.aws_session_token,
+    )
+    # Built here, under the lock: PynamoDB builds the client on first use without one, and
+    # two threads' first requests (the local stack) would each build their own.
+    connection.connection.client  # noqa: B018
+    return connection
 
 
 def _keys(key_schema: list[dict[str, str]]) -> list[dict[str, str]]:
