@@ -157,7 +157,7 @@ def _inbound_mail(desk: Desk) -> Prepared:
     mail["Subject"] = "Where is my order?"
     mail["Message-ID"] = f"<{ses_id}@bench.example>"
     mail.set_content("Hello, my order has not arrived yet.\n\nAnn\n")
-    desk.container.mail.files.put_bytes(f"mail/inbound/{ses_id}", mail.as_bytes(), "message/rfc822")
+    desk.container.files.put_bytes(f"mail/inbound/{ses_id}", mail.as_bytes(), "message/rfc822")
     event = sample("sesEvent")
     event["Records"][0]["ses"]["mail"].update(messageId=ses_id, destination=[support])
     event["Records"][0]["ses"]["receipt"]["recipients"] = [support]
@@ -186,11 +186,34 @@ def _sla_tick(desk: Desk) -> Prepared:
     return Prepared(event, check)
 
 
+def _stream_batch(desk: Desk) -> Prepared:
+    """The table's stream: a batch with a new ticket and an agent's reply on it, as Lambda
+    reads them (the local poller holds back meanwhile, so this process handles them first)."""
+    pause = desk.stack.streams.paused()
+    pause.__enter__()
+    ticket = desk.call("POST", "/tickets", {
+        "subject": "Stream bench", "customer": {"email": f"{uuid.uuid4().hex[:8]}@bench.example"},
+        "body": "Where is it?",
+    }, token=desk.agent_token)
+    desk.call("POST", f"/tickets/{ticket['id']}/messages", {"body": "On its way.", "kind": "note"},
+              token=desk.agent_token)
+    records = desk.stack.streams.peek()
+    mine = [r for r in records if r["dynamodb"]["Keys"]["pk"]["S"] == f"TICKET#{ticket['id']}"]
+    assert len(mine) >= 3, mine  # the ticket, its note, the ticket's counter moving on
+
+    def check(response: Any) -> str:
+        assert response == {"batchItemFailures": []}, response
+        return f"{len(mine)} records"
+
+    return Prepared({"Records": mine}, check, cleanup=lambda: pause.__exit__(None, None, None))
+
+
 KINDS: tuple[Kind, ...] = (
     Kind("HTTP POST /tickets", "app", _http_request),
     Kind("websocket frame", "ws_message", _websocket_frame),
     Kind("inbound mail", "mail_inbound", _inbound_mail),
     Kind("SLA tick", "sla_tick", _sla_tick),
+    Kind("stream batch", "table_events", _stream_batch),
 )
 
 

@@ -116,8 +116,15 @@ class ReactionsPending(Exception):
 
 
 def describe(error: BaseException) -> str:
-    text = f"{type(error).__name__}: {error}".strip()
-    return text[:1000]
+    """A failure as an agent or admin may read it: AWS's error code and own words when it
+    gives them, else the kind of error and its message."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and isinstance(response.get("Error"), dict):
+        found = response["Error"]
+        text = f"{found.get('Code') or type(error).__name__}: {found.get('Message') or error}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return text.strip()[:1000]
 
 
 class TableEvents:

@@ -32,6 +32,7 @@ from ..domain.phrases import RIGHT_TO_LEFT, acknowledgement, language_or_default
 from ..domain.tickets import Attachment, AuthorType, Delivery, Message, Ticket
 from ..observability import logger
 from .customers import CustomerService
+from .events import describe
 from .tickets import OpenTicket, PostMessage, TicketService
 
 MAX_RAW_BYTES = 40 * 1024 * 1024  # what SES stores for one message
@@ -339,7 +340,7 @@ class MailService:
         try:
             mail_id = self._send(ticket, customer.email, message.body, sender_name=agent, automatic=False)
         except Exception as error:
-            self.tickets.set_delivery(ticket, message.seq, Delivery.RETRYING, error=_reason(error))
+            self.tickets.set_delivery(ticket, message.seq, Delivery.RETRYING, error=describe(error))
             raise
         if mail_id is None:
             self.tickets.set_delivery(
@@ -412,14 +413,6 @@ class MailService:
         self.refs.record(str(out["Message-ID"]).strip("<>"), ticket.id, None, "out")
         self.threads.add_mail_ref(ticket.id, f"{ses_id}@email.amazonses.com")
         return ses_id
-
-
-def _reason(error: BaseException) -> str:
-    """A failure as an agent may read it: the kind, and AWS's own words when it has some."""
-    response = getattr(error, "response", None)
-    if isinstance(response, dict) and response.get("Error"):
-        return f"{response['Error'].get('Code', type(error).__name__)}: {response['Error'].get('Message', '')}"[:500]
-    return f"{type(error).__name__}: {error}"[:500]
 
 
 def _html(text: str, language: str | None = None) -> str:

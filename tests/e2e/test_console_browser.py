@@ -377,8 +377,58 @@ def test_an_agent_answers_an_email_ticket_from_the_console_and_the_customer_gets
         console.get_by_label("Message").fill("Here it is: I attached invoice 2231 to your account page.")
         console.get_by_role("button", name="Send and solve").click()
         expect(console.get_by_label("Status", exact=True)).to_have_value("solved")
+        # The mail goes out after the reply is saved (from the table's stream); the agent sees it.
+        expect(console.locator("#timeline li.agent .delivery").last).to_have_text("Sent by email")
     finally:
         context.close()
     bodies = [m.get_body(("plain",)).get_content().strip() for m in sent_to(customer)]
     assert "Here it is: I attached invoice 2231 to your account page." in bodies
     assert not any("billing system" in b for b in bodies)  # notes never leave the desk
+
+
+def test_a_reply_that_could_not_be_sent_shows_it_and_an_admin_sends_it_from_failed_events(browser, stack, smtp, admin):
+    from tests.desk_env import settle
+    from tests.e2e.test_event_backbone import ses_refusing, tickets_of
+    from tests.e2e.test_mail import mail, sent_to
+
+    customer = f"unsent-{uuid.uuid4().hex[:6]}@customer.example"
+    subject = f"Warranty {uuid.uuid4().hex[:4]}"
+    smtp(mail(customer, subject, "Is my lamp still under warranty?"))
+    [ticket] = tickets_of(admin, customer)
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    console = context.new_page()
+    try:
+        sign_in(console, stack.api_url)
+        console.get_by_role("button", name="All", exact=True).click()
+        console.get_by_role("button", name=subject).first.click()
+        with ses_refusing() as allow:
+            console.get_by_label("Message").fill("Yes, until next spring.")
+            console.get_by_role("button", name="Send", exact=True).click()
+            note = console.locator("#timeline li.agent .delivery").last
+            expect(note).to_contain_text("Not sent: MessageRejected: Did not have authority")  # parked
+            expect(note).to_contain_text("send it again from Failed events")
+            badge = console.get_by_role("button", name=re.compile("Failed events"))
+            expect(badge).to_be_visible()
+            badge.click()
+            dialog = console.get_by_role("dialog", name="Failed events")
+            mine = dialog.locator("li").filter(has_text="A reply by email was not sent").filter(
+                has=console.get_by_text("MessageRejected", exact=False))
+            expect(mine.first).to_be_visible()
+            assert violations(console) == []
+            console.set_viewport_size({"width": 390, "height": 844})
+            box = dialog.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+            assert violations(console) == []
+            console.screenshot(path=str(ARTIFACTS / "console-failed-events-phone.png"))
+            console.set_viewport_size({"width": 1024, "height": 768})
+            allow()  # the cause is fixed: the admin tries again
+            [failure] = [f for f in admin.get("/events/failed", params={"limit": "100"}).json()["items"]
+                         if f["event"]["ticket_id"] == ticket["id"]]
+            dialog.locator(f'li[data-failure="{failure["id"]}"]').get_by_role("button", name="Try again").click()
+            expect(dialog.locator(f'li[data-failure="{failure["id"]}"]')).to_have_count(0)
+        dialog.get_by_role("button", name="Close").click()
+        expect(console.locator("#timeline li.agent .delivery").last).to_have_text("Sent by email")
+    finally:
+        context.close()
+    settle()
+    assert [m for m in sent_to(customer) if "Yes, until next spring." in m.get_body(("plain",)).get_content()]

@@ -15,9 +15,9 @@ from chalicelib.adapters.visitor_tokens import VisitorTokens
 from chalicelib.config import Settings
 from chalicelib.domain import sla
 from chalicelib.domain.chat import user_hash, verify_user_hash
+from chalicelib.domain.events import SlaEscalated
 from chalicelib.domain.keys import MissingSecretError, signing_key
 from chalicelib.domain.mail.threading import reply_address, ticket_from_address
-from chalicelib.domain.events import SlaEscalated
 from chalicelib.domain.tickets import Priority, open_ticket
 from chalicelib.services.sla import SlaService
 

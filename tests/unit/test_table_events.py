@@ -199,3 +199,11 @@ def test_parked_failures_list_newest_first(world):
     with pytest.raises(ReactionsPending):
         listeners.fail["sla.webhook"] = 1
         events.run(SlaEscalated(ticket(), "resolution", "breach", NOW, "m9", event_id="w9"))
+
+
+def test_every_reaction_is_in_the_event_flow_document():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "events.md").read_text()
+    missing = [r.name for r in REACTIONS if f"`{r.name}`" not in doc]
+    assert missing == []
