@@ -24,12 +24,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .resources import (
-    AGENT_GROUPS,
+from chalicelib.domain.storage import (
     ATTACHMENTS_PREFIX,
     MAIL_HTML_PREFIX,
     MAIL_INBOUND_PREFIX,
     MAIL_QUARANTINE_PREFIX,
+)
+
+from .resources import (
+    AGENT_GROUPS,
     NEVER_DAYS,
     TABLE_TTL,
     USER_POOL,
@@ -38,7 +41,9 @@ from .resources import (
     table_schema,
 )
 
-__all__ = ["merge_template", "chalice_functions", "ChaliceFunction", "stage_prefix"]
+__all__ = [
+    "merge_template", "chalice_functions", "ChaliceFunction", "stage_prefix", "bucket_name_prefix", "log_group_name",
+]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 INBOUND_FUNCTION = "mail_inbound"  # app.py's @app.lambda_function(name=...)
@@ -132,6 +137,15 @@ def chalice_functions(stage: str) -> tuple[ChaliceFunction, ...]:
 def stage_prefix(stage: str) -> str:
     """The prefix of every named resource of a stage: ``desk-dev``."""
     return f"{_chalice(stage)[0].app_name}-{stage}"
+
+
+def bucket_name_prefix(stage: str) -> str:
+    """The bucket's name up to the account and region that make it globally unique."""
+    return f"{stage_prefix(stage)}-files-"
+
+
+def log_group_name(stage: str, function: str) -> str:
+    return f"/aws/lambda/{stage_prefix(stage)}-{function}"
 
 
 def _sub(text: str) -> dict[str, str]:
@@ -229,7 +243,7 @@ def _bucket(stage: str, rule_arn: dict[str, str]) -> dict[str, Any]:
                 "Type": "AWS::S3::Bucket",
                 "Properties": {
                     # Bucket names are global: the account and region make this one ours.
-                    "BucketName": _sub(f"{stage_prefix(stage)}-files-${{AWS::AccountId}}-${{AWS::Region}}"),
+                    "BucketName": _sub(f"{bucket_name_prefix(stage)}${{AWS::AccountId}}-${{AWS::Region}}"),
                     **bucket_properties(bucket_settings({"Ref": "UploadOrigins"}, retention_rule_days())),
                 },
             }
@@ -433,7 +447,7 @@ def _functions(stage: str) -> dict[str, Any]:
             "UpdateReplacePolicy": "Delete",
             "Properties": {
                 # Named by stage so that the policy file can grant writing to exactly these.
-                "LogGroupName": f"/aws/lambda/{stage_prefix(stage)}-{fn.name}",
+                "LogGroupName": log_group_name(stage, fn.name),
                 "RetentionInDays": LOG_RETENTION_DAYS.get(stage, 14),
             },
         }

@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from chalicelib.domain.storage import inbound_mail_key
+
 MAX_MESSAGE_BYTES = 40 * 1024 * 1024  # SES's limit for a received message
 
 
@@ -52,6 +54,6 @@ def deliver_like_ses(container: Any, raw: bytes, recipients: list[str]) -> Any:
     """What SES's receipt rule does: keep the raw message in S3, then hand it to ingestion
     with a message id of its own."""
     ses_id = uuid.uuid4().hex
-    key = f"mail/inbound/{ses_id}"
+    key = inbound_mail_key(ses_id)
     container.mail.files.put_bytes(key, raw, "message/rfc822")
     return container.mail.ingest(key, recipients=recipients, ses_message_id=ses_id)

@@ -20,8 +20,7 @@ import boto3
 import pytest
 
 from chalicelib.config import Settings
-from chalicelib.domain.chat import attachment_prefix
-from chalicelib.entrypoints.mail import INBOUND_PREFIX
+from chalicelib.domain import storage
 from infra import resources
 from infra.template import BUCKET_GRANTS, bucket_properties, chalice_functions
 
@@ -150,7 +149,7 @@ def test_ses_stores_inbound_mail_where_mail_inbound_reads_it_then_invokes_it(tem
     assert body["Recipients"] == [{"Ref": "SupportDomain"}]
     store, invoke = body["Actions"]  # in this order: the function reads what S3 holds
     bucket_id, _ = _one(template, "AWS::S3::Bucket")
-    assert store["S3Action"] == {"BucketName": {"Ref": bucket_id}, "ObjectKeyPrefix": INBOUND_PREFIX}
+    assert store["S3Action"] == {"BucketName": {"Ref": bucket_id}, "ObjectKeyPrefix": storage.MAIL_INBOUND_PREFIX}
     function_id, attribute = invoke["LambdaAction"]["FunctionArn"]["Fn::GetAtt"]
     assert (attribute, invoke["LambdaAction"]["InvocationType"]) == ("Arn", "Event")
     assert resources_[function_id]["Properties"]["Handler"] == "app.mail_inbound"
@@ -175,7 +174,7 @@ def test_ses_stores_inbound_mail_where_mail_inbound_reads_it_then_invokes_it(tem
             "Effect": "Allow",
             "Principal": {"Service": "ses.amazonaws.com"},
             "Action": "s3:PutObject",
-            "Resource": {"Fn::Sub": f"${{{bucket_id}.Arn}}/{INBOUND_PREFIX}*"},
+            "Resource": {"Fn::Sub": f"${{{bucket_id}.Arn}}/{storage.MAIL_INBOUND_PREFIX}*"},
             "Condition": {
                 "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
                 "ArnLike": {"aws:SourceArn": {"Fn::Sub": rule_arn}},
@@ -231,9 +230,9 @@ def test_quarantined_mail_expires_where_the_mail_service_puts_it(template: dict[
     files = _RecordingFiles()
     service = MailService(
         tickets=None, customers=None, refs=None, limits=None, files=files, mailer=None,  # type: ignore[arg-type]
-        support_address="support@desk.test", secret="s",
+        threads=None, support_address="support@desk.test", secret="s",  # type: ignore[arg-type]
     )
-    outcome = service.ingest(f"{INBOUND_PREFIX}abc123", verdicts={"virus": "FAIL"})
+    outcome = service.ingest(f"{storage.MAIL_INBOUND_PREFIX}abc123", verdicts={"virus": "FAIL"})
     assert outcome.outcome == "quarantined"
     ((_, quarantined),) = files.copies
     _, bucket = _one(template, "AWS::S3::Bucket")
@@ -241,8 +240,8 @@ def test_quarantined_mail_expires_where_the_mail_service_puts_it(template: dict[
     # Only quarantined mail expires by where it is: raw mail and attachments are the tickets'
     # record, and expire only once tagged with their closed ticket (retention, below).
     expiring = [r for r in rules if "ExpirationInDays" in r and "TagFilters" not in r]
-    assert [r.get("Prefix", "") for r in expiring] == [resources.MAIL_QUARANTINE_PREFIX]
-    assert quarantined.startswith(resources.MAIL_QUARANTINE_PREFIX)
+    assert [r.get("Prefix", "") for r in expiring] == [storage.MAIL_QUARANTINE_PREFIX]
+    assert quarantined == storage.quarantine_key(f"{storage.MAIL_INBOUND_PREFIX}abc123") == "mail/quarantine/abc123"
 
 
 def test_closed_tickets_files_expire_after_the_retention_the_functions_apply(template: dict[str, Any]) -> None:
@@ -319,8 +318,13 @@ def test_the_functions_may_do_only_what_they_do_on_only_this_stage(template: dic
     # (plus listing, so that a missing attachment is a 404 rather than a 403).
     assert granted.pop("") == {"s3:ListBucket"}
     assert granted == {f"{prefix}*": set(actions) for prefix, actions in BUCKET_GRANTS.items()}
-    assert INBOUND_PREFIX in BUCKET_GRANTS
-    assert attachment_prefix("t1", "u1").startswith(resources.ATTACHMENTS_PREFIX)
+    # Every kind of key the code builds lies under a granted prefix.
+    built = [
+        storage.inbound_mail_key("m1"), storage.quarantine_key(storage.inbound_mail_key("m1")),
+        storage.mail_html_key("t1", "u"), storage.attachment_key("t1", "c1", "u", "a.pdf"),
+        *storage.ticket_file_prefixes("t1"),
+    ]
+    assert [k for k in built if not any(k.startswith(prefix) for prefix in BUCKET_GRANTS)] == []
 
 
 def test_the_policy_files_stay_without_wildcard_actions_and_autogen(stage: str) -> None:
