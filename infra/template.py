@@ -9,7 +9,7 @@ log groups, alarms; and it merges into every function the environment that point
 The table, bucket and user pool come from the definitions in ``infra.resources`` that the
 local stack also uses. Resources whose ARN is only known at deploy time (the user pool, the
 websocket API, the SES identity) are granted here, in ``DeskFunctionsPolicy``; everything
-nameable by stage is in the policy files.
+nameable by stage is in the policy files, which ``infra.policy`` writes.
 
     python -m infra.template STAGE > build/merge-template-STAGE.json
 """
@@ -24,12 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.storage import (
-    ATTACHMENTS_PREFIX,
-    MAIL_HTML_PREFIX,
-    MAIL_INBOUND_PREFIX,
-    MAIL_QUARANTINE_PREFIX,
-)
+from chalicelib.domain.storage import MAIL_INBOUND_PREFIX
 
 from .resources import (
     AGENT_GROUPS,
@@ -69,16 +64,6 @@ SECRETS = {  # environment variable -> logical id of a generated secret
 }
 LOG_RETENTION_DAYS = {"prod": 90}  # other stages: 14
 MAIL_FROM = "${SupportMailbox}@${SupportDomain}"
-# What the policy files grant in the bucket, by key prefix (the tests hold them to it).
-# A ticket's files are also deleted when its customer is erased, and tagged (copied onto
-# themselves, which is a GetObject and a PutObject) for expiry when it is closed.
-_TICKET_FILES = ["s3:DeleteObject", "s3:PutObjectTagging", "s3:DeleteObjectTagging"]
-BUCKET_GRANTS = {
-    MAIL_INBOUND_PREFIX: ["s3:GetObject", "s3:PutObject", *_TICKET_FILES],  # read what SES stored
-    MAIL_QUARANTINE_PREFIX: ["s3:PutObject"],  # copy a message that failed the scan
-    ATTACHMENTS_PREFIX: ["s3:GetObject", "s3:PutObject", *_TICKET_FILES],  # pre-signed uploads and downloads
-    MAIL_HTML_PREFIX: ["s3:GetObject", "s3:PutObject", *_TICKET_FILES],  # a mail's sanitised HTML
-}
 RETENTION_OFF = "RetentionOff"  # the condition: RetentionDays is 0
 
 

@@ -13,8 +13,12 @@ A ticket's files are what lies under its two ticket prefixes (``ticket_file_pref
 erasure deletes them, retention tags them. Raw mail is named by SES and only pointed at.
 
 Everything that names a key gets it from here: the services and entrypoints build keys with
-these functions; ``infra.resources`` (lifecycle rules) and ``infra.template`` (SES's S3 action,
-the bucket policy, what the IAM policy files grant by prefix) use the prefixes.
+these functions; ``infra.resources`` (lifecycle rules), ``infra.template`` (SES's S3 action,
+the bucket policy) and ``infra.policy`` (the IAM policy files) use the prefixes. The policy
+files are generated from the prefixes (``python -m infra.policy``, run by ``make package``; a
+test holds the committed files equal to what it writes) rather than written by hand and
+checked: ``chalice package`` reads them as static JSON, and a generated file cannot grant a
+prefix the code no longer writes, nor miss one it starts to.
 
 Standard library only, and no randomness: callers pass the unique part (a uuid's hex).
 """

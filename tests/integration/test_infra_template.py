@@ -22,7 +22,8 @@ import pytest
 from chalicelib.config import Settings
 from chalicelib.domain import storage
 from infra import resources
-from infra.template import BUCKET_GRANTS, bucket_properties, chalice_functions
+from infra.policy import BUCKET_GRANTS, policy_document, policy_path
+from infra.template import bucket_properties, chalice_functions
 
 PROJECT = Path(__file__).resolve().parents[2]
 STAGES = ("dev", "prod")
@@ -317,7 +318,7 @@ def test_the_functions_may_do_only_what_they_do_on_only_this_stage(template: dic
     # The bucket: exactly the prefixes the code writes and reads, with exactly those actions
     # (plus listing, so that a missing attachment is a 404 rather than a 403).
     assert granted.pop("") == {"s3:ListBucket"}
-    assert granted == {f"{prefix}*": set(actions) for prefix, actions in BUCKET_GRANTS.items()}
+    assert granted == {f"{prefix}*": set(actions) for prefix, (_, actions) in BUCKET_GRANTS.items()}
     # Every kind of key the code builds lies under a granted prefix.
     built = [
         storage.inbound_mail_key("m1"), storage.quarantine_key(storage.inbound_mail_key("m1")),
@@ -335,6 +336,13 @@ def test_the_policy_files_stay_without_wildcard_actions_and_autogen(stage: str) 
     text = json.dumps(document)
     assert not any(f"desk-{o}" in text for o in other)
     assert all("*" not in a for s in document["Statement"] for a in _listed(s["Action"]))
+
+
+def test_the_committed_policy_files_are_what_infra_policy_generates(stage: str) -> None:
+    # chalice reads the committed file; `python -m infra.policy` (run by `make package`) writes it.
+    assert policy_path(stage).read_text() == json.dumps(policy_document(stage), indent=2) + "\n", (
+        f"run: python -m infra.policy {stage}"
+    )
 
 
 # ---------------------------------------------------------------------------- the environment
