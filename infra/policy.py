@@ -8,9 +8,10 @@ starts writing would be denied in AWS only, one it stops writing would stay gran
 files stay committed, so that Chalice finds them in a plain clone; ``make package`` writes
 them again, and a test holds the committed ones equal to what this module writes.
 
-What is here is what can be named by stage before the deploy. What is only known once the
-stack exists (the user pool, the websocket API, the SES identity, the table's stream) is
-granted in the template (``infra.template``), by ARN.
+What is here is what every function needs and can be named by stage before the deploy. What
+is only known once the stack exists (the user pool, the websocket API, the SES identity, the
+table's stream) is granted in the template (``infra.template``), by ARN, and so is what only
+some functions need (reading the stream).
 
     python -m infra.policy [STAGE ...]   # writes .chalice/policy-STAGE.json (every stage if none)
 """
@@ -29,14 +30,17 @@ from chalicelib.domain.storage import (
     MAIL_QUARANTINE_PREFIX,
 )
 
-from .template import PROJECT_DIR, bucket_name_prefix, log_group_name, stage_prefix
+from .template import PROJECT_DIR, bucket_name_prefix, dead_letter_queue_name, log_group_name, stage_prefix
 
-__all__ = ["BUCKET_GRANTS", "TABLE_ACTIONS", "policy_document", "policy_path", "write_policy_files"]
+__all__ = ["BUCKET_GRANTS", "TABLE_ACTIONS", "QUEUE_ACTIONS", "policy_document", "policy_path", "write_policy_files"]
 
 TABLE_ACTIONS = (
     "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
     "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:DescribeTable",
 )
+# Any function may park a failed reaction (chalicelib.adapters.dead_letters); an admin's replay
+# or dismissal takes its message out again, putting back the others it read on the way.
+QUEUE_ACTIONS = ("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility")
 # What the functions may do in the bucket, by key prefix: Sid and actions (the tests hold the
 # roles to exactly this). A ticket's files are also deleted when its customer is erased, and
 # tagged (copied onto themselves, which is a GetObject and a PutObject) when it is closed.
@@ -66,6 +70,7 @@ def policy_document(stage: str) -> dict[str, Any]:
             *(_allow(sid, actions, f"{bucket}/{prefix}*") for prefix, (sid, actions) in BUCKET_GRANTS.items()),
             # Listing lets a missing object be a 404, not a 403.
             _allow("MissingObjectIs404Not403", ("s3:ListBucket",), bucket),
+            _allow("DeadLetters", QUEUE_ACTIONS, f"arn:aws:sqs:*:*:{dead_letter_queue_name(stage)}"),
         ],
     }
 

@@ -27,9 +27,10 @@ __all__ = [
 ]
 
 # Stream reactions that kept failing are parked here (with the event and the error), and
-# Lambda describes a stream batch it gave up on here; kept 14 days, SQS's longest.
-DEAD_LETTER_QUEUE = "desk-dead-letters"
-DEAD_LETTER_QUEUE_ATTRIBUTES = {"MessageRetentionPeriod": str(14 * 24 * 3600)}
+# Lambda describes a stream batch it gave up on here; kept 14 days, SQS's longest, and
+# encrypted at rest with SQS's own keys (what the parked events say is customers' business).
+DEAD_LETTER_QUEUE = "desk-dead-letters"  # the local stack's; a deployed stage's is desk-STAGE-dead-letters
+DEAD_LETTER_QUEUE_ATTRIBUTES = {"MessageRetentionPeriod": str(14 * 24 * 3600), "SqsManagedSseEnabled": "true"}
 
 # Connections, subscriptions and message dedupe records expire by themselves.
 TABLE_TTL = {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}

@@ -3,11 +3,12 @@
 Chalice creates the functions, one role per function (with ``.chalice/policy-STAGE.json``)
 and the two APIs. This adds what it does not, per stage: the table, the bucket for mail and
 attachments, SES's inbound path (receipt rule: store in S3, then invoke ``mail_inbound``),
-the bounce/complaint topic ``mail_feedback`` listens to, the agents' user pool, the secrets,
-log groups, alarms; and it merges into every function the environment that points at them.
+the bounce/complaint topic ``mail_feedback`` listens to, the dead-letter queue failed
+reactions are parked in, the agents' user pool, the secrets, log groups, alarms; and it merges
+into every function the environment that points at them.
 
-The table, bucket and user pool come from the definitions in ``infra.resources`` that the
-local stack also uses. Resources whose ARN is only known at deploy time (the user pool, the
+The table, bucket, queue and user pool come from the definitions in ``infra.resources`` that
+the local stack also uses. Resources whose ARN is only known at deploy time (the user pool, the
 websocket API, the SES identity) are granted here, in ``DeskFunctionsPolicy``; everything
 nameable by stage is in the policy files, which ``infra.policy`` writes.
 
@@ -28,6 +29,7 @@ from chalicelib.domain.storage import MAIL_INBOUND_PREFIX
 
 from .resources import (
     AGENT_GROUPS,
+    DEAD_LETTER_QUEUE_ATTRIBUTES,
     NEVER_DAYS,
     TABLE_TTL,
     USER_POOL,
@@ -38,6 +40,7 @@ from .resources import (
 
 __all__ = [
     "merge_template", "chalice_functions", "ChaliceFunction", "stage_prefix", "bucket_name_prefix", "log_group_name",
+    "dead_letter_queue_name", "queue_properties",
 ]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +58,7 @@ ALARM_TOPIC = "AlarmTopic"
 USER_POOL_ID = "UserPool"
 USER_POOL_CLIENT_ID = "UserPoolClient"
 FUNCTIONS_POLICY = "DeskFunctionsPolicy"
+DEAD_LETTER_QUEUE = "DeadLetterQueue"
 WEBSOCKET_API = "WebsocketAPI"
 SECRETS = {  # environment variable -> logical id of a generated secret
     "DESK_WIDGET_SECRET": "WidgetSecret",  # signs visitor tokens
@@ -133,6 +137,10 @@ def log_group_name(stage: str, function: str) -> str:
     return f"/aws/lambda/{stage_prefix(stage)}-{function}"
 
 
+def dead_letter_queue_name(stage: str) -> str:
+    return f"{stage_prefix(stage)}-dead-letters"
+
+
 def _sub(text: str) -> dict[str, str]:
     return {"Fn::Sub": text}
 
@@ -160,6 +168,27 @@ def table_resource(stage: str) -> dict[str, Any]:
                 "SSESpecification": {"SSEEnabled": True},
                 "TimeToLiveSpecification": TABLE_TTL,
             },
+        }
+    )
+
+
+def queue_properties(attributes: dict[str, str]) -> dict[str, Any]:
+    """SQS queue attributes (the API's strings, what the local stack passes) as
+    AWS::SQS::Queue properties."""
+    kinds: dict[str, Any] = {"MessageRetentionPeriod": int, "SqsManagedSseEnabled": lambda v: v == "true"}
+    unknown = set(attributes) - set(kinds)
+    if unknown:
+        raise ValueError(f"no CloudFormation mapping for the queue attributes {sorted(unknown)}")
+    return {name: kinds[name](value) for name, value in attributes.items()}
+
+
+def dead_letter_queue_resource(stage: str) -> dict[str, Any]:
+    # Retained like the other stateful resources: what it holds is the operators' record of
+    # reactions that failed.
+    return _retained(
+        {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {"QueueName": dead_letter_queue_name(stage), **queue_properties(DEAD_LETTER_QUEUE_ATTRIBUTES)},
         }
     )
 
@@ -403,6 +432,7 @@ def function_environment(stage: str) -> dict[str, Any]:
     return {
         "DESK_TABLE_NAME": {"Ref": TABLE},
         "DESK_BUCKET_NAME": {"Ref": BUCKET},
+        "DESK_DEAD_LETTER_QUEUE_URL": {"Ref": DEAD_LETTER_QUEUE},
         "DESK_USER_POOL_ID": {"Ref": USER_POOL_ID},
         "DESK_USER_POOL_CLIENT_ID": {"Ref": USER_POOL_CLIENT_ID},
         # Chalice gives functions no management endpoint; any function may push a frame.
@@ -499,7 +529,10 @@ def _functions(stage: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- alarms
 
 
-def _alarm(stage: str, name: str, namespace: str, metric: str, dimension: tuple[str, Any], what: str) -> dict[str, Any]:
+def _alarm(
+    stage: str, name: str, namespace: str, metric: str, dimension: tuple[str, Any], what: str,
+    *, statistic: str = "Sum", threshold: int = 1, comparison: str = "GreaterThanOrEqualToThreshold",
+) -> dict[str, Any]:
     return {
         "Type": "AWS::CloudWatch::Alarm",
         "Properties": {
@@ -508,11 +541,11 @@ def _alarm(stage: str, name: str, namespace: str, metric: str, dimension: tuple[
             "Namespace": namespace,
             "MetricName": metric,
             "Dimensions": [{"Name": dimension[0], "Value": dimension[1]}],
-            "Statistic": "Sum",
+            "Statistic": statistic,
             "Period": 300,
             "EvaluationPeriods": 1,
-            "Threshold": 1,
-            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "Threshold": threshold,
+            "ComparisonOperator": comparison,
             "TreatMissingData": "notBreaching",
             "AlarmActions": [{"Ref": ALARM_TOPIC}],
         },
@@ -534,6 +567,12 @@ def _alarms(stage: str) -> dict[str, Any]:
                 stage, f"{fn.name}-{metric.lower()}", "AWS/Lambda", metric, ("FunctionName", {"Ref": fn.logical_id}),
                 f"{fn.name}: {metric.lower()} in the last 5 minutes",
             )
+    resources[f"{DEAD_LETTER_QUEUE}Alarm"] = _alarm(
+        stage, "dead-letters", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+        ("QueueName", {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "QueueName"]}),
+        "A reaction to a change kept failing and was parked (see GET /events/failed)",
+        statistic="Maximum",
+    )
     for metric in ("ReadThrottleEvents", "WriteThrottleEvents"):
         resources[f"{TABLE}{metric}Alarm"] = _alarm(
             stage, f"table-{metric.lower()}", "AWS/DynamoDB", metric, ("TableName", {"Ref": TABLE}),
@@ -591,6 +630,7 @@ def _outputs(stage: str) -> dict[str, Any]:
         "UserPoolClientId": {"Value": {"Ref": USER_POOL_CLIENT_ID}},
         "BucketName": {"Value": {"Ref": BUCKET}},
         "TableName": {"Value": {"Ref": TABLE}},
+        "DeadLetterQueueUrl": {"Value": {"Ref": DEAD_LETTER_QUEUE}, "Description": "failed reactions, parked"},
         "SupportAddress": {"Value": _sub(MAIL_FROM)},
         "ReceiptRuleSetName": {"Value": {"Ref": RULE_SET}},
         "MailFeedbackTopicArn": {"Value": {"Ref": FEEDBACK_TOPIC}},
@@ -617,6 +657,7 @@ def merge_template(stage: str) -> dict[str, Any]:
         },
         "Resources": {
             TABLE: table_resource(stage),
+            DEAD_LETTER_QUEUE: dead_letter_queue_resource(stage),
             **_bucket(stage, rule_arn),
             **_mail(stage, inbound, rule_set, rule, rule_arn),
             **_identity(stage),

@@ -22,8 +22,8 @@ import pytest
 from chalicelib.config import Settings
 from chalicelib.domain import storage
 from infra import resources
-from infra.policy import BUCKET_GRANTS, policy_document, policy_path
-from infra.template import bucket_properties, chalice_functions
+from infra.policy import BUCKET_GRANTS, QUEUE_ACTIONS, policy_document, policy_path
+from infra.template import bucket_properties, chalice_functions, queue_properties
 
 PROJECT = Path(__file__).resolve().parents[2]
 STAGES = ("dev", "prod")
@@ -51,6 +51,7 @@ RESOURCE_SETTINGS = {
     "DESK_BUCKET_NAME": "AWS::S3::Bucket",
     "DESK_USER_POOL_ID": "AWS::Cognito::UserPool",
     "DESK_USER_POOL_CLIENT_ID": "AWS::Cognito::UserPoolClient",
+    "DESK_DEAD_LETTER_QUEUE_URL": "AWS::SQS::Queue",
 }
 
 
@@ -125,7 +126,8 @@ def test_the_package_holds_the_app_within_lambdas_limit(packages: dict[str, Path
 
 
 def test_the_stateful_resources_are_retained(template: dict[str, Any]) -> None:
-    for kind in ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Cognito::UserPool", "AWS::SecretsManager::Secret"):
+    kinds = ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Cognito::UserPool", "AWS::SecretsManager::Secret", "AWS::SQS::Queue")
+    for kind in kinds:
         for name, resource in _of_type(template, kind).items():
             assert (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy")) == ("Retain", "Retain"), name
 
@@ -135,6 +137,7 @@ def test_the_outputs_name_what_a_client_and_an_operator_need(template: dict[str,
     assert {"EndpointURL", "WebsocketConnectEndpointURL", "UserPoolId", "UserPoolClientId", "BucketName"} <= set(outputs)
     assert outputs["EndpointURL"]["Value"]["Fn::Sub"].startswith("https://${RestAPI}.")
     assert outputs["WebsocketConnectEndpointURL"]["Value"]["Fn::Sub"].startswith("wss://${WebsocketAPI}.")
+    assert outputs["DeadLetterQueueUrl"]["Value"] == {"Ref": _one(template, "AWS::SQS::Queue")[0]}
 
 
 # ---------------------------------------------------------------------------- mail in
@@ -259,6 +262,39 @@ def test_closed_tickets_files_expire_after_the_retention_the_functions_apply(tem
         assert fn["Properties"]["Environment"]["Variables"]["DESK_RETENTION_DAYS"] == {"Ref": "RetentionDays"}
 
 
+# ---------------------------------------------------------------------------- failed reactions
+
+
+def test_the_dead_letter_queue_keeps_parked_reactions_two_weeks_encrypted(template: dict[str, Any], stage: str) -> None:
+    _, queue = _one(template, "AWS::SQS::Queue")
+    assert queue["Properties"] == {
+        "QueueName": f"desk-{stage}-dead-letters",
+        "MessageRetentionPeriod": 14 * 24 * 3600,
+        "SqsManagedSseEnabled": True,
+    }
+
+
+def test_a_parked_reaction_raises_an_alarm(template: dict[str, Any]) -> None:
+    alarms = [a["Properties"] for a in _of_type(template, "AWS::CloudWatch::Alarm").values()]
+    queue_id, _ = _one(template, "AWS::SQS::Queue")
+    (parked,) = [a for a in alarms if a["Namespace"] == "AWS/SQS"]
+    assert parked["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert parked["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
+    assert (parked["Statistic"], parked["ComparisonOperator"], parked["Threshold"]) == (
+        "Maximum", "GreaterThanOrEqualToThreshold", 1
+    )
+    alarm_topic = next(k for k, v in _of_type(template, "AWS::SNS::Topic").items() if v["Properties"]["TopicName"].endswith("-alarms"))
+    assert parked["AlarmActions"] == [{"Ref": alarm_topic}]
+
+
+def test_the_local_dead_letter_queue_is_the_deployed_one(stack: Any, packages: dict[str, Path]) -> None:
+    template = json.loads((packages["prod"] / "sam.json").read_text())
+    _, queue = _one(template, "AWS::SQS::Queue")
+    names = [name for name in queue["Properties"] if name != "QueueName"]
+    live = boto3.client("sqs").get_queue_attributes(QueueUrl=stack.provisioned.dead_letter_queue_url, AttributeNames=names)
+    assert queue_properties(live["Attributes"]) == {name: queue["Properties"][name] for name in names}
+
+
 # ---------------------------------------------------------------------------- least privilege
 
 
@@ -326,6 +362,21 @@ def test_the_functions_may_do_only_what_they_do_on_only_this_stage(template: dic
         *storage.ticket_file_prefixes("t1"),
     ]
     assert [k for k in built if not any(k.startswith(prefix) for prefix in BUCKET_GRANTS)] == []
+
+
+def test_every_function_uses_only_its_stages_dead_letter_queue(template: dict[str, Any], stage: str) -> None:
+    queue_id, queue = _one(template, "AWS::SQS::Queue")
+    this_queue = [f"arn:aws:sqs:*:*:{queue['Properties']['QueueName']}", {"Fn::GetAtt": [queue_id, "Arn"]}]
+    for fn in chalice_functions(stage):
+        queue_actions: set[str] = set()
+        for statement in _statements(template, fn.role_id):
+            actions = set(_listed(statement["Action"]))
+            if any(a.startswith("sqs:") for a in actions):
+                assert actions <= set(QUEUE_ACTIONS), (fn.name, statement.get("Sid"))
+                assert all(r in this_queue for r in _listed(statement["Resource"])), (fn.name, statement.get("Sid"))
+                queue_actions |= actions
+        # Park a failed reaction, and take it out again on an admin's replay or dismissal.
+        assert queue_actions == set(QUEUE_ACTIONS), fn.name
 
 
 def test_the_policy_files_stay_without_wildcard_actions_and_autogen(stage: str) -> None:
@@ -396,6 +447,7 @@ def test_every_function_has_error_and_throttle_alarms(template: dict[str, Any]) 
     watched = {
         (a["Properties"]["MetricName"], _ref(a["Properties"]["Dimensions"][0]["Value"]))
         for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
+        if "Ref" in a["Properties"]["Dimensions"][0]["Value"]  # the queue's is by GetAtt (its name)
     }
     for name in _of_type(template, "AWS::Serverless::Function"):
         assert {("Errors", name), ("Throttles", name)} <= watched
