@@ -8,9 +8,15 @@ reactions are parked in, the agents' user pool, the secrets, log groups, alarms;
 into every function the environment that points at them.
 
 The table, bucket, queue and user pool come from the definitions in ``infra.resources`` that
-the local stack also uses. Resources whose ARN is only known at deploy time (the user pool, the
-websocket API, the SES identity) are granted here, in ``DeskFunctionsPolicy``; everything
-nameable by stage is in the policy files, which ``infra.policy`` writes.
+the local stack also uses. Resources whose ARN is only known at deploy time (the user pool,
+the websocket API, the SES identity) are granted here, in ``DeskFunctionsPolicy``, and so is
+the table's stream, to its reader only (``TableStreamPolicy``); everything nameable by stage
+is in the policy files, which ``infra.policy`` writes.
+
+``table_events`` reads the table's stream through the DynamoDB event Chalice generates from
+``app.py``'s decorator, which says no more than the batch size and the starting position: the
+template puts the table's real stream in place of the app's placeholder and adds partial
+batch responses, the retry bounds and the on-failure destination (``_stream_event``).
 
     python -m infra.template STAGE > build/merge-template-STAGE.json
 """
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.storage import MAIL_INBOUND_PREFIX
+from chalicelib.entrypoints import stream
 
 from .resources import (
     AGENT_GROUPS,
@@ -58,7 +65,9 @@ ALARM_TOPIC = "AlarmTopic"
 USER_POOL_ID = "UserPool"
 USER_POOL_CLIENT_ID = "UserPoolClient"
 FUNCTIONS_POLICY = "DeskFunctionsPolicy"
+STREAM_POLICY = "TableStreamPolicy"  # only the roles of the functions reading the table's stream
 DEAD_LETTER_QUEUE = "DeadLetterQueue"
+ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000  # the stream's reactions are this far behind the writes
 WEBSOCKET_API = "WebsocketAPI"
 SECRETS = {  # environment variable -> logical id of a generated secret
     "DESK_WIDGET_SECRET": "WidgetSecret",  # signs visitor tokens
@@ -79,6 +88,8 @@ class ChaliceFunction:
     handler: str  # app.mail_inbound
     sns_topic: str | None = None  # the topic of an @app.on_sns_message handler
     sns_event: str | None = None  # the key of that subscription under the function's Events
+    dynamodb_stream: str | None = None  # the stream ARN of an @app.on_dynamodb_record handler
+    dynamodb_event: str | None = None  # the key of that event source under the function's Events
 
 
 @lru_cache(maxsize=4)
@@ -97,6 +108,11 @@ def _chalice(stage: str) -> tuple[Any, tuple[ChaliceFunction, ...]]:
         for r in graph
         if isinstance(r, models.SNSLambdaSubscription)
     }
+    streams = {
+        r.lambda_function.resource_name: (r.stream_arn, to_cfn_resource_name(r.resource_name))
+        for r in graph
+        if isinstance(r, models.DynamoDBEventSource)
+    }
     functions = []
     for r in graph:
         if not isinstance(r, models.LambdaFunction):
@@ -104,6 +120,7 @@ def _chalice(stage: str) -> tuple[Any, tuple[ChaliceFunction, ...]]:
         if not isinstance(r.role, models.ManagedIAMRole):
             raise ValueError(f"{r.resource_name}: the template expects Chalice to create its role")
         topic, event = topics.get(r.resource_name, (None, None))
+        stream_arn, stream_event = streams.get(r.resource_name, (None, None))
         functions.append(
             ChaliceFunction(
                 name=r.resource_name,
@@ -113,6 +130,8 @@ def _chalice(stage: str) -> tuple[Any, tuple[ChaliceFunction, ...]]:
                 handler=r.handler,
                 sns_topic=topic,
                 sns_event=event,
+                dynamodb_stream=stream_arn,
+                dynamodb_event=stream_event,
             )
         )
     return config, tuple(functions)
@@ -184,7 +203,7 @@ def queue_properties(attributes: dict[str, str]) -> dict[str, Any]:
 
 def dead_letter_queue_resource(stage: str) -> dict[str, Any]:
     # Retained like the other stateful resources: what it holds is the operators' record of
-    # reactions that failed.
+    # reactions that failed, and of stream batches Lambda gave up on.
     return _retained(
         {
             "Type": "AWS::SQS::Queue",
@@ -448,6 +467,60 @@ def function_environment(stage: str) -> dict[str, Any]:
     }
 
 
+def _stream_event(fn: ChaliceFunction) -> dict[str, Any]:
+    """What Chalice's DynamoDB event lacks (it takes only the decorator's arguments), merged
+    into the one it generates: the real stream, and how failures are retried and parked."""
+    if fn.dynamodb_stream != stream.STREAM_ARN:
+        raise ValueError(f"{fn.name}: the template only knows the table's own stream, not {fn.dynamodb_stream}")
+    return {
+        "Stream": {"Fn::GetAtt": [TABLE, "StreamArn"]},
+        # The function names the first record that failed; Lambda retries from there.
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        # Partial batch responses already isolate the record: halving the batch would only
+        # run the records before it again.
+        "BisectBatchOnFunctionError": False,
+        "MaximumRetryAttempts": stream.MAXIMUM_RETRY_ATTEMPTS,
+        "MaximumRecordAgeInSeconds": stream.MAXIMUM_RECORD_AGE_SECONDS,
+        # A batch Lambda gave up on is described (shard, sequence numbers) in the queue.
+        "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "Arn"]}}},
+    }
+
+
+def _stream_policy(stage: str, readers: list[ChaliceFunction]) -> dict[str, Any]:
+    return {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": f"{stage_prefix(stage)}-table-stream",
+            "Roles": [{"Ref": fn.role_id} for fn in readers],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "ReadTheTableStream",
+                        "Effect": "Allow",
+                        "Action": [
+                            "dynamodb:DescribeStream",
+                            "dynamodb:GetRecords",
+                            "dynamodb:GetShardIterator",
+                            "dynamodb:ListStreams",
+                        ],
+                        "Resource": {"Fn::GetAtt": [TABLE, "StreamArn"]},
+                    },
+                    {
+                        # The mapping's on-failure destination, sent as the function's role.
+                        # Every function may send there too (the policy files), for parking;
+                        # this one is Lambda's and stays if the app's use changes.
+                        "Sid": "FailedBatchesToDeadLetters",
+                        "Effect": "Allow",
+                        "Action": "sqs:SendMessage",
+                        "Resource": {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "Arn"]},
+                    },
+                ],
+            },
+        },
+    }
+
+
 def _functions(stage: str) -> dict[str, Any]:
     functions = chalice_functions(stage)
     api_stage = _chalice(stage)[0].api_gateway_stage
@@ -475,6 +548,11 @@ def _functions(stage: str) -> dict[str, Any]:
             # writes the topic as Fn::Sub and the merge is deep: only the same key replaces it.
             properties["Events"] = {fn.sns_event: {"Properties": {"Topic": _sub(f"${{{FEEDBACK_TOPIC}}}")}}}
         resources[fn.logical_id] = {"Properties": properties}
+        if fn.dynamodb_event:
+            properties["Events"] = {fn.dynamodb_event: {"Properties": _stream_event(fn)}}
+            # Lambda checks the role can read the stream when it creates the event source
+            # mapping, which SAM makes after the function: so the function waits for the grant.
+            resources[fn.logical_id]["DependsOn"] = [STREAM_POLICY]
 
     identities = [_sub(f"arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:identity/{who}")
                   for who in ("${SupportDomain}", MAIL_FROM)]
@@ -485,6 +563,9 @@ def _functions(stage: str) -> dict[str, Any]:
         )
         for method in ("POST", "DELETE")
     ]
+    readers = [fn for fn in functions if fn.dynamodb_event]
+    if readers:
+        resources[STREAM_POLICY] = _stream_policy(stage, readers)
     resources[FUNCTIONS_POLICY] = {
         "Type": "AWS::IAM::Policy",
         "Properties": {
@@ -567,10 +648,18 @@ def _alarms(stage: str) -> dict[str, Any]:
                 stage, f"{fn.name}-{metric.lower()}", "AWS/Lambda", metric, ("FunctionName", {"Ref": fn.logical_id}),
                 f"{fn.name}: {metric.lower()} in the last 5 minutes",
             )
+        if fn.dynamodb_event:
+            resources[f"{fn.logical_id}IteratorAgeAlarm"] = _alarm(
+                stage, f"{fn.name}-iterator-age", "AWS/Lambda", "IteratorAge", ("FunctionName", {"Ref": fn.logical_id}),
+                f"{fn.name}: the newest records it read were over {ITERATOR_AGE_ALARM_MS // 60000} minutes old "
+                "(reactions to changes are falling behind)",
+                statistic="Maximum", threshold=ITERATOR_AGE_ALARM_MS, comparison="GreaterThanThreshold",
+            )
     resources[f"{DEAD_LETTER_QUEUE}Alarm"] = _alarm(
         stage, "dead-letters", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
         ("QueueName", {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "QueueName"]}),
-        "A reaction to a change kept failing and was parked (see GET /events/failed)",
+        "A reaction to a change kept failing and was parked (see GET /events/failed), "
+        "or Lambda gave up on a batch of the table's stream",
         statistic="Maximum",
     )
     for metric in ("ReadThrottleEvents", "WriteThrottleEvents"):

@@ -21,9 +21,10 @@ import pytest
 
 from chalicelib.config import Settings
 from chalicelib.domain import storage
+from chalicelib.entrypoints import stream
 from infra import resources
 from infra.policy import BUCKET_GRANTS, QUEUE_ACTIONS, policy_document, policy_path
-from infra.template import bucket_properties, chalice_functions, queue_properties
+from infra.template import ChaliceFunction, bucket_properties, chalice_functions, queue_properties
 
 PROJECT = Path(__file__).resolve().parents[2]
 STAGES = ("dev", "prod")
@@ -53,6 +54,15 @@ RESOURCE_SETTINGS = {
     "DESK_USER_POOL_CLIENT_ID": "AWS::Cognito::UserPoolClient",
     "DESK_DEAD_LETTER_QUEUE_URL": "AWS::SQS::Queue",
 }
+# The properties SAM takes on a function's DynamoDB event (samtranslator's PullEventSource and
+# DynamoDB): cfn-lint does not look inside SAM's events, so a misspelt one would only fail in AWS.
+SAM_DYNAMODB_EVENT_PROPERTIES = {
+    "Stream", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled",
+    "MaximumBatchingWindowInSeconds", "MaximumRetryAttempts", "BisectBatchOnFunctionError",
+    "MaximumRecordAgeInSeconds", "DestinationConfig", "ParallelizationFactor", "TumblingWindowInSeconds",
+    "FunctionResponseTypes", "FilterCriteria", "KmsKeyArn", "MetricsConfig",
+}
+STREAM_READ = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 
 
 def _run(args: list[str], **kw: Any) -> str:
@@ -295,6 +305,60 @@ def test_the_local_dead_letter_queue_is_the_deployed_one(stack: Any, packages: d
     assert queue_properties(live["Attributes"]) == {name: queue["Properties"][name] for name in names}
 
 
+# ---------------------------------------------------------------------------- the table's stream
+
+
+def _stream_reader(template: dict[str, Any], stage: str) -> tuple[ChaliceFunction, dict[str, Any]]:
+    (fn,) = [f for f in chalice_functions(stage) if f.dynamodb_event]
+    return fn, template["Resources"][fn.logical_id]
+
+
+def test_table_events_reads_the_tables_own_stream_and_reports_the_record_that_failed(
+    template: dict[str, Any], stage: str
+) -> None:
+    fn, function = _stream_reader(template, stage)
+    assert function["Properties"]["Handler"] == "app.table_events"
+    assert list(function["Properties"]["Events"]) == [fn.dynamodb_event]
+    event = function["Properties"]["Events"][fn.dynamodb_event]
+    props = event["Properties"]
+    assert event["Type"] == "DynamoDB" and set(props) <= SAM_DYNAMODB_EVENT_PROPERTIES
+    table_id, table = _one(template, "AWS::DynamoDB::Table")
+    assert props["Stream"] == {"Fn::GetAtt": [table_id, "StreamArn"]}
+    assert table["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert stream.STREAM_ARN not in json.dumps(template)  # the app's placeholder is gone
+    assert (props["StartingPosition"], props["BatchSize"]) == ("TRIM_HORIZON", stream.BATCH_SIZE)
+    # The function answers {"batchItemFailures": [...]}; without this Lambda would ignore it.
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is False
+
+
+def test_a_batch_lambda_gives_up_on_is_described_in_the_dead_letter_queue_within_the_apps_bounds(
+    template: dict[str, Any], stage: str
+) -> None:
+    fn, function = _stream_reader(template, stage)
+    props = function["Properties"]["Events"][fn.dynamodb_event]["Properties"]
+    assert props["MaximumRetryAttempts"] == stream.MAXIMUM_RETRY_ATTEMPTS
+    assert props["MaximumRecordAgeInSeconds"] == stream.MAXIMUM_RECORD_AGE_SECONDS
+    # Lambda's limits for a stream (cfn-lint does not check SAM's events), and a stream keeps
+    # records for 24 hours: an older bound would never apply.
+    assert 0 <= props["MaximumRetryAttempts"] <= 10000
+    assert 60 <= props["MaximumRecordAgeInSeconds"] <= 24 * 3600
+    queue_id, _ = _one(template, "AWS::SQS::Queue")
+    assert props["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": [queue_id, "Arn"]}}}
+
+
+def test_a_stream_falling_behind_raises_an_alarm(template: dict[str, Any], stage: str) -> None:
+    fn, _ = _stream_reader(template, stage)
+    (lag,) = [a["Properties"] for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
+              if a["Properties"]["MetricName"] == "IteratorAge"]
+    assert (lag["Namespace"], lag["Dimensions"]) == ("AWS/Lambda", [{"Name": "FunctionName", "Value": {"Ref": fn.logical_id}}])
+    assert (lag["Statistic"], lag["ComparisonOperator"], lag["Threshold"]) == (
+        "Maximum", "GreaterThanThreshold", 5 * 60 * 1000  # milliseconds
+    )
+    alarm_topic = next(k for k, v in _of_type(template, "AWS::SNS::Topic").items() if v["Properties"]["TopicName"].endswith("-alarms"))
+    assert lag["AlarmActions"] == [{"Ref": alarm_topic}]
+
+
 # ---------------------------------------------------------------------------- least privilege
 
 
@@ -379,6 +443,32 @@ def test_every_function_uses_only_its_stages_dead_letter_queue(template: dict[st
         assert queue_actions == set(QUEUE_ACTIONS), fn.name
 
 
+def test_only_the_stream_reader_reads_the_stream_and_may_describe_a_batch_in_the_queue(
+    template: dict[str, Any], stage: str
+) -> None:
+    table_id, _ = _one(template, "AWS::DynamoDB::Table")
+    queue_id, _ = _one(template, "AWS::SQS::Queue")
+    reader, reader_resource = _stream_reader(template, stage)
+    for fn in chalice_functions(stage):
+        grants = [
+            (set(_listed(s["Action"])), s["Resource"]) for s in _statements(template, fn.role_id)
+            if set(_listed(s["Action"])) & STREAM_READ
+        ]
+        assert grants == ([(STREAM_READ, {"Fn::GetAtt": [table_id, "StreamArn"]})] if fn == reader else []), fn.name
+    # The mapping's on-failure destination is sent to as the reader's role, by Lambda.
+    assert any(
+        "sqs:SendMessage" in _listed(s["Action"]) and {"Fn::GetAtt": [queue_id, "Arn"]} in _listed(s["Resource"])
+        for s in _statements(template, reader.role_id)
+    )
+    # Lambda checks the role when it creates the mapping (after the function): the grant first.
+    (stream_policy,) = [
+        k for k, p in _of_type(template, "AWS::IAM::Policy").items()
+        if {"Ref": reader.role_id} in p["Properties"]["Roles"]
+        and any(set(_listed(s["Action"])) & STREAM_READ for s in p["Properties"]["PolicyDocument"]["Statement"])
+    ]
+    assert stream_policy in _listed(reader_resource.get("DependsOn", []))
+
+
 def test_the_policy_files_stay_without_wildcard_actions_and_autogen(stage: str) -> None:
     config = json.loads((PROJECT / ".chalice" / "config.json").read_text())["stages"][stage]
     assert config["autogen_policy"] is False
@@ -443,13 +533,15 @@ def test_every_setting_the_functions_read_is_set_on_every_function(template: dic
     assert table["Properties"]["TableName"] == f"desk-{stage}"
 
 
-def test_every_function_has_error_and_throttle_alarms(template: dict[str, Any]) -> None:
+def test_every_function_has_error_and_throttle_alarms(template: dict[str, Any], stage: str) -> None:
     watched = {
         (a["Properties"]["MetricName"], _ref(a["Properties"]["Dimensions"][0]["Value"]))
         for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
         if "Ref" in a["Properties"]["Dimensions"][0]["Value"]  # the queue's is by GetAtt (its name)
     }
-    for name in _of_type(template, "AWS::Serverless::Function"):
+    functions = set(_of_type(template, "AWS::Serverless::Function"))
+    assert _stream_reader(template, stage)[0].logical_id in functions  # table_events too
+    for name in functions:
         assert {("Errors", name), ("Throttles", name)} <= watched
     table_id, _ = _one(template, "AWS::DynamoDB::Table")
     assert {("ReadThrottleEvents", table_id), ("WriteThrottleEvents", table_id)} <= watched
