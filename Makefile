@@ -28,6 +28,7 @@ bench: $(STAMP)
 
 # `make package STAGE=prod`: what a deploy uploads, built offline into build/STAGE/: sam.json
 # (Chalice's functions and APIs merged with infra/template.py's resources) and deployment.zip.
+# The policy file Chalice reads, .chalice/policy-STAGE.json, is written first by infra/policy.py.
 # Chalice needs a region name to start, not credentials; the template itself is region-free.
 STAGE ?= dev
 REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),us-east-1)
@@ -35,6 +36,7 @@ REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),us-east-1)
 package: $(STAMP)
 	rm -rf build/$(STAGE)
 	mkdir -p build
+	$(PY) -m infra.policy $(STAGE)
 	$(PY) -m infra.template $(STAGE) > build/merge-template-$(STAGE).json
 	AWS_DEFAULT_REGION=$(REGION) $(VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template build/merge-template-$(STAGE).json build/$(STAGE)

@@ -197,14 +197,17 @@ class Deployed:
 
 
 def package(stage: str, out: Path, region: str) -> Path:
-    """What ``make package STAGE=stage`` does, into ``out``: the merge template, ``chalice
-    package`` (needs a region name, not credentials), then cfn-lint, which must find nothing."""
+    """What ``make package STAGE=stage`` does, into ``out``: the policy file, the merge
+    template, ``chalice package`` (needs a region name, not credentials), then cfn-lint, which
+    must find nothing."""
     import shutil
 
     from cfnlint.api import ManualArgs, lint
 
+    from .policy import write_policy_files
     from .template import merge_template
 
+    write_policy_files([stage])
     shutil.rmtree(out, ignore_errors=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     merge = out.parent / f"merge-template-{stage}.json"

@@ -12,7 +12,12 @@ from typing import Any
 
 from chalicelib.adapters.dynamodb.models import TTL_ATTRIBUTE, table_schema
 from chalicelib.domain.privacy import RETENTION_TAG
-from chalicelib.entrypoints.mail import INBOUND_PREFIX
+from chalicelib.domain.storage import (  # the bucket's key layout has one owner; re-exported
+    ATTACHMENTS_PREFIX,
+    MAIL_HTML_PREFIX,
+    MAIL_INBOUND_PREFIX,
+    MAIL_QUARANTINE_PREFIX,
+)
 
 __all__ = [
     "table_schema", "TABLE_TTL", "USER_POOL", "USER_POOL_CLIENT", "AGENT_GROUPS",
@@ -22,9 +27,10 @@ __all__ = [
 ]
 
 # Stream reactions that kept failing are parked here (with the event and the error), and
-# Lambda describes a stream batch it gave up on here; kept 14 days, SQS's longest.
-DEAD_LETTER_QUEUE = "desk-dead-letters"
-DEAD_LETTER_QUEUE_ATTRIBUTES = {"MessageRetentionPeriod": str(14 * 24 * 3600)}
+# Lambda describes a stream batch it gave up on here; kept 14 days, SQS's longest, and
+# encrypted at rest with SQS's own keys (what the parked events say is customers' business).
+DEAD_LETTER_QUEUE = "desk-dead-letters"  # the local stack's; a deployed stage's is desk-STAGE-dead-letters
+DEAD_LETTER_QUEUE_ATTRIBUTES = {"MessageRetentionPeriod": str(14 * 24 * 3600), "SqsManagedSseEnabled": "true"}
 
 # Connections, subscriptions and message dedupe records expire by themselves.
 TABLE_TTL = {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
@@ -62,14 +68,6 @@ AGENT_GROUPS = {
     "agent": "Agents: answer customers.",
 }
 
-
-# Where the desk keeps what in its bucket. SES writes raw mail under the inbound prefix;
-# mail that failed the virus or spam scan is copied under quarantine; attachments (uploaded
-# by browsers or taken out of mail) live under attachments/<ticket>/<uploader>/.
-MAIL_INBOUND_PREFIX = INBOUND_PREFIX
-MAIL_QUARANTINE_PREFIX = "mail/quarantine/"
-ATTACHMENTS_PREFIX = "attachments/"
-MAIL_HTML_PREFIX = "mail/html/"  # a mail's sanitised HTML, beside its ticket's attachments
 
 QUARANTINE_DAYS = 30  # long enough to look at a false positive, short enough not to hoard malware
 ABORT_UPLOADS_DAYS = 7  # browser uploads are single POSTs; only a stray multipart upload lingers

@@ -3,13 +3,20 @@
 Chalice creates the functions, one role per function (with ``.chalice/policy-STAGE.json``)
 and the two APIs. This adds what it does not, per stage: the table, the bucket for mail and
 attachments, SES's inbound path (receipt rule: store in S3, then invoke ``mail_inbound``),
-the bounce/complaint topic ``mail_feedback`` listens to, the agents' user pool, the secrets,
-log groups, alarms; and it merges into every function the environment that points at them.
+the bounce/complaint topic ``mail_feedback`` listens to, the dead-letter queue failed
+reactions are parked in, the agents' user pool, the secrets, log groups, alarms; and it merges
+into every function the environment that points at them.
 
-The table, bucket and user pool come from the definitions in ``infra.resources`` that the
-local stack also uses. Resources whose ARN is only known at deploy time (the user pool, the
-websocket API, the SES identity) are granted here, in ``DeskFunctionsPolicy``; everything
-nameable by stage is in the policy files.
+The table, bucket, queue and user pool come from the definitions in ``infra.resources`` that
+the local stack also uses. Resources whose ARN is only known at deploy time (the user pool,
+the websocket API, the SES identity) are granted here, in ``DeskFunctionsPolicy``, and so is
+the table's stream, to its reader only (``TableStreamPolicy``); everything nameable by stage
+is in the policy files, which ``infra.policy`` writes.
+
+``table_events`` reads the table's stream through the DynamoDB event Chalice generates from
+``app.py``'s decorator, which says no more than the batch size and the starting position: the
+template puts the table's real stream in place of the app's placeholder and adds partial
+batch responses, the retry bounds and the on-failure destination (``_stream_event``).
 
     python -m infra.template STAGE > build/merge-template-STAGE.json
 """
@@ -24,12 +31,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from chalicelib.domain.storage import MAIL_INBOUND_PREFIX
+from chalicelib.entrypoints import stream
+
 from .resources import (
     AGENT_GROUPS,
-    ATTACHMENTS_PREFIX,
-    MAIL_HTML_PREFIX,
-    MAIL_INBOUND_PREFIX,
-    MAIL_QUARANTINE_PREFIX,
+    DEAD_LETTER_QUEUE_ATTRIBUTES,
     NEVER_DAYS,
     TABLE_TTL,
     USER_POOL,
@@ -38,7 +45,10 @@ from .resources import (
     table_schema,
 )
 
-__all__ = ["merge_template", "chalice_functions", "ChaliceFunction", "stage_prefix"]
+__all__ = [
+    "merge_template", "chalice_functions", "ChaliceFunction", "stage_prefix", "bucket_name_prefix", "log_group_name",
+    "dead_letter_queue_name", "queue_properties",
+]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 INBOUND_FUNCTION = "mail_inbound"  # app.py's @app.lambda_function(name=...)
@@ -55,6 +65,9 @@ ALARM_TOPIC = "AlarmTopic"
 USER_POOL_ID = "UserPool"
 USER_POOL_CLIENT_ID = "UserPoolClient"
 FUNCTIONS_POLICY = "DeskFunctionsPolicy"
+STREAM_POLICY = "TableStreamPolicy"  # only the roles of the functions reading the table's stream
+DEAD_LETTER_QUEUE = "DeadLetterQueue"
+ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000  # the stream's reactions are this far behind the writes
 WEBSOCKET_API = "WebsocketAPI"
 SECRETS = {  # environment variable -> logical id of a generated secret
     "DESK_WIDGET_SECRET": "WidgetSecret",  # signs visitor tokens
@@ -64,16 +77,6 @@ SECRETS = {  # environment variable -> logical id of a generated secret
 }
 LOG_RETENTION_DAYS = {"prod": 90}  # other stages: 14
 MAIL_FROM = "${SupportMailbox}@${SupportDomain}"
-# What the policy files grant in the bucket, by key prefix (the tests hold them to it).
-# A ticket's files are also deleted when its customer is erased, and tagged (copied onto
-# themselves, which is a GetObject and a PutObject) for expiry when it is closed.
-_TICKET_FILES = ["s3:DeleteObject", "s3:PutObjectTagging", "s3:DeleteObjectTagging"]
-BUCKET_GRANTS = {
-    MAIL_INBOUND_PREFIX: ["s3:GetObject", "s3:PutObject", *_TICKET_FILES],  # read what SES stored
-    MAIL_QUARANTINE_PREFIX: ["s3:PutObject"],  # copy a message that failed the scan
-    ATTACHMENTS_PREFIX: ["s3:GetObject", "s3:PutObject", *_TICKET_FILES],  # pre-signed uploads and downloads
-    MAIL_HTML_PREFIX: ["s3:GetObject", "s3:PutObject", *_TICKET_FILES],  # a mail's sanitised HTML
-}
 RETENTION_OFF = "RetentionOff"  # the condition: RetentionDays is 0
 
 
@@ -85,6 +88,8 @@ class ChaliceFunction:
     handler: str  # app.mail_inbound
     sns_topic: str | None = None  # the topic of an @app.on_sns_message handler
     sns_event: str | None = None  # the key of that subscription under the function's Events
+    dynamodb_stream: str | None = None  # the stream ARN of an @app.on_dynamodb_record handler
+    dynamodb_event: str | None = None  # the key of that event source under the function's Events
 
 
 @lru_cache(maxsize=4)
@@ -103,6 +108,11 @@ def _chalice(stage: str) -> tuple[Any, tuple[ChaliceFunction, ...]]:
         for r in graph
         if isinstance(r, models.SNSLambdaSubscription)
     }
+    streams = {
+        r.lambda_function.resource_name: (r.stream_arn, to_cfn_resource_name(r.resource_name))
+        for r in graph
+        if isinstance(r, models.DynamoDBEventSource)
+    }
     functions = []
     for r in graph:
         if not isinstance(r, models.LambdaFunction):
@@ -110,6 +120,7 @@ def _chalice(stage: str) -> tuple[Any, tuple[ChaliceFunction, ...]]:
         if not isinstance(r.role, models.ManagedIAMRole):
             raise ValueError(f"{r.resource_name}: the template expects Chalice to create its role")
         topic, event = topics.get(r.resource_name, (None, None))
+        stream_arn, stream_event = streams.get(r.resource_name, (None, None))
         functions.append(
             ChaliceFunction(
                 name=r.resource_name,
@@ -119,6 +130,8 @@ def _chalice(stage: str) -> tuple[Any, tuple[ChaliceFunction, ...]]:
                 handler=r.handler,
                 sns_topic=topic,
                 sns_event=event,
+                dynamodb_stream=stream_arn,
+                dynamodb_event=stream_event,
             )
         )
     return config, tuple(functions)
@@ -132,6 +145,19 @@ def chalice_functions(stage: str) -> tuple[ChaliceFunction, ...]:
 def stage_prefix(stage: str) -> str:
     """The prefix of every named resource of a stage: ``desk-dev``."""
     return f"{_chalice(stage)[0].app_name}-{stage}"
+
+
+def bucket_name_prefix(stage: str) -> str:
+    """The bucket's name up to the account and region that make it globally unique."""
+    return f"{stage_prefix(stage)}-files-"
+
+
+def log_group_name(stage: str, function: str) -> str:
+    return f"/aws/lambda/{stage_prefix(stage)}-{function}"
+
+
+def dead_letter_queue_name(stage: str) -> str:
+    return f"{stage_prefix(stage)}-dead-letters"
 
 
 def _sub(text: str) -> dict[str, str]:
@@ -161,6 +187,27 @@ def table_resource(stage: str) -> dict[str, Any]:
                 "SSESpecification": {"SSEEnabled": True},
                 "TimeToLiveSpecification": TABLE_TTL,
             },
+        }
+    )
+
+
+def queue_properties(attributes: dict[str, str]) -> dict[str, Any]:
+    """SQS queue attributes (the API's strings, what the local stack passes) as
+    AWS::SQS::Queue properties."""
+    kinds: dict[str, Any] = {"MessageRetentionPeriod": int, "SqsManagedSseEnabled": lambda v: v == "true"}
+    unknown = set(attributes) - set(kinds)
+    if unknown:
+        raise ValueError(f"no CloudFormation mapping for the queue attributes {sorted(unknown)}")
+    return {name: kinds[name](value) for name, value in attributes.items()}
+
+
+def dead_letter_queue_resource(stage: str) -> dict[str, Any]:
+    # Retained like the other stateful resources: what it holds is the operators' record of
+    # reactions that failed, and of stream batches Lambda gave up on.
+    return _retained(
+        {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {"QueueName": dead_letter_queue_name(stage), **queue_properties(DEAD_LETTER_QUEUE_ATTRIBUTES)},
         }
     )
 
@@ -229,7 +276,7 @@ def _bucket(stage: str, rule_arn: dict[str, str]) -> dict[str, Any]:
                 "Type": "AWS::S3::Bucket",
                 "Properties": {
                     # Bucket names are global: the account and region make this one ours.
-                    "BucketName": _sub(f"{stage_prefix(stage)}-files-${{AWS::AccountId}}-${{AWS::Region}}"),
+                    "BucketName": _sub(f"{bucket_name_prefix(stage)}${{AWS::AccountId}}-${{AWS::Region}}"),
                     **bucket_properties(bucket_settings({"Ref": "UploadOrigins"}, retention_rule_days())),
                 },
             }
@@ -404,6 +451,7 @@ def function_environment(stage: str) -> dict[str, Any]:
     return {
         "DESK_TABLE_NAME": {"Ref": TABLE},
         "DESK_BUCKET_NAME": {"Ref": BUCKET},
+        "DESK_DEAD_LETTER_QUEUE_URL": {"Ref": DEAD_LETTER_QUEUE},
         "DESK_USER_POOL_ID": {"Ref": USER_POOL_ID},
         "DESK_USER_POOL_CLIENT_ID": {"Ref": USER_POOL_CLIENT_ID},
         # Chalice gives functions no management endpoint; any function may push a frame.
@@ -415,6 +463,60 @@ def function_environment(stage: str) -> dict[str, Any]:
         **{
             variable: _sub(f"{{{{resolve:secretsmanager:${{{logical_id}}}}}}}")
             for variable, logical_id in SECRETS.items()
+        },
+    }
+
+
+def _stream_event(fn: ChaliceFunction) -> dict[str, Any]:
+    """What Chalice's DynamoDB event lacks (it takes only the decorator's arguments), merged
+    into the one it generates: the real stream, and how failures are retried and parked."""
+    if fn.dynamodb_stream != stream.STREAM_ARN:
+        raise ValueError(f"{fn.name}: the template only knows the table's own stream, not {fn.dynamodb_stream}")
+    return {
+        "Stream": {"Fn::GetAtt": [TABLE, "StreamArn"]},
+        # The function names the first record that failed; Lambda retries from there.
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        # Partial batch responses already isolate the record: halving the batch would only
+        # run the records before it again.
+        "BisectBatchOnFunctionError": False,
+        "MaximumRetryAttempts": stream.MAXIMUM_RETRY_ATTEMPTS,
+        "MaximumRecordAgeInSeconds": stream.MAXIMUM_RECORD_AGE_SECONDS,
+        # A batch Lambda gave up on is described (shard, sequence numbers) in the queue.
+        "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "Arn"]}}},
+    }
+
+
+def _stream_policy(stage: str, readers: list[ChaliceFunction]) -> dict[str, Any]:
+    return {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": f"{stage_prefix(stage)}-table-stream",
+            "Roles": [{"Ref": fn.role_id} for fn in readers],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "ReadTheTableStream",
+                        "Effect": "Allow",
+                        "Action": [
+                            "dynamodb:DescribeStream",
+                            "dynamodb:GetRecords",
+                            "dynamodb:GetShardIterator",
+                            "dynamodb:ListStreams",
+                        ],
+                        "Resource": {"Fn::GetAtt": [TABLE, "StreamArn"]},
+                    },
+                    {
+                        # The mapping's on-failure destination, sent as the function's role.
+                        # Every function may send there too (the policy files), for parking;
+                        # this one is Lambda's and stays if the app's use changes.
+                        "Sid": "FailedBatchesToDeadLetters",
+                        "Effect": "Allow",
+                        "Action": "sqs:SendMessage",
+                        "Resource": {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "Arn"]},
+                    },
+                ],
+            },
         },
     }
 
@@ -433,7 +535,7 @@ def _functions(stage: str) -> dict[str, Any]:
             "UpdateReplacePolicy": "Delete",
             "Properties": {
                 # Named by stage so that the policy file can grant writing to exactly these.
-                "LogGroupName": f"/aws/lambda/{stage_prefix(stage)}-{fn.name}",
+                "LogGroupName": log_group_name(stage, fn.name),
                 "RetentionInDays": LOG_RETENTION_DAYS.get(stage, 14),
             },
         }
@@ -446,6 +548,11 @@ def _functions(stage: str) -> dict[str, Any]:
             # writes the topic as Fn::Sub and the merge is deep: only the same key replaces it.
             properties["Events"] = {fn.sns_event: {"Properties": {"Topic": _sub(f"${{{FEEDBACK_TOPIC}}}")}}}
         resources[fn.logical_id] = {"Properties": properties}
+        if fn.dynamodb_event:
+            properties["Events"] = {fn.dynamodb_event: {"Properties": _stream_event(fn)}}
+            # Lambda checks the role can read the stream when it creates the event source
+            # mapping, which SAM makes after the function: so the function waits for the grant.
+            resources[fn.logical_id]["DependsOn"] = [STREAM_POLICY]
 
     identities = [_sub(f"arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:identity/{who}")
                   for who in ("${SupportDomain}", MAIL_FROM)]
@@ -456,6 +563,9 @@ def _functions(stage: str) -> dict[str, Any]:
         )
         for method in ("POST", "DELETE")
     ]
+    readers = [fn for fn in functions if fn.dynamodb_event]
+    if readers:
+        resources[STREAM_POLICY] = _stream_policy(stage, readers)
     resources[FUNCTIONS_POLICY] = {
         "Type": "AWS::IAM::Policy",
         "Properties": {
@@ -500,7 +610,10 @@ def _functions(stage: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- alarms
 
 
-def _alarm(stage: str, name: str, namespace: str, metric: str, dimension: tuple[str, Any], what: str) -> dict[str, Any]:
+def _alarm(
+    stage: str, name: str, namespace: str, metric: str, dimension: tuple[str, Any], what: str,
+    *, statistic: str = "Sum", threshold: int = 1, comparison: str = "GreaterThanOrEqualToThreshold",
+) -> dict[str, Any]:
     return {
         "Type": "AWS::CloudWatch::Alarm",
         "Properties": {
@@ -509,11 +622,11 @@ def _alarm(stage: str, name: str, namespace: str, metric: str, dimension: tuple[
             "Namespace": namespace,
             "MetricName": metric,
             "Dimensions": [{"Name": dimension[0], "Value": dimension[1]}],
-            "Statistic": "Sum",
+            "Statistic": statistic,
             "Period": 300,
             "EvaluationPeriods": 1,
-            "Threshold": 1,
-            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "Threshold": threshold,
+            "ComparisonOperator": comparison,
             "TreatMissingData": "notBreaching",
             "AlarmActions": [{"Ref": ALARM_TOPIC}],
         },
@@ -535,6 +648,20 @@ def _alarms(stage: str) -> dict[str, Any]:
                 stage, f"{fn.name}-{metric.lower()}", "AWS/Lambda", metric, ("FunctionName", {"Ref": fn.logical_id}),
                 f"{fn.name}: {metric.lower()} in the last 5 minutes",
             )
+        if fn.dynamodb_event:
+            resources[f"{fn.logical_id}IteratorAgeAlarm"] = _alarm(
+                stage, f"{fn.name}-iterator-age", "AWS/Lambda", "IteratorAge", ("FunctionName", {"Ref": fn.logical_id}),
+                f"{fn.name}: the newest records it read were over {ITERATOR_AGE_ALARM_MS // 60000} minutes old "
+                "(reactions to changes are falling behind)",
+                statistic="Maximum", threshold=ITERATOR_AGE_ALARM_MS, comparison="GreaterThanThreshold",
+            )
+    resources[f"{DEAD_LETTER_QUEUE}Alarm"] = _alarm(
+        stage, "dead-letters", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+        ("QueueName", {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "QueueName"]}),
+        "A reaction to a change kept failing and was parked (see GET /events/failed), "
+        "or Lambda gave up on a batch of the table's stream",
+        statistic="Maximum",
+    )
     for metric in ("ReadThrottleEvents", "WriteThrottleEvents"):
         resources[f"{TABLE}{metric}Alarm"] = _alarm(
             stage, f"table-{metric.lower()}", "AWS/DynamoDB", metric, ("TableName", {"Ref": TABLE}),
@@ -592,6 +719,7 @@ def _outputs(stage: str) -> dict[str, Any]:
         "UserPoolClientId": {"Value": {"Ref": USER_POOL_CLIENT_ID}},
         "BucketName": {"Value": {"Ref": BUCKET}},
         "TableName": {"Value": {"Ref": TABLE}},
+        "DeadLetterQueueUrl": {"Value": {"Ref": DEAD_LETTER_QUEUE}, "Description": "failed reactions, parked"},
         "SupportAddress": {"Value": _sub(MAIL_FROM)},
         "ReceiptRuleSetName": {"Value": {"Ref": RULE_SET}},
         "MailFeedbackTopicArn": {"Value": {"Ref": FEEDBACK_TOPIC}},
@@ -618,6 +746,7 @@ def merge_template(stage: str) -> dict[str, Any]:
         },
         "Resources": {
             TABLE: table_resource(stage),
+            DEAD_LETTER_QUEUE: dead_letter_queue_resource(stage),
             **_bucket(stage, rule_arn),
             **_mail(stage, inbound, rule_set, rule, rule_arn),
             **_identity(stage),

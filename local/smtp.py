@@ -1,5 +1,6 @@
 """SES inbound, played locally: an SMTP server on loopback that stores each message in the
-emulated S3 (as SES's S3 action does) and runs the same ingestion the deployed function runs."""
+emulated S3 (as SES's S3 action does) and invokes the desk's ``mail_inbound`` function with
+the event SES's Lambda action sends, as the receipt rule does in AWS."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
+
+from chalicelib.domain.storage import inbound_mail_key
 
 MAX_MESSAGE_BYTES = 40 * 1024 * 1024  # SES's limit for a received message
 
@@ -55,10 +58,8 @@ def deliver_like_ses(
     """What SES's receipt rule does: keep the raw message in S3 (the S3 action), then invoke
     the desk's ``mail_inbound`` function with the Lambda action's event, which carries the
     headers and verdicts but no body. An error from the function is raised (SMTP 451)."""
-    from chalicelib.entrypoints.mail import INBOUND_PREFIX
-
     ses_id = uuid.uuid4().hex
-    store(f"{INBOUND_PREFIX}{ses_id}", raw)
+    store(inbound_mail_key(ses_id), raw)
     return invoke(receipt_event(ses_id, raw, recipients, sender))
 
 

@@ -8,6 +8,7 @@ import hmac
 from dataclasses import dataclass
 
 from .keys import signing_key
+from .storage import attachment_prefix as attachment_prefix  # re-exported for services.chat
 
 MAX_TEXT = 5000  # characters in one chat message
 RATE_WINDOW_SECONDS = 10
@@ -29,10 +30,6 @@ def safe_filename(name: str) -> str:
     cleaned = "".join(c if c.isalnum() or c in "._- " else "_" for c in base.strip())
     cleaned = cleaned.strip(". ") or "file"
     return cleaned[:100]
-
-
-def attachment_prefix(ticket_id: str, uploader_id: str) -> str:
-    return f"attachments/{ticket_id}/{uploader_id}/"
 
 
 class ParticipantRole(enum.StrEnum):

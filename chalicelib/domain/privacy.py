@@ -8,6 +8,9 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .storage import MAIL_INBOUND_PREFIX
+from .storage import ticket_file_prefixes as ticket_file_prefixes  # re-exported for services.privacy
+
 EXPORT_FORMAT = "desk.customer-export/1"
 
 # What stays of a message a customer wrote on someone else's ticket once they are erased:
@@ -28,13 +31,6 @@ ERASURE_REASONS = ("customer_request", "legal_obligation", "no_longer_needed", "
 RETENTION_TAG = ("desk-retention", "closed-ticket")
 
 
-def ticket_file_prefixes(ticket_id: str) -> tuple[str, ...]:
-    """Where a ticket's files live in the bucket, whoever uploaded them: attachments (browser
-    uploads and mail parts, ``domain.chat.attachment_prefix``) and the sanitised HTML of its
-    mail (``services.mail``). Raw inbound mail is named by SES; messages point at it."""
-    return (f"attachments/{ticket_id}/", f"mail/html/{ticket_id}/")
-
-
 def message_files(message: Mapping[str, Any]) -> list[str]:
     """The S3 keys a stored message points at: attachments, the original mail, its HTML."""
     keys = [a["key"] for a in message.get("attachments") or () if a.get("key")]
@@ -42,7 +38,7 @@ def message_files(message: Mapping[str, Any]) -> list[str]:
     return keys
 
 
-def inbound_delivery_ref(source_key: str | None, inbound_prefix: str = "mail/inbound/") -> str | None:
+def inbound_delivery_ref(source_key: str | None, inbound_prefix: str = MAIL_INBOUND_PREFIX) -> str | None:
     """The delivery claim (``ses:<id>``) of a mail stored at ``source_key``: SES names the
     object after its message id."""
     if source_key and source_key.startswith(inbound_prefix):

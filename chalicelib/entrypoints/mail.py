@@ -1,5 +1,5 @@
 """Mail arriving in AWS: SES's receipt rule stores the raw message in S3 (under
-``mail/inbound/<SES message id>``) and then invokes this function with the mail's headers
+``domain.storage.inbound_mail_key``) and then invokes this function with the mail's headers
 and the spam and virus verdicts (the Lambda action's event; it carries no body)."""
 
 from __future__ import annotations
@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..bootstrap import container
+from ..domain.storage import inbound_mail_key
 from ..observability import logger
-
-INBOUND_PREFIX = "mail/inbound/"
 
 
 def on_ses_receipt(event: dict[str, Any]) -> dict[str, Any]:
@@ -26,7 +25,7 @@ def on_ses_receipt(event: dict[str, Any]) -> dict[str, Any]:
             for name in ("spam", "virus")
         }
         outcome = container().mail.ingest(
-            f"{INBOUND_PREFIX}{message_id}",
+            inbound_mail_key(message_id),
             recipients=list(receipt.get("recipients") or mail.get("destination") or []),
             ses_message_id=message_id,
             verdicts=verdicts,

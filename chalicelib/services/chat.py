@@ -46,6 +46,7 @@ from ..domain.events import (
     TicketChanged,
     TicketOpened,
 )
+from ..domain.storage import attachment_key
 from ..domain.tickets import Attachment, AuthorType, Message, MessageKind, Ticket
 from .agents import AgentService
 from .customers import CustomerService
@@ -228,7 +229,7 @@ class ChatService:
         if self.files is None:
             raise UnprocessableError("Attachments are not set up on this desk.", code="attachments_unavailable")
         ticket = self._conversation(who, frame["conversation_id"])
-        key = f"{attachment_prefix(ticket.id, who.id)}{uuid.uuid4().hex}/{safe_filename(frame['filename'])}"
+        key = attachment_key(ticket.id, who.id, uuid.uuid4().hex, safe_filename(frame["filename"]))
         post = self.files.presign_upload(key, frame["content_type"], MAX_ATTACHMENT_BYTES)
         self.reply(who.connection_id, {
             "type": "upload", "conversation_id": ticket.id, "key": key, "url": post["url"],

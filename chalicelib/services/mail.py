@@ -29,6 +29,7 @@ from ..domain.mail.threading import (
 )
 from ..domain.mail.visible import visible_text
 from ..domain.phrases import RIGHT_TO_LEFT, acknowledgement, language_or_default
+from ..domain.storage import attachment_key, mail_html_key, quarantine_key
 from ..domain.tickets import Attachment, AuthorType, Delivery, Message, Ticket
 from ..observability import logger
 from .customers import CustomerService
@@ -115,7 +116,7 @@ class MailService:
         SES delivery, or the same Message-ID, is stored once."""
         failed = sorted(name for name, status in (verdicts or {}).items() if str(status).upper() == "FAIL")
         if failed:
-            self.files.copy(key, f"mail/quarantine/{key.rsplit('/', 1)[-1]}")
+            self.files.copy(key, quarantine_key(key))
             logger.warning("mail quarantined", key=key, verdicts=failed)
             return Ingested("quarantined", reason=f"{', '.join(failed)} verdict FAIL")
         raw = self.files.get_bytes(key)
@@ -223,7 +224,7 @@ class MailService:
         html_key = None
         if mail.html and self.sanitise_html is not None:
             # Kept beside the original so the timeline item stays small (DynamoDB's 400 KB).
-            html_key = f"mail/html/{ticket.id}/{uuid.uuid4().hex}.html"
+            html_key = mail_html_key(ticket.id, uuid.uuid4().hex)
             self.files.put_bytes(html_key, self.sanitise_html(mail.html).encode(), "text/html; charset=utf-8")
         auto_reply, auto_reply_to = self._auto_reply(ticket, mail, rule)
         ticket, message = self.tickets.post_message(
@@ -245,7 +246,7 @@ class MailService:
             if len(part.content) > MAX_ATTACHMENT_BYTES:
                 skipped.append(name)
                 continue
-            key = f"attachments/{ticket_id}/{owner}/{uuid.uuid4().hex}/{name}"
+            key = attachment_key(ticket_id, owner, uuid.uuid4().hex, name)
             self.files.put_bytes(key, part.content, part.content_type)
             stored.append(
                 Attachment(key, name, part.content_type, len(part.content), part.inline, part.content_id)

@@ -12,7 +12,7 @@ What moto 5.2 does with the desk's deploy, found by trying it:
   groups, SES receipt rule sets or rules, Secrets Manager secrets, API Gateway v2, CloudWatch
   alarms, S3 bucket policies, SNS topic policies or subscriptions, and it refuses a template
   with a GetAtt of one of them. So the stack step is run on the part of the real template moto
-  creates (table, bucket, topics, roles, log groups).
+  creates (table, bucket, topics, dead-letter queue, roles, log groups).
 - A stack made by executing a change set has no Outputs in moto (its ChangeSet.apply never
   builds them), so the steps after CloudFormation are given the stack's physical resources,
   and the user pool and rule set the template would have made are made from the same
@@ -55,7 +55,9 @@ STACK = "desk-prod"
 DOMAIN = "help.example.com"
 MAILBOX = "hello"  # not the template's default, to tell a kept value from a default
 # What moto's CloudFormation creates of the desk's resource types (tried one by one).
-MOTO_CREATES = {"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SNS::Topic", "AWS::IAM::Role", "AWS::Logs::LogGroup"}
+MOTO_CREATES = {
+    "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SNS::Topic", "AWS::SQS::Queue", "AWS::IAM::Role", "AWS::Logs::LogGroup",
+}
 
 
 @pytest.fixture(scope="module")
@@ -242,7 +244,7 @@ def test_the_stack_step_creates_then_updates_the_part_of_the_template_moto_creat
 ) -> None:
     template = stack_of_what_moto_creates["template"]
     assert {v["Type"] for v in template["Resources"].values()} == MOTO_CREATES
-    assert {"DeskTable", "DeskBucket", "MailFeedbackTopic", "AlarmTopic"} <= set(template["Resources"])
+    assert {"DeskTable", "DeskBucket", "MailFeedbackTopic", "AlarmTopic", "DeadLetterQueue"} <= set(template["Resources"])
     cf = aws.client("cloudformation")
     (stack,) = cf.describe_stacks(StackName=STACK)["Stacks"]
     assert stack["StackStatus"] == "CREATE_COMPLETE"
@@ -255,6 +257,9 @@ def test_the_stack_step_creates_then_updates_the_part_of_the_template_moto_creat
     aws.client("s3").head_bucket(Bucket=physical["DeskBucket"])
     topic = aws.client("sns").get_topic_attributes(TopicArn=physical["MailFeedbackTopic"])["Attributes"]
     assert topic["TopicArn"].endswith(":desk-prod-mail-feedback")
+    queue = aws.client("sqs").get_queue_attributes(QueueUrl=physical["DeadLetterQueue"], AttributeNames=["All"])["Attributes"]
+    assert queue["QueueArn"].endswith(":desk-prod-dead-letters")
+    assert (queue["MessageRetentionPeriod"], queue["SqsManagedSseEnabled"]) == (str(14 * 24 * 3600), "true")
 
     # Deploying again updates the stack in place, keeping the parameters it was not given.
     # (moto never says "no changes" here: it compares the given parameters with those it lists

@@ -20,10 +20,11 @@ import boto3
 import pytest
 
 from chalicelib.config import Settings
-from chalicelib.domain.chat import attachment_prefix
-from chalicelib.entrypoints.mail import INBOUND_PREFIX
+from chalicelib.domain import storage
+from chalicelib.entrypoints import stream
 from infra import resources
-from infra.template import BUCKET_GRANTS, bucket_properties, chalice_functions
+from infra.policy import BUCKET_GRANTS, QUEUE_ACTIONS, policy_document, policy_path
+from infra.template import ChaliceFunction, bucket_properties, chalice_functions, queue_properties
 
 PROJECT = Path(__file__).resolve().parents[2]
 STAGES = ("dev", "prod")
@@ -51,7 +52,17 @@ RESOURCE_SETTINGS = {
     "DESK_BUCKET_NAME": "AWS::S3::Bucket",
     "DESK_USER_POOL_ID": "AWS::Cognito::UserPool",
     "DESK_USER_POOL_CLIENT_ID": "AWS::Cognito::UserPoolClient",
+    "DESK_DEAD_LETTER_QUEUE_URL": "AWS::SQS::Queue",
 }
+# The properties SAM takes on a function's DynamoDB event (samtranslator's PullEventSource and
+# DynamoDB): cfn-lint does not look inside SAM's events, so a misspelt one would only fail in AWS.
+SAM_DYNAMODB_EVENT_PROPERTIES = {
+    "Stream", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled",
+    "MaximumBatchingWindowInSeconds", "MaximumRetryAttempts", "BisectBatchOnFunctionError",
+    "MaximumRecordAgeInSeconds", "DestinationConfig", "ParallelizationFactor", "TumblingWindowInSeconds",
+    "FunctionResponseTypes", "FilterCriteria", "KmsKeyArn", "MetricsConfig",
+}
+STREAM_READ = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 
 
 def _run(args: list[str], **kw: Any) -> str:
@@ -125,7 +136,8 @@ def test_the_package_holds_the_app_within_lambdas_limit(packages: dict[str, Path
 
 
 def test_the_stateful_resources_are_retained(template: dict[str, Any]) -> None:
-    for kind in ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Cognito::UserPool", "AWS::SecretsManager::Secret"):
+    kinds = ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Cognito::UserPool", "AWS::SecretsManager::Secret", "AWS::SQS::Queue")
+    for kind in kinds:
         for name, resource in _of_type(template, kind).items():
             assert (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy")) == ("Retain", "Retain"), name
 
@@ -135,6 +147,7 @@ def test_the_outputs_name_what_a_client_and_an_operator_need(template: dict[str,
     assert {"EndpointURL", "WebsocketConnectEndpointURL", "UserPoolId", "UserPoolClientId", "BucketName"} <= set(outputs)
     assert outputs["EndpointURL"]["Value"]["Fn::Sub"].startswith("https://${RestAPI}.")
     assert outputs["WebsocketConnectEndpointURL"]["Value"]["Fn::Sub"].startswith("wss://${WebsocketAPI}.")
+    assert outputs["DeadLetterQueueUrl"]["Value"] == {"Ref": _one(template, "AWS::SQS::Queue")[0]}
 
 
 # ---------------------------------------------------------------------------- mail in
@@ -150,7 +163,7 @@ def test_ses_stores_inbound_mail_where_mail_inbound_reads_it_then_invokes_it(tem
     assert body["Recipients"] == [{"Ref": "SupportDomain"}]
     store, invoke = body["Actions"]  # in this order: the function reads what S3 holds
     bucket_id, _ = _one(template, "AWS::S3::Bucket")
-    assert store["S3Action"] == {"BucketName": {"Ref": bucket_id}, "ObjectKeyPrefix": INBOUND_PREFIX}
+    assert store["S3Action"] == {"BucketName": {"Ref": bucket_id}, "ObjectKeyPrefix": storage.MAIL_INBOUND_PREFIX}
     function_id, attribute = invoke["LambdaAction"]["FunctionArn"]["Fn::GetAtt"]
     assert (attribute, invoke["LambdaAction"]["InvocationType"]) == ("Arn", "Event")
     assert resources_[function_id]["Properties"]["Handler"] == "app.mail_inbound"
@@ -175,7 +188,7 @@ def test_ses_stores_inbound_mail_where_mail_inbound_reads_it_then_invokes_it(tem
             "Effect": "Allow",
             "Principal": {"Service": "ses.amazonaws.com"},
             "Action": "s3:PutObject",
-            "Resource": {"Fn::Sub": f"${{{bucket_id}.Arn}}/{INBOUND_PREFIX}*"},
+            "Resource": {"Fn::Sub": f"${{{bucket_id}.Arn}}/{storage.MAIL_INBOUND_PREFIX}*"},
             "Condition": {
                 "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
                 "ArnLike": {"aws:SourceArn": {"Fn::Sub": rule_arn}},
@@ -231,9 +244,9 @@ def test_quarantined_mail_expires_where_the_mail_service_puts_it(template: dict[
     files = _RecordingFiles()
     service = MailService(
         tickets=None, customers=None, refs=None, limits=None, files=files, mailer=None,  # type: ignore[arg-type]
-        support_address="support@desk.test", secret="s",
+        threads=None, support_address="support@desk.test", secret="s",  # type: ignore[arg-type]
     )
-    outcome = service.ingest(f"{INBOUND_PREFIX}abc123", verdicts={"virus": "FAIL"})
+    outcome = service.ingest(f"{storage.MAIL_INBOUND_PREFIX}abc123", verdicts={"virus": "FAIL"})
     assert outcome.outcome == "quarantined"
     ((_, quarantined),) = files.copies
     _, bucket = _one(template, "AWS::S3::Bucket")
@@ -241,8 +254,8 @@ def test_quarantined_mail_expires_where_the_mail_service_puts_it(template: dict[
     # Only quarantined mail expires by where it is: raw mail and attachments are the tickets'
     # record, and expire only once tagged with their closed ticket (retention, below).
     expiring = [r for r in rules if "ExpirationInDays" in r and "TagFilters" not in r]
-    assert [r.get("Prefix", "") for r in expiring] == [resources.MAIL_QUARANTINE_PREFIX]
-    assert quarantined.startswith(resources.MAIL_QUARANTINE_PREFIX)
+    assert [r.get("Prefix", "") for r in expiring] == [storage.MAIL_QUARANTINE_PREFIX]
+    assert quarantined == storage.quarantine_key(f"{storage.MAIL_INBOUND_PREFIX}abc123") == "mail/quarantine/abc123"
 
 
 def test_closed_tickets_files_expire_after_the_retention_the_functions_apply(template: dict[str, Any]) -> None:
@@ -257,6 +270,93 @@ def test_closed_tickets_files_expire_after_the_retention_the_functions_apply(tem
     assert template["Parameters"]["RetentionDays"]["Default"] == 0  # off unless the business sets it
     for fn in _of_type(template, "AWS::Serverless::Function").values():
         assert fn["Properties"]["Environment"]["Variables"]["DESK_RETENTION_DAYS"] == {"Ref": "RetentionDays"}
+
+
+# ---------------------------------------------------------------------------- failed reactions
+
+
+def test_the_dead_letter_queue_keeps_parked_reactions_two_weeks_encrypted(template: dict[str, Any], stage: str) -> None:
+    _, queue = _one(template, "AWS::SQS::Queue")
+    assert queue["Properties"] == {
+        "QueueName": f"desk-{stage}-dead-letters",
+        "MessageRetentionPeriod": 14 * 24 * 3600,
+        "SqsManagedSseEnabled": True,
+    }
+
+
+def test_a_parked_reaction_raises_an_alarm(template: dict[str, Any]) -> None:
+    alarms = [a["Properties"] for a in _of_type(template, "AWS::CloudWatch::Alarm").values()]
+    queue_id, _ = _one(template, "AWS::SQS::Queue")
+    (parked,) = [a for a in alarms if a["Namespace"] == "AWS/SQS"]
+    assert parked["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert parked["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
+    assert (parked["Statistic"], parked["ComparisonOperator"], parked["Threshold"]) == (
+        "Maximum", "GreaterThanOrEqualToThreshold", 1
+    )
+    alarm_topic = next(k for k, v in _of_type(template, "AWS::SNS::Topic").items() if v["Properties"]["TopicName"].endswith("-alarms"))
+    assert parked["AlarmActions"] == [{"Ref": alarm_topic}]
+
+
+def test_the_local_dead_letter_queue_is_the_deployed_one(stack: Any, packages: dict[str, Path]) -> None:
+    template = json.loads((packages["prod"] / "sam.json").read_text())
+    _, queue = _one(template, "AWS::SQS::Queue")
+    names = [name for name in queue["Properties"] if name != "QueueName"]
+    live = boto3.client("sqs").get_queue_attributes(QueueUrl=stack.provisioned.dead_letter_queue_url, AttributeNames=names)
+    assert queue_properties(live["Attributes"]) == {name: queue["Properties"][name] for name in names}
+
+
+# ---------------------------------------------------------------------------- the table's stream
+
+
+def _stream_reader(template: dict[str, Any], stage: str) -> tuple[ChaliceFunction, dict[str, Any]]:
+    (fn,) = [f for f in chalice_functions(stage) if f.dynamodb_event]
+    return fn, template["Resources"][fn.logical_id]
+
+
+def test_table_events_reads_the_tables_own_stream_and_reports_the_record_that_failed(
+    template: dict[str, Any], stage: str
+) -> None:
+    fn, function = _stream_reader(template, stage)
+    assert function["Properties"]["Handler"] == "app.table_events"
+    assert list(function["Properties"]["Events"]) == [fn.dynamodb_event]
+    event = function["Properties"]["Events"][fn.dynamodb_event]
+    props = event["Properties"]
+    assert event["Type"] == "DynamoDB" and set(props) <= SAM_DYNAMODB_EVENT_PROPERTIES
+    table_id, table = _one(template, "AWS::DynamoDB::Table")
+    assert props["Stream"] == {"Fn::GetAtt": [table_id, "StreamArn"]}
+    assert table["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert stream.STREAM_ARN not in json.dumps(template)  # the app's placeholder is gone
+    assert (props["StartingPosition"], props["BatchSize"]) == ("TRIM_HORIZON", stream.BATCH_SIZE)
+    # The function answers {"batchItemFailures": [...]}; without this Lambda would ignore it.
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is False
+
+
+def test_a_batch_lambda_gives_up_on_is_described_in_the_dead_letter_queue_within_the_apps_bounds(
+    template: dict[str, Any], stage: str
+) -> None:
+    fn, function = _stream_reader(template, stage)
+    props = function["Properties"]["Events"][fn.dynamodb_event]["Properties"]
+    assert props["MaximumRetryAttempts"] == stream.MAXIMUM_RETRY_ATTEMPTS
+    assert props["MaximumRecordAgeInSeconds"] == stream.MAXIMUM_RECORD_AGE_SECONDS
+    # Lambda's limits for a stream (cfn-lint does not check SAM's events), and a stream keeps
+    # records for 24 hours: an older bound would never apply.
+    assert 0 <= props["MaximumRetryAttempts"] <= 10000
+    assert 60 <= props["MaximumRecordAgeInSeconds"] <= 24 * 3600
+    queue_id, _ = _one(template, "AWS::SQS::Queue")
+    assert props["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": [queue_id, "Arn"]}}}
+
+
+def test_a_stream_falling_behind_raises_an_alarm(template: dict[str, Any], stage: str) -> None:
+    fn, _ = _stream_reader(template, stage)
+    (lag,) = [a["Properties"] for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
+              if a["Properties"]["MetricName"] == "IteratorAge"]
+    assert (lag["Namespace"], lag["Dimensions"]) == ("AWS/Lambda", [{"Name": "FunctionName", "Value": {"Ref": fn.logical_id}}])
+    assert (lag["Statistic"], lag["ComparisonOperator"], lag["Threshold"]) == (
+        "Maximum", "GreaterThanThreshold", 5 * 60 * 1000  # milliseconds
+    )
+    alarm_topic = next(k for k, v in _of_type(template, "AWS::SNS::Topic").items() if v["Properties"]["TopicName"].endswith("-alarms"))
+    assert lag["AlarmActions"] == [{"Ref": alarm_topic}]
 
 
 # ---------------------------------------------------------------------------- least privilege
@@ -318,9 +418,55 @@ def test_the_functions_may_do_only_what_they_do_on_only_this_stage(template: dic
     # The bucket: exactly the prefixes the code writes and reads, with exactly those actions
     # (plus listing, so that a missing attachment is a 404 rather than a 403).
     assert granted.pop("") == {"s3:ListBucket"}
-    assert granted == {f"{prefix}*": set(actions) for prefix, actions in BUCKET_GRANTS.items()}
-    assert INBOUND_PREFIX in BUCKET_GRANTS
-    assert attachment_prefix("t1", "u1").startswith(resources.ATTACHMENTS_PREFIX)
+    assert granted == {f"{prefix}*": set(actions) for prefix, (_, actions) in BUCKET_GRANTS.items()}
+    # Every kind of key the code builds lies under a granted prefix.
+    built = [
+        storage.inbound_mail_key("m1"), storage.quarantine_key(storage.inbound_mail_key("m1")),
+        storage.mail_html_key("t1", "u"), storage.attachment_key("t1", "c1", "u", "a.pdf"),
+        *storage.ticket_file_prefixes("t1"),
+    ]
+    assert [k for k in built if not any(k.startswith(prefix) for prefix in BUCKET_GRANTS)] == []
+
+
+def test_every_function_uses_only_its_stages_dead_letter_queue(template: dict[str, Any], stage: str) -> None:
+    queue_id, queue = _one(template, "AWS::SQS::Queue")
+    this_queue = [f"arn:aws:sqs:*:*:{queue['Properties']['QueueName']}", {"Fn::GetAtt": [queue_id, "Arn"]}]
+    for fn in chalice_functions(stage):
+        queue_actions: set[str] = set()
+        for statement in _statements(template, fn.role_id):
+            actions = set(_listed(statement["Action"]))
+            if any(a.startswith("sqs:") for a in actions):
+                assert actions <= set(QUEUE_ACTIONS), (fn.name, statement.get("Sid"))
+                assert all(r in this_queue for r in _listed(statement["Resource"])), (fn.name, statement.get("Sid"))
+                queue_actions |= actions
+        # Park a failed reaction, and take it out again on an admin's replay or dismissal.
+        assert queue_actions == set(QUEUE_ACTIONS), fn.name
+
+
+def test_only_the_stream_reader_reads_the_stream_and_may_describe_a_batch_in_the_queue(
+    template: dict[str, Any], stage: str
+) -> None:
+    table_id, _ = _one(template, "AWS::DynamoDB::Table")
+    queue_id, _ = _one(template, "AWS::SQS::Queue")
+    reader, reader_resource = _stream_reader(template, stage)
+    for fn in chalice_functions(stage):
+        grants = [
+            (set(_listed(s["Action"])), s["Resource"]) for s in _statements(template, fn.role_id)
+            if set(_listed(s["Action"])) & STREAM_READ
+        ]
+        assert grants == ([(STREAM_READ, {"Fn::GetAtt": [table_id, "StreamArn"]})] if fn == reader else []), fn.name
+    # The mapping's on-failure destination is sent to as the reader's role, by Lambda.
+    assert any(
+        "sqs:SendMessage" in _listed(s["Action"]) and {"Fn::GetAtt": [queue_id, "Arn"]} in _listed(s["Resource"])
+        for s in _statements(template, reader.role_id)
+    )
+    # Lambda checks the role when it creates the mapping (after the function): the grant first.
+    (stream_policy,) = [
+        k for k, p in _of_type(template, "AWS::IAM::Policy").items()
+        if {"Ref": reader.role_id} in p["Properties"]["Roles"]
+        and any(set(_listed(s["Action"])) & STREAM_READ for s in p["Properties"]["PolicyDocument"]["Statement"])
+    ]
+    assert stream_policy in _listed(reader_resource.get("DependsOn", []))
 
 
 def test_the_policy_files_stay_without_wildcard_actions_and_autogen(stage: str) -> None:
@@ -331,6 +477,13 @@ def test_the_policy_files_stay_without_wildcard_actions_and_autogen(stage: str) 
     text = json.dumps(document)
     assert not any(f"desk-{o}" in text for o in other)
     assert all("*" not in a for s in document["Statement"] for a in _listed(s["Action"]))
+
+
+def test_the_committed_policy_files_are_what_infra_policy_generates(stage: str) -> None:
+    # chalice reads the committed file; `python -m infra.policy` (run by `make package`) writes it.
+    assert policy_path(stage).read_text() == json.dumps(policy_document(stage), indent=2) + "\n", (
+        f"run: python -m infra.policy {stage}"
+    )
 
 
 # ---------------------------------------------------------------------------- the environment
@@ -380,12 +533,15 @@ def test_every_setting_the_functions_read_is_set_on_every_function(template: dic
     assert table["Properties"]["TableName"] == f"desk-{stage}"
 
 
-def test_every_function_has_error_and_throttle_alarms(template: dict[str, Any]) -> None:
+def test_every_function_has_error_and_throttle_alarms(template: dict[str, Any], stage: str) -> None:
     watched = {
         (a["Properties"]["MetricName"], _ref(a["Properties"]["Dimensions"][0]["Value"]))
         for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
+        if "Ref" in a["Properties"]["Dimensions"][0]["Value"]  # the queue's is by GetAtt (its name)
     }
-    for name in _of_type(template, "AWS::Serverless::Function"):
+    functions = set(_of_type(template, "AWS::Serverless::Function"))
+    assert _stream_reader(template, stage)[0].logical_id in functions  # table_events too
+    for name in functions:
         assert {("Errors", name), ("Throttles", name)} <= watched
     table_id, _ = _one(template, "AWS::DynamoDB::Table")
     assert {("ReadThrottleEvents", table_id), ("WriteThrottleEvents", table_id)} <= watched
