@@ -483,6 +483,8 @@ def _stream_event(fn: ChaliceFunction) -> dict[str, Any]:
         "MaximumRecordAgeInSeconds": stream.MAXIMUM_RECORD_AGE_SECONDS,
         # A batch Lambda gave up on is described (shard, sequence numbers) in the queue.
         "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "Arn"]}}},
+        # Only tickets and their messages have reactions: other records cost no invocation.
+        "FilterCriteria": {"Filters": [{"Pattern": json.dumps(stream.RECORD_FILTER, separators=(",", ":"))}]},
     }
 
 

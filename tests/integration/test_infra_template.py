@@ -332,6 +332,21 @@ def test_table_events_reads_the_tables_own_stream_and_reports_the_record_that_fa
     assert props["BisectBatchOnFunctionError"] is False
 
 
+def test_only_ticket_records_invoke_the_stream_function(template: dict[str, Any], stage: str) -> None:
+    """The mapping's filter is the one the local poller applies (the app's RECORD_FILTER)."""
+    fn, function = _stream_reader(template, stage)
+    props = function["Properties"]["Events"][fn.dynamodb_event]["Properties"]
+    [rule] = props["FilterCriteria"]["Filters"]
+    pattern = json.loads(rule["Pattern"])
+    assert pattern == stream.RECORD_FILTER == {"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "TICKET#"}]}}}}
+
+    def record(pk: str) -> dict[str, Any]:
+        return {"dynamodb": {"Keys": {"pk": {"S": pk}, "sk": {"S": "x"}}}}
+
+    assert stream.wanted(record("TICKET#tkt_1")) and not stream.wanted(record("EVENT#abc"))
+    assert not stream.wanted(record("CONN#abc")) and not stream.wanted({})
+
+
 def test_a_batch_lambda_gives_up_on_is_described_in_the_dead_letter_queue_within_the_apps_bounds(
     template: dict[str, Any], stage: str
 ) -> None:
