@@ -196,7 +196,7 @@ def test_an_urgent_ticket_breaches_at_the_right_business_minute_and_escalates_on
         for m in region.sent_messages
         if isinstance(m.destinations, dict) and agent_account["email"] in m.destinations["ToAddresses"]
     ]
-    assert [m.body for m in to_agent if "SLA" in m.subject] == [
+    assert [m.body for m in to_agent if m.subject.startswith(f"[#{ticket['number']}] SLA")] == [
         f"Ticket #{ticket['number']} (Site down) is about to miss its first response target, due 2026-11-30T08:20:00.000000Z.",
         f"Ticket #{ticket['number']} (Site down) missed its first response target, due 2026-11-30T08:20:00.000000Z.",
     ]

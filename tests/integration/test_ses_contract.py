@@ -32,7 +32,7 @@ def _store(stack, message_id: str, sender: str) -> None:
     raw["From"], raw["To"], raw["Subject"] = sender, "support@desk.localhost", "From SES"
     raw["Message-ID"] = f"<{uuid.uuid4().hex}@customer.example>"
     raw.set_content("Hello from SES.")
-    bootstrap.container().mail.files.put_bytes(f"mail/inbound/{message_id}", raw.as_bytes(), "message/rfc822")
+    bootstrap.container().files.put_bytes(f"mail/inbound/{message_id}", raw.as_bytes(), "message/rfc822")
 
 
 def test_the_sample_event_is_ingested_once(stack, agent):
@@ -40,7 +40,10 @@ def test_the_sample_event_is_ingested_once(stack, agent):
     sender = f"ses-{message_id[:6]}@customer.example"
     _store(stack, message_id, sender)
     context = LambdaContext("mail_inbound", 512, 60_000)
-    assert desk_app.mail_inbound(_event(message_id), context) == {"results": [{"messageId": message_id, "outcome": "ticketed"}]}
+    [first] = desk_app.mail_inbound(_event(message_id), context)["results"]
+    assert (first["messageId"], first["outcome"], first["reason"]) == (message_id, "ticketed", None)
+    ticket = agent.get(f"/tickets/{first['ticket_id']}").json()
+    assert ticket["customer"]["email"] == sender and ticket["subject"] == "From SES"
     again = desk_app.mail_inbound(_event(message_id), context)  # SES retries an Event invocation
     assert again["results"][0]["outcome"] == "duplicate"
 
@@ -53,5 +56,5 @@ def test_a_failed_virus_or_spam_verdict_is_quarantined_not_ticketed(stack):
         _store(stack, message_id, f"bad-{message_id[:6]}@customer.example")
         result = desk_app.mail_inbound(_event(message_id, spam, virus), LambdaContext("mail_inbound", 512, 60_000))
         assert result["results"][0]["outcome"] == "quarantined"
-        files = bootstrap.container().mail.files
+        files = bootstrap.container().files
         assert files.get_bytes(f"mail/quarantine/{message_id}").startswith(b"From:")
