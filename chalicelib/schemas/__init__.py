@@ -640,9 +640,12 @@ RESPONSES: dict[str, dict[str, Any]] = {
     },
     "AuditLog": {
         "type": "object",
-        "required": ["month", "items", "next_cursor"],
+        "description": "A month's entries (month), or one id's from every month (target).",
+        "required": ["items", "next_cursor"],
+        "oneOf": [{"required": ["month"]}, {"required": ["target"]}],
         "properties": {
             "month": {"type": "string"},
+            "target": {"type": "string"},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
             "next_cursor": {"type": ["string", "null"]},
         },

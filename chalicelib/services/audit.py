@@ -24,6 +24,7 @@ from ..domain.tickets import AuthorType, MessageKind
 class AuditStore(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
     def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool) -> Any: ...
+    def target(self, target_id: str, *, limit: int, cursor: str | None, newest_first: bool) -> Any: ...
 
 
 class AuditLog:
@@ -43,6 +44,11 @@ class AuditLog:
     def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool = True) -> Any:
         """A month's entries (``YYYY-MM``), newest first unless asked otherwise."""
         return self.store.month(month, limit=limit, cursor=cursor, newest_first=newest_first)
+
+    def target(self, target_id: str, *, limit: int, cursor: str | None, newest_first: bool = True) -> Any:
+        """The entries about one id (a ticket, customer, agent or calendar) in every month,
+        newest first unless asked otherwise."""
+        return self.store.target(target_id, limit=limit, cursor=cursor, newest_first=newest_first)
 
     # ------------------------------------------------------------------ listeners
 

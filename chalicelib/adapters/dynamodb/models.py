@@ -90,6 +90,9 @@ between leaves only an unreachable item, and nothing is lost or half-visible.
                                           ticket's ``mailref_keys``; then DeleteItem/BatchWriteItem
     expire a closed ticket (retention)    UpdateItem SET expires_at on each item the ticket reaches
     the audit log of a month              Query    AUDIT#yyyy-mm, sorted by time
+    the audit log of one id               Query    audit_by_target     target_id = id, sorted by time
+      (sparse: only entries with a target id - a ticket, customer, agent or calendar -
+       carry target_id, so one ticket's history is read across months without the rest)
 """
 
 from __future__ import annotations
@@ -167,6 +170,15 @@ class TicketsByTimer(GlobalSecondaryIndex):
 
 
 TIMER_PK = "due"
+
+
+class AuditByTarget(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "audit_by_target"
+        projection = AllProjection()
+
+    target_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
 
 
 class CsatMap(MapAttribute):
@@ -366,6 +378,7 @@ class AuditItem(DeskModel):
     target_type = UnicodeAttribute(null=True)
     target_id = UnicodeAttribute(null=True)
     details = UnicodeAttribute(null=True)  # JSON: changed fields, counts, ids
+    audit_by_target = AuditByTarget()  # sparse: entries without a target id are not in it
 
 
 MODELS: tuple[type[DeskModel], ...] = (
