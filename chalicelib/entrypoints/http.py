@@ -35,7 +35,7 @@ from ..domain.errors import (
 from ..domain.people import Principal, Role, normalise_email
 from ..domain.tickets import UNSET, MessageKind, Priority, Status, TicketChanges, TicketFilter
 from ..observability import logger
-from ..schemas import VISIBLE_TEXT, validator
+from ..schemas import EMAIL_PATTERN, VISIBLE_TEXT, validator
 from ..services.tickets import OpenTicket, PostMessage
 from . import representations as rep
 from .headers import secure
@@ -159,11 +159,16 @@ def _parse_query(op: Operation, params: dict[str, str]) -> dict[str, str]:
             code="unknown_parameter",
             details={"allowed": sorted(op.query)},
         )
-    problems = []
+    problems = [
+        {"field": name, "message": "is required"}
+        for name, spec in op.query.items() if spec.get("required") and name not in params
+    ]
     for name, value in params.items():
         spec = op.query[name]
         if "enum" in spec and value not in spec["enum"]:
             problems.append({"field": name, "message": f"must be one of {', '.join(spec['enum'])}"})
+        elif len(value) > spec.get("maxLength", len(value)):
+            problems.append({"field": name, "message": f"at most {spec['maxLength']} characters"})
         elif "pattern" in spec and not re.fullmatch(spec["pattern"], value):
             problems.append({"field": name, "message": spec.get("description", "is not valid")})
     if problems:
@@ -457,6 +462,15 @@ def start_widget_session(call: Call) -> Any:
 )
 def get_customer(call: Call, customer_id: str) -> Any:
     return rep.customer(container().customers.get(customer_id), with_pages=True)
+
+
+@operation(
+    "GET", "/customers", summary="The customer with an e-mail address", auth=AGENT, response="Customer",
+    query={"email": {"pattern": EMAIL_PATTERN, "maxLength": 254, "required": True, "description": "an e-mail address"}},
+    errors=(404,),
+)
+def find_customer(call: Call) -> Any:
+    return rep.customer(container().customers.by_email(call.query["email"]), with_pages=True)
 
 
 _TICKET_QUERY = {
