@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.e2e.chat_client import ChatClient
-from tests.e2e.test_mail import mail, messages_of, sent_to, ticket_of, wait_for
+from tests.e2e.test_mail import mail, messages_of, sent_to, tickets_of, wait_for
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -54,7 +54,7 @@ def test_mail_at_23_00_is_told_when_the_team_is_back_and_once_per_closed_period(
     customer = f"night-{uuid.uuid4().hex[:6]}@customer.example"
     first = mail(customer, "Printer on fire", "Hello, my printer is on fire. What should I do now?")
     smtp(first)
-    ticket = ticket_of(agent, customer)[0]
+    ticket = tickets_of(agent, customer)[0]
     [ack] = sent_to(customer)
     text = ack.get_body(("plain",)).get_content()
     assert f"ticket #{ticket['number']}" in text

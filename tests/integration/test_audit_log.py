@@ -12,14 +12,7 @@ from tests.desk_env import desk_clock
 
 def entries(admin, **params) -> list[dict]:
     """Every entry of a listing (one id's, or a month's), following the cursor to the end."""
-    items, cursor = [], None
-    while True:
-        r = admin.get("/audit", params={"limit": "100", **params, **({"cursor": cursor} if cursor else {})})
-        assert r.status_code == 200, r.text
-        items += r.json()["items"]
-        cursor = r.json()["next_cursor"]
-        if cursor is None:
-            return items
+    return admin.every("/audit", limit="100", **params)
 
 
 def shown(log: list[dict]) -> list[tuple]:
