@@ -351,7 +351,8 @@ def test_a_page_view_alone_opens_no_websocket_and_the_pages_reach_the_agent_late
         page.goto(stack.demo.url + "?page=shipping")  # browsing on, widget closed
         expect(page.locator("#desk-status")).not_to_have_text("Connecting…")
         page.wait_for_timeout(500)
-        assert set(stack.gateway.connections) == before  # nothing held open for a page view
+        # Nothing opened for a page view (an earlier test's connection may close meanwhile).
+        assert set(stack.gateway.connections) - before == set()
         page.get_by_role("button", name="Chat with us").click()
         page.get_by_label("Your message").fill("Which lamp for a reading corner?")
         page.get_by_label("Your message").press("Enter")
