@@ -107,6 +107,11 @@ def create_agent():
     return http.create_agent(app.current_request)
 
 
+@app.route("/customers", methods=["GET"])
+def find_customer():
+    return http.find_customer(app.current_request)
+
+
 @app.route("/customers/{customer_id}", methods=["GET"])
 def get_customer(customer_id):
     return http.get_customer(app.current_request, customer_id=customer_id)

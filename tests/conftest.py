@@ -44,6 +44,18 @@ class Api:
     def as_token(self, token: str | None) -> Api:
         return Api(self.base, token)
 
+    def every(self, path: str, **params: str) -> list[dict[str, Any]]:
+        """Every item of a listing (``items`` and ``next_cursor``), following the cursor to its end."""
+        items: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            r = self.get(path, params={**params, **({"cursor": cursor} if cursor else {})})
+            assert r.status_code == 200, r.text
+            items += r.json()["items"]
+            cursor = r.json()["next_cursor"]
+            if cursor is None:
+                return items
+
 
 @pytest.fixture(scope="session")
 def stack():

@@ -36,7 +36,7 @@ from ..domain.errors import (
 from ..domain.people import Principal, Role, normalise_email
 from ..domain.tickets import UNSET, MessageKind, Priority, Status, TicketChanges, TicketFilter
 from ..observability import logger
-from ..schemas import VISIBLE_TEXT, validator
+from ..schemas import EMAIL_PATTERN, VISIBLE_TEXT, validator
 from ..services.tickets import OpenTicket, PostMessage
 from . import representations as rep
 from .headers import secure
@@ -160,11 +160,16 @@ def _parse_query(op: Operation, params: dict[str, str]) -> dict[str, str]:
             code="unknown_parameter",
             details={"allowed": sorted(op.query)},
         )
-    problems = []
+    problems = [
+        {"field": name, "message": "is required"}
+        for name, spec in op.query.items() if spec.get("required") and name not in params
+    ]
     for name, value in params.items():
         spec = op.query[name]
         if "enum" in spec and value not in spec["enum"]:
             problems.append({"field": name, "message": f"must be one of {', '.join(spec['enum'])}"})
+        elif len(value) > spec.get("maxLength", len(value)):
+            problems.append({"field": name, "message": f"at most {spec['maxLength']} characters"})
         elif "pattern" in spec and not re.fullmatch(spec["pattern"], value):
             problems.append({"field": name, "message": spec.get("description", "is not valid")})
     if problems:
@@ -458,6 +463,15 @@ def start_widget_session(call: Call) -> Any:
 )
 def get_customer(call: Call, customer_id: str) -> Any:
     return rep.customer(container().customers.get(customer_id), with_pages=True)
+
+
+@operation(
+    "GET", "/customers", summary="The customer with an e-mail address", auth=AGENT, response="Customer",
+    query={"email": {"pattern": EMAIL_PATTERN, "maxLength": 254, "required": True, "description": "an e-mail address"}},
+    errors=(404,),
+)
+def find_customer(call: Call) -> Any:
+    return rep.customer(container().customers.by_email(call.query["email"]), with_pages=True)
 
 
 _TICKET_QUERY = {
@@ -798,10 +812,16 @@ def erase_customer(call: Call, customer_id: str) -> Any:
 
 
 @operation(
-    "GET", "/audit", summary="The audit log of agents' actions in a month (admins), newest first",
+    "GET", "/audit",
+    summary="The audit log of agents' actions in a month, or about one id in every month (admins), newest first",
     auth=ADMIN, response="AuditLog",
     query={
         "month": {"pattern": r"[0-9]{4}-(0[1-9]|1[0-2])", "description": "YYYY-MM (default: this month, UTC)"},
+        "target": {
+            "pattern": r"[A-Za-z0-9_-]{1,64}",
+            "description": "the entries about one id (a ticket, customer, agent or calendar), every month; "
+            "not with month",
+        },
         "order": {"enum": ["newest", "oldest"]},
         "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
         "cursor": {"pattern": r"[A-Za-z0-9_-]{1,2048}", "description": "a cursor from a previous page"},
@@ -811,11 +831,19 @@ def audit_log(call: Call) -> Any:
     from ..bootstrap import now
     from ..domain.audit import month_of
 
+    limit, cursor = int(call.query.get("limit", "50")), call.query.get("cursor")
+    newest_first = call.query.get("order", "newest") == "newest"
+    target = call.query.get("target")
+    if target is not None:
+        if "month" in call.query:
+            raise ValidationError(
+                "The query parameters are not valid.",
+                details=[{"field": "month", "message": "not with target: an id's entries come from every month"}],
+            )
+        page = container().audit.target(target, limit=limit, cursor=cursor, newest_first=newest_first)
+        return {"target": target, "items": [rep.audit_entry(e) for e in page.items], "next_cursor": page.cursor}
     month = call.query.get("month") or month_of(now())
-    page = container().audit.month(
-        month, limit=int(call.query.get("limit", "50")), cursor=call.query.get("cursor"),
-        newest_first=call.query.get("order", "newest") == "newest",
-    )
+    page = container().audit.month(month, limit=limit, cursor=cursor, newest_first=newest_first)
     return {"month": month, "items": [rep.audit_entry(e) for e in page.items], "next_cursor": page.cursor}
 
 

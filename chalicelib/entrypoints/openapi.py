@@ -40,9 +40,13 @@ def document(operations: dict[tuple[str, str], Any]) -> dict[str, Any]:
             {
                 "name": name,
                 "in": "query",
-                "required": False,
+                "required": bool(spec.get("required")),
                 "description": spec.get("description", ""),
-                "schema": {"type": "string", **({"enum": spec["enum"]} if "enum" in spec else {"pattern": f"^(?:{spec['pattern']})$"})},
+                "schema": {
+                    "type": "string",
+                    **({"enum": spec["enum"]} if "enum" in spec else {"pattern": f"^(?:{spec['pattern']})$"}),
+                    **({"maxLength": spec["maxLength"]} if "maxLength" in spec else {}),
+                },
             }
             for name, spec in op.query.items()
         ]

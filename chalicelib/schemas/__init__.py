@@ -15,10 +15,11 @@ ROLES = ["admin", "agent"]
 # Patterns are written to mean the same in Python's `re` (which validates) and in ECMA-262
 # (which OpenAPI clients use): explicit classes instead of \s and \S, whose edges differ.
 _ADDRESS_PART = r"[^\x00-\x20\x7f-\x9f@<>()\[\]\\,;:\"\u2028\u2029]+"
+EMAIL_PATTERN = rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}"  # also a query parameter's
 _EMAIL = {
     "type": "string",
     "maxLength": 254,
-    "pattern": rf"^{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}$",
+    "pattern": rf"^{EMAIL_PATTERN}$",
     "description": "An e-mail address.",
 }
 VISIBLE_TEXT = r"[^\x00-\x20\x7f-\x9f\u00a0\u2000-\u200b\u2028\u2029\u3000\ufeff]"
@@ -687,9 +688,12 @@ RESPONSES: dict[str, dict[str, Any]] = {
     },
     "AuditLog": {
         "type": "object",
-        "required": ["month", "items", "next_cursor"],
+        "description": "A month's entries (month), or one id's from every month (target).",
+        "required": ["items", "next_cursor"],
+        "oneOf": [{"required": ["month"]}, {"required": ["target"]}],
         "properties": {
             "month": {"type": "string"},
+            "target": {"type": "string"},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
             "next_cursor": {"type": ["string", "null"]},
         },

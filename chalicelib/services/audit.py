@@ -25,6 +25,7 @@ from ..domain.tickets import AuthorType, MessageKind
 class AuditStore(Protocol):
     def add(self, entry: AuditEntry, *, once: bool = False) -> None: ...
     def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool) -> Any: ...
+    def target(self, target_id: str, *, limit: int, cursor: str | None, newest_first: bool) -> Any: ...
 
 
 class AuditLog:
@@ -53,6 +54,11 @@ class AuditLog:
     def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool = True) -> Any:
         """A month's entries (``YYYY-MM``), newest first unless asked otherwise."""
         return self.store.month(month, limit=limit, cursor=cursor, newest_first=newest_first)
+
+    def target(self, target_id: str, *, limit: int, cursor: str | None, newest_first: bool = True) -> Any:
+        """The entries about one id (a ticket, customer, agent or calendar) in every month,
+        newest first unless asked otherwise."""
+        return self.store.target(target_id, limit=limit, cursor=cursor, newest_first=newest_first)
 
     # ------------------------------------------------------------------ listeners
 

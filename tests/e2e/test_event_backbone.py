@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 
 from tests.desk_env import settle
-from tests.e2e.test_mail import mail, sent_to, wait_for
+from tests.e2e.test_mail import mail, sent_to, tickets_of, wait_for
 
 MAIL_DOMAIN = "desk.localhost"
 
@@ -145,9 +145,8 @@ def test_a_webhook_that_always_fails_is_parked_listed_and_replayed_when_it_can_s
         assert not [b for b in dead_letter_bodies(stack) if b.get("failure_id") == failure["id"]]
         assert admin.post(f"/events/failed/{failure['id']}/replay").status_code == 404
     settle()
-    audit = admin.get("/audit", params={"limit": "100"}).json()["items"]
     # Both replays are in the audit log (at the same instant under the test's clock).
-    replays = [e for e in audit if (e["target"] or {}).get("id") == failure["id"]]
+    replays = admin.every("/audit", target=failure["id"])
     assert sorted(e["details"]["succeeded"] for e in replays) == [False, True]
     assert {e["action"] for e in replays} == {"event.replayed"}
 
@@ -175,17 +174,8 @@ def test_a_batch_delivered_again_sends_no_second_mail_webhook_or_escalation(admi
     assert before[0] == 2  # the acknowledgement and the reply
     assert after[:2] == before[:2]
     assert after[2]["priority"] == before[2]["priority"] == "urgent" and after[2]["version"] == before[2]["version"]
-    sla_changes = [e for e in admin.get("/audit", params={"limit": "100"}).json()["items"]
-                   if (e["target"] or {}).get("id") == escalated["id"] and e["actor"] == "sla"]
+    sla_changes = [e for e in admin.every("/audit", target=escalated["id"]) if e["actor"] == "sla"]
     assert len(sla_changes) == 1
-
-
-def tickets_of(agent: Any, email: str) -> list[dict[str, Any]]:
-    """The tickets of the customer with this address (found by the address's claim)."""
-    from chalicelib.adapters.dynamodb import models as m
-
-    customer_id = m.CustomerClaimItem.get(f"EMAIL#{email}", m.CLAIM_SK).customer_id
-    return agent.get("/tickets", params={"customer": customer_id}).json()["items"]
 
 
 @contextmanager

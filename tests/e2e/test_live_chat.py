@@ -4,6 +4,7 @@ the console use it."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 import websocket
@@ -230,12 +231,14 @@ def test_identified_visitors_need_the_business_hash(anonymous, ws_url, stack):
 def test_a_stale_connection_is_removed_on_the_first_410_and_only_it(visitor, agent_ws, stack):
     from chalicelib import bootstrap
     from chalicelib.domain.chat import Participant, ParticipantRole, conversation_topic
+    from chalicelib.domain.clock import to_iso
 
     conversation = visitor.say("Anyone?")["conversation_id"]
     chat = bootstrap.container().chat
     # A connection whose $disconnect was lost: the store has it, the gateway does not.
     ghost = Participant(ParticipantRole.AGENT, "ghost-agent", "GhostConnId0=")
-    chat.connections.add(ghost, "2026-01-01T00:00:00.000000Z", 400)
+    # Connected minutes ago, well past API Gateway's $connect window (a 410 then means gone).
+    chat.connections.add(ghost, to_iso(bootstrap.now() - timedelta(minutes=5)), 400)
     chat.connections.subscribe(ghost, conversation_topic(conversation))
     agent_ws.send(action="join", conversation_id=conversation)
     agent_ws.wait_for("joined")

@@ -92,6 +92,7 @@ def test_outside_business_hours_the_widget_says_when_we_are_back_and_takes_a_mes
 
     clock.at = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)  # a Saturday: back Monday 09:00 Berlin
     context = browser.new_context(timezone_id="Europe/Tallinn", locale="en-GB")
+    context.clock.set_fixed_time(clock.at)  # the visitor's browser lives at the desk's instant too
     page = context.new_page()
     try:
         page.goto(business_site)
@@ -104,11 +105,12 @@ def test_outside_business_hours_the_widget_says_when_we_are_back_and_takes_a_mes
         notice = page.locator("li.desk-theirs .desk-text")
         expect(notice).to_contain_text(["back on Monday, 30 November at 10:00 (Europe/Tallinn time)"])
         page.screenshot(path=str(ARTIFACTS / "widget-away.png"))
-        from tests.e2e.test_console_browser import violations
+        from tests.e2e.test_console_browser import violations, widget_conversation
 
         assert violations(page) == []
+        conversation = widget_conversation(page, stack.api_url)
     finally:
         context.close()
-    tickets = agent.get("/tickets", params={"limit": "20"}).json()["items"]
-    left = next(t for t in tickets if t["subject"] == "My order never came.")
+    left = agent.get(f"/tickets/{conversation}").json()
+    assert left["subject"] == "My order never came."
     assert left["channel"] == "chat" and left["customer"]["email"] == "mari@example.ee"

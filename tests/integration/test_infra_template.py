@@ -6,10 +6,7 @@ whose table, user pool and bucket must come from the same definitions."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import uuid
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -25,10 +22,8 @@ from chalicelib.entrypoints import stream
 from infra import resources
 from infra.policy import BUCKET_GRANTS, QUEUE_ACTIONS, policy_document, policy_path
 from infra.template import ChaliceFunction, bucket_properties, chalice_functions, queue_properties
+from tests.packaging import PROJECT, STAGES
 
-PROJECT = Path(__file__).resolve().parents[2]
-STAGES = ("dev", "prod")
-CHALICE = "import sys; from chalice.cli import main; sys.exit(main())"
 LINT_REGIONS = ["us-east-1", "eu-west-1"]  # two of the regions where SES receives mail
 
 # Settings the functions read that the template deliberately leaves alone.
@@ -63,29 +58,6 @@ SAM_DYNAMODB_EVENT_PROPERTIES = {
     "FunctionResponseTypes", "FilterCriteria", "KmsKeyArn", "MetricsConfig",
 }
 STREAM_READ = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
-
-
-def _run(args: list[str], **kw: Any) -> str:
-    done = subprocess.run(args, cwd=PROJECT, capture_output=True, text=True, timeout=900, **kw)
-    assert done.returncode == 0, f"{' '.join(args[:4])} ... failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
-@pytest.fixture(scope="module")
-def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """`make package` for every stage, into a temporary folder: the merge template from
-    `python -m infra.template`, then `chalice package` (which needs a region, not credentials)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}  # no emulator, no profile
-    env["AWS_DEFAULT_REGION"] = "us-east-1"
-    built = {}
-    for stage in STAGES:
-        folder = tmp_path_factory.mktemp(f"package-{stage}")
-        merge = folder / "merge-template.json"
-        merge.write_text(_run([sys.executable, "-m", "infra.template", stage], env=env))
-        out = folder / stage
-        _run([sys.executable, "-c", CHALICE, "package", "--stage", stage, "--merge-template", str(merge), str(out)], env=env)
-        built[stage] = out
-    return built
 
 
 @pytest.fixture(params=STAGES)

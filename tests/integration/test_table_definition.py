@@ -30,5 +30,5 @@ def test_the_template_and_the_local_table_come_from_the_models(stack):
     names = {i["IndexName"] for i in schema["GlobalSecondaryIndexes"]}
     assert names == {
         "tickets_by_activity", "tickets_by_status", "tickets_by_assignee",
-        "tickets_by_team", "tickets_by_customer", "tickets_by_number", "tickets_by_timer",
+        "tickets_by_team", "tickets_by_customer", "tickets_by_number", "tickets_by_timer", "audit_by_target",
     }

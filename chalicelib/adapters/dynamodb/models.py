@@ -95,6 +95,9 @@ between leaves only an unreachable item, and nothing is lost or half-visible.
                                           ticket's ``mailref_keys``; then DeleteItem/BatchWriteItem
     expire a closed ticket (retention)    UpdateItem SET expires_at on each item the ticket reaches
     the audit log of a month              Query    AUDIT#yyyy-mm, sorted by time
+    the audit log of one id               Query    audit_by_target     target_id = id, sorted by time
+      (sparse: only entries with a target id - a ticket, customer, agent or calendar -
+       carry target_id, so one ticket's history is read across months without the rest)
     an audit entry written once           PutItem if not exists (its key comes from the event)
     what was done for a stream event      GetItem  EVENT#<event id> / #REACTIONS (consistent)
     its reactions done / failed / parked  PutItem  the same item, once per delivery
@@ -212,6 +215,15 @@ class TicketsByTimer(GlobalSecondaryIndex):
 
 
 TIMER_PK = "due"
+
+
+class AuditByTarget(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "audit_by_target"
+        projection = AllProjection()
+
+    target_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
 
 
 class CsatMap(MapAttribute):
@@ -422,6 +434,7 @@ class AuditItem(DeskModel):
     target_type = UnicodeAttribute(null=True)
     target_id = UnicodeAttribute(null=True)
     details = UnicodeAttribute(null=True)  # JSON: changed fields, counts, ids
+    audit_by_target = AuditByTarget()  # sparse: entries without a target id are not in it
 
 
 class ReactionItem(DeskModel):
