@@ -1,7 +1,8 @@
-"""The REST API: one registry of operations, the one error shape, and the request pipeline.
+"""The REST API's machinery: the ``operation`` declaration, the one error shape, and the request pipeline.
 
-Each operation declares who may call it, the schema of its body and of its answer; the same
-declarations build ``/openapi.json``. ``app.py`` only routes to the functions defined here.
+A route is declared once, in its area's module of ``chalicelib/routes/``: ``@operation(bp, method,
+path, ...)`` says who may call it, the schema of its body and of its answer, and registers the
+Chalice route on the area's Blueprint; the same declarations build ``/openapi.json``.
 Pipeline of a request: size check -> rate limit (public endpoints) -> authenticate -> parse
 JSON -> validate -> handler; any ``DeskError`` becomes ``{"error": {"code", "message",
 "details"}}`` with its status. The ``middleware`` adds the security and CORS headers.
@@ -15,30 +16,23 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from chalice import Response
+from chalice import Blueprint, Response
 
 from ..bootstrap import container
-from ..domain.clock import to_iso
 from ..domain.errors import (
     BadRequestError,
-    ConflictError,
     DeskError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
-    PreconditionRequiredError,
     ValidationError,
 )
-from ..domain.people import Principal, Role, normalise_email
-from ..domain.tickets import UNSET, MessageKind, Priority, Status, TicketChanges, TicketFilter
+from ..domain.people import Principal, Role
 from ..observability import logger
-from ..schemas import EMAIL_PATTERN, VISIBLE_TEXT, validator
-from ..services.tickets import OpenTicket, PostMessage
-from . import representations as rep
+from ..schemas import VISIBLE_TEXT, validator
 from .headers import secure
 
 JSON = ["application/json"]
@@ -67,7 +61,7 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 def error_response(error: DeskError) -> Response:
-    headers = {"Content-Type": "application/json"}
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
     if isinstance(error.details, dict) and "retry_after_seconds" in error.details:
         headers["Retry-After"] = str(error.details["retry_after_seconds"])
     return Response(
@@ -77,7 +71,11 @@ def error_response(error: DeskError) -> Response:
     )
 
 
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
 def operation(
+    bp: Blueprint,
     method: str,
     path: str,
     *,
@@ -89,24 +87,44 @@ def operation(
     query: dict[str, Any] | None = None,
     errors: tuple[int, ...] = (),
     rate_limit: str | None = None,
-) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
-    """Declare an operation and wrap its handler in the request pipeline."""
+    cors: bool = False,
+) -> Callable[[Handler], Handler]:
+    """Declare an operation: record it for OpenAPI and the middleware, and route ``method path``
+    on the area's Blueprint to the handler, through the request pipeline. The handler gets a
+    ``Call`` and the path's parameters; it is returned as it is. ``cors``: answer any origin
+    (the widget's endpoints, called from customers' pages)."""
+    if (method, path) in OPERATIONS:
+        raise ValueError(f"{method} {path} is declared twice: a route is declared once, in its area's module")
     op = Operation(method, path, summary, auth, body, response, status, query or {}, errors, rate_limit)
-    OPERATIONS[(method, path)] = op
 
-    def decorate(handler: Callable[..., Any]) -> Callable[..., Response]:
-        def run(request: Any, **path_params: str) -> Response:
+    def decorate(handler: Handler) -> Handler:
+        name = handler.__name__
+        if name in _VIEW_NAMES:
+            raise ValueError(f"two operations' handlers are named {name}: Chalice needs unique names")
+
+        def view(**path_params: str) -> Response:
             try:
-                return _run(op, handler, request, path_params)
+                return _run(op, handler, bp.current_request, path_params)
             except DeskError as error:
                 return error_response(error)
 
-        run.__name__ = handler.__name__
-        run.__doc__ = handler.__doc__
-        run.operation = op  # type: ignore[attr-defined]
-        return run
+        view.__name__ = view.__qualname__ = name
+        view.__module__ = handler.__module__
+        view.operation = op  # type: ignore[attr-defined]
+        route: dict[str, Any] = {"methods": [method]}
+        if body is not None:
+            route["content_types"] = JSON
+        if cors:
+            route["cors"] = True
+        bp.route(path, **route)(view)
+        OPERATIONS[(method, path)] = op
+        _VIEW_NAMES.add(name)
+        return handler
 
     return decorate
+
+
+_VIEW_NAMES: set[str] = set()
 
 
 @dataclass
@@ -292,12 +310,11 @@ def _normalise_error(response: Response) -> Response:
     return response
 
 
-# ------------------------------------------------------------------ operations
 
-_ID_PATTERN = re.compile(r"#?[A-Za-z0-9_]{1,64}")
+# ------------------------------------------------------------------ helpers of the handlers
 
 
-def _path_id(value: str, pattern: re.Pattern[str], message: str, code: str) -> str:
+def path_id(value: str, pattern: re.Pattern[str], message: str, code: str) -> str:
     """A path parameter that cannot be an id is a 404 before any lookup."""
     # API Gateway hands over path parameters decoded, Chalice's local gateway does not.
     value = unquote(value)
@@ -306,592 +323,8 @@ def _path_id(value: str, pattern: re.Pattern[str], message: str, code: str) -> s
     return value
 
 
-def _reference(value: str) -> str:
-    return _path_id(value, _ID_PATTERN, "No ticket {value}.", "ticket_not_found")
-
-
-def _expected_version(call: Call) -> int:
-    header = call.request.headers.get("if-match")
-    if header is not None:
-        value = header.strip().removeprefix("W/").strip('"')
-        if not value.isdigit():
-            raise BadRequestError(
-                'If-Match must be the ETag from GET, e.g. "3".', code="invalid_if_match"
-            )
-        return int(value)
-    if "version" in call.body:
-        return int(call.body["version"])
-    raise PreconditionRequiredError(
-        "Say which version you edited: send If-Match with the ticket's ETag, or 'version'.",
-        code="version_required",
-    )
-
-
-@operation("GET", "/health", summary="Is the desk up", auth=PUBLIC, response="Health")
-def health(call: Call) -> Any:
-    return {"status": "ok", "stage": container().settings.stage}
-
-
-@operation("GET", "/openapi.json", summary="This API, as OpenAPI 3.1", auth=PUBLIC)
-def openapi(call: Call) -> Any:
-    from .openapi import document
-
-    return document(OPERATIONS)
-
-
-@operation(
-    "POST", "/auth/login", summary="Sign an agent in", auth=PUBLIC,
-    body="LoginRequest", response="Tokens", errors=(401,), rate_limit="login",
-)
-def login(call: Call) -> Any:
-    # Per address as well as per IP: guessing one agent's password from many IPs is slow too.
-    container().rate_limits.hit("login_email", normalise_email(call.body["email"]))
-    return container().agents.sign_in(call.body["email"], call.body["password"])
-
-
-@operation(
-    "POST", "/auth/refresh", summary="New tokens for a refresh token", auth=PUBLIC,
-    body="RefreshRequest", response="Tokens", errors=(401,), rate_limit="refresh",
-)
-def refresh(call: Call) -> Any:
-    return container().agents.refresh(call.body["refresh_token"])
-
-
-@operation("GET", "/agents/me", summary="The signed-in agent", auth=AGENT, response="Agent")
-def me(call: Call) -> Any:
-    assert call.principal is not None
-    return rep.agent(container().agents.get(call.principal.agent_id))
-
-
-@operation("GET", "/agents", summary="The team's agents", auth=AGENT, response="AgentList")
-def list_agents(call: Call) -> Any:
-    return {"items": [rep.agent(a) for a in container().agents.list()]}
-
-
-@operation(
-    "POST", "/agents", summary="Add an agent (admins)", auth=ADMIN, body="AgentCreate",
-    response="Agent", status=201, errors=(409, 422),
-)
-def create_agent(call: Call) -> Any:
-    body = call.body
-    agent = container().agents.create(
-        email=body["email"], name=body["name"], password=body["password"],
-        role=Role(body.get("role", "agent")), by=call.principal,
-    )
-    _audit(call, "agent.created", "agent", agent.id, role=agent.role.value)
-    return rep.agent(agent)
-
-
-_static: dict[str, str] = {}
-
-
-def _static_file(name: str) -> str:
-    if name not in _static:
-        from pathlib import Path
-
-        _static[name] = (Path(__file__).resolve().parents[1] / "static" / name).read_text()
-    return _static[name]
-
-
-@cache
-def _static_etag(name: str) -> str:
-    """Hashed once per function instance, not per request."""
-    import hashlib
-
-    return '"' + hashlib.sha256(_static_file(name).encode()).hexdigest()[:20] + '"'
-
-
-def _static_response(call: Call, name: str, content_type: str, headers: dict[str, str] | None = None) -> Response:
-    """A file of the app's own, revalidated cheaply: its ETag is a hash of the content."""
-    body = _static_file(name)
-    etag = _static_etag(name)
-    common = {"ETag": etag, "Cache-Control": "public, max-age=300", **(headers or {})}
-    if call.request.headers.get("if-none-match") == etag:
-        return Response(body="", status_code=304, headers=common)
-    return Response(body=body, status_code=200, headers={"Content-Type": content_type, **common})
-
-
-@operation("GET", "/widget.js", summary="The chat widget's script", auth=PUBLIC)
-def widget_script(call: Call) -> Any:
-    return _static_response(
-        call, "widget.js", "application/javascript; charset=utf-8", {"Access-Control-Allow-Origin": "*"}
-    )
-
-
-@operation("GET", "/console", summary="The agent console (a web page)", auth=PUBLIC)
-def console_page(call: Call) -> Any:
-    import html
-
-    page = _static_file("console.html").replace(
-        "{{websocket_url}}", html.escape(container().settings.websocket_url, quote=True)
-    )
-    return Response(
-        body=page, status_code=200,
-        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"},
-    )
-
-
-@operation("GET", "/console/app.js", summary="The agent console's script", auth=PUBLIC)
-def console_script(call: Call) -> Any:
-    return _static_response(call, "console.js", "application/javascript; charset=utf-8")
-
-
-@operation("GET", "/console/app.css", summary="The agent console's styles", auth=PUBLIC)
-def console_styles(call: Call) -> Any:
-    return _static_response(call, "console.css", "text/css; charset=utf-8")
-
-
-@operation(
-    "POST", "/widget/sessions", summary="A visitor token for the chat widget", auth=PUBLIC,
-    body="WidgetSessionCreate", response="WidgetSession", status=201, errors=(401,),
-    rate_limit="widget_sessions",
-)
-def start_widget_session(call: Call) -> Any:
-    settings = container().settings
-    session = container().widget.start(call.body)
-    hours = container().out_of_hours.availability()
-    return {
-        **session, "available": container().chat.available(), "websocket_url": settings.websocket_url,
-        "open": hours.open, "next_opening": hours.next_opening and to_iso(hours.next_opening),
-        "timezone": hours.timezone,
-    }
-
-
-@operation(
-    "GET", "/customers/{customer_id}", summary="A customer", auth=AGENT, response="Customer",
-    errors=(404,),
-)
-def get_customer(call: Call, customer_id: str) -> Any:
-    return rep.customer(container().customers.get(customer_id), with_pages=True)
-
-
-@operation(
-    "GET", "/customers", summary="The customer with an e-mail address", auth=AGENT, response="Customer",
-    query={"email": {"pattern": EMAIL_PATTERN, "maxLength": 254, "required": True, "description": "an e-mail address"}},
-    errors=(404,),
-)
-def find_customer(call: Call) -> Any:
-    return rep.customer(container().customers.by_email(call.query["email"]), with_pages=True)
-
-
-_TICKET_QUERY = {
-    "status": {"enum": [s.value for s in Status]},
-    "priority": {"enum": [p.value for p in Priority]},
-    "assignee": {"pattern": r"[A-Za-z0-9_-]{1,64}", "description": "an agent id, 'me' or 'none'"},
-    "team": {"pattern": r"[a-z0-9][a-z0-9-]{0,39}", "description": "a team, or 'none'"},
-    "tag": {"pattern": r"[a-z0-9][a-z0-9_:\-]{0,49}", "description": "a tag"},
-    "customer": {"pattern": r"cus_[a-z0-9]{1,40}", "description": "a customer id"},
-    "channel": {"enum": ["chat", "email", "api", "web", "phone"]},
-    "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
-    "cursor": {"pattern": r"[A-Za-z0-9_-]{1,2048}", "description": "a cursor from a previous page"},
-}
-
-
-@operation(
-    "GET", "/tickets", summary="List tickets, newest activity first", auth=AGENT,
-    response="TicketList", query=_TICKET_QUERY,
-)
-def list_tickets(call: Call) -> Any:
-    q = call.query
-    assert call.principal is not None
-    assignee = q.get("assignee")
-    if assignee == "me":
-        assignee = call.principal.agent_id
-    query = TicketFilter(
-        status=Status(q["status"]) if "status" in q else None,
-        priority=Priority(q["priority"]) if "priority" in q else None,
-        assignee_id=assignee,
-        team=q.get("team"),
-        tag=q.get("tag"),
-        customer_id=q.get("customer"),
-        channel=q.get("channel"),
-    )
-    page = container().tickets.list(query, limit=int(q.get("limit", "25")), cursor=q.get("cursor"))
-    customers = container().customers.many([t.customer_id for t in page.items])
-    return {
-        "items": [rep.ticket(t, customers.get(t.customer_id)) for t in page.items],
-        "next_cursor": page.cursor,
-    }
-
-
-def _ticket_response(ticket: Any, status: int = 200) -> Response:
-    customer = container().customers.many([ticket.customer_id]).get(ticket.customer_id)
-    return Response(
-        body=rep.ticket(ticket, customer),
-        status_code=status,
-        headers={"Content-Type": "application/json", "ETag": f'"{ticket.version}"'},
-    )
-
-
-@operation(
-    "POST", "/tickets", summary="Open a ticket", auth=AGENT, body="TicketCreate",
-    response="Ticket", status=201, errors=(422,),
-)
-def create_ticket(call: Call) -> Any:
-    b = call.body
-    ticket, _ = container().tickets.open(
-        OpenTicket(
-            subject=b["subject"],
-            customer_email=b["customer"]["email"],
-            customer_name=b["customer"].get("name"),
-            body=b.get("body"),
-            channel=b.get("channel", "api"),
-            priority=Priority(b.get("priority", "normal")),
-            status=Status(b["status"]) if "status" in b else None,
-            assignee_id=b.get("assignee_id"),
-            team=b.get("team"),
-            tags=b.get("tags", ()),
-        ),
-        call.principal,
-    )
-    response = _ticket_response(ticket, 201)
-    response.headers["Location"] = f"/tickets/{ticket.id}"
-    return response
-
-
-@operation(
-    "GET", "/tickets/{ticket_id}", summary="A ticket, by id or number", auth=AGENT,
-    response="Ticket", errors=(404,),
-)
-def get_ticket(call: Call, ticket_id: str) -> Any:
-    return _ticket_response(container().tickets.get(_reference(ticket_id)))
-
-
-@operation(
-    "PATCH", "/tickets/{ticket_id}",
-    summary="Change a ticket (send If-Match or version: a stale edit gets 409)",
-    auth=AGENT, body="TicketUpdate", response="Ticket", errors=(404, 409, 422, 428),
-)
-def update_ticket(call: Call, ticket_id: str) -> Any:
-    b = call.body
-    changes = TicketChanges(
-        subject=b.get("subject"),
-        status=Status(b["status"]) if "status" in b else None,
-        priority=Priority(b["priority"]) if "priority" in b else None,
-        assignee_id=b["assignee_id"] if "assignee_id" in b else UNSET,
-        team=b["team"] if "team" in b else UNSET,
-        tags=b.get("tags"),
-    )
-    assert call.principal is not None
-    ticket = container().tickets.update(
-        _reference(ticket_id), changes, _expected_version(call), call.principal
-    )
-    return _ticket_response(ticket)
-
-
-@operation(
-    "POST", "/tickets/{ticket_id}/messages", summary="Reply to the customer or add a note",
-    auth=AGENT, body="MessageCreate", response="MessageCreated", status=201, errors=(404, 422),
-)
-def post_message(call: Call, ticket_id: str) -> Any:
-    b = call.body
-    assert call.principal is not None
-    ticket, message = container().tickets.post_message(
-        _reference(ticket_id),
-        PostMessage(
-            body=b["body"],
-            kind=MessageKind(b.get("kind", "reply")),
-            status=Status(b["status"]) if "status" in b else None,
-        ),
-        call.principal,
-    )
-    customer = container().customers.many([ticket.customer_id]).get(ticket.customer_id)
-    return {"message": rep.message(message), "ticket": rep.ticket(ticket, customer)}
-
-
-@operation(
-    "GET", "/tickets/{ticket_id}/messages", summary="A ticket's messages, in order", auth=AGENT,
-    response="MessageList", errors=(404,),
-    query={
-        "after": {"pattern": r"0|[1-9][0-9]{0,11}", "description": "a sequence number"},
-        "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
-    },
-)
-def list_messages(call: Call, ticket_id: str) -> Any:
-    _, messages, next_after = container().tickets.messages(
-        _reference(ticket_id),
-        after_seq=int(call.query.get("after", "0")),
-        limit=int(call.query.get("limit", "50")),
-    )
-    files = container().files
-    url_for = files.download_url if files else None
-    return {"items": [rep.message(m, url_for) for m in messages], "next_after": next_after}
-
-
-@operation(
-    "GET", "/tickets/{ticket_id}/messages/{seq}/html",
-    summary="A mail's HTML, sanitised, with its inline images (show it in a sandboxed iframe)",
-    auth=AGENT, response="MessageHtml", errors=(404,),
-)
-def message_html(call: Call, ticket_id: str, seq: str) -> Any:
-    if not re.fullmatch(r"[1-9][0-9]{0,11}", seq):
-        raise NotFoundError(f"No message {seq!r}: messages are numbered from 1.", code="message_not_found")
-    _, message = container().tickets.message(_reference(ticket_id), int(seq))
-    return {"html": container().mail.message_html(message, container().files.download_url)}
-
-
-
-# ---------------------------------------------------------------- business hours and SLAs
-
-_CONFIG_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
-
-
-def _calendar_id(value: str) -> str:
-    return _path_id(
-        value, _CONFIG_ID, "No calendar {value}: ids are 'desk' or like 'team-billing'.", "calendar_not_found"
-    )
-
-
-@operation("GET", "/calendars", summary="Every calendar (business hours)", auth=AGENT, response="CalendarList")
-def list_calendars(call: Call) -> Any:
-    return {"items": container().calendars.all()}
-
-
-@operation(
-    "GET", "/calendars/{calendar_id}", summary="A calendar: 'desk', or 'team-<team>'", auth=AGENT,
-    response="Calendar", errors=(404,),
-)
-def get_calendar(call: Call, calendar_id: str) -> Any:
-    return container().calendars.get(_calendar_id(calendar_id))
-
-
-@operation(
-    "PUT", "/calendars/{calendar_id}", summary="Set business hours (admins): 'desk', or 'team-<team>'",
-    auth=ADMIN, body="CalendarPut", response="Calendar", errors=(404, 422),
-)
-def put_calendar(call: Call, calendar_id: str) -> Any:
-    calendar = container().calendars.put(_calendar_id(calendar_id), call.body)
-    _audit(call, "calendar.updated", "calendar", calendar_id)
-    return calendar
-
-
-@operation(
-    "DELETE", "/calendars/{calendar_id}", summary="Remove a calendar (admins)", auth=ADMIN, status=204,
-    errors=(404,),
-)
-def delete_calendar(call: Call, calendar_id: str) -> Any:
-    container().calendars.delete(_calendar_id(calendar_id))
-    _audit(call, "calendar.deleted", "calendar", calendar_id)
-    return Response(body="", status_code=204)
-
-
-@operation("GET", "/sla/policies", summary="The SLA policies, in order", auth=AGENT, response="SlaPolicies")
-def get_sla_policies(call: Call) -> Any:
-    return {"policies": container().sla.stored_policies()}
-
-
-@operation(
-    "PUT", "/sla/policies",
-    summary="Replace the SLA policies (admins); the first that matches a ticket applies",
-    auth=ADMIN, body="SlaPoliciesPut", response="SlaPolicies", errors=(422,),
-)
-def put_sla_policies(call: Call) -> Any:
-    policies = container().sla.put_policies(call.body["policies"])
-    _audit(call, "sla_policies.updated", "sla_policies", None, policies=[p["id"] for p in policies])
-    return {"policies": policies}
-
-
-# ---------------------------------------------------------------- agent profiles, canned responses, widget
-
-@operation(
-    "PATCH", "/agents/me", summary="Edit the signed-in agent's profile (what visitors see of them)",
-    auth=AGENT, body="AgentProfileUpdate", response="Agent", errors=(404, 422),
-)
-def update_me(call: Call) -> Any:
-    assert call.principal is not None
-    return rep.agent(container().agents.update_profile(call.principal.agent_id, call.body))
-
-
-def _canned_id(value: str) -> str:
-    from ..domain.canned import CANNED_ID
-
-    return _path_id(
-        value, CANNED_ID,
-        "No canned response {value}: ids are lower-case letters, digits, '-' and '_' (at most 40).",
-        "canned_response_not_found",
-    )
-
-
-@operation(
-    "GET", "/canned-responses", summary="The canned responses, by title", auth=AGENT,
-    response="CannedResponseList",
-)
-def list_canned_responses(call: Call) -> Any:
-    return {"items": [rep.canned_response(c) for c in container().canned.list()]}
-
-
-@operation(
-    "PUT", "/canned-responses/{canned_id}", summary="Create or replace a canned response (admins)",
-    auth=ADMIN, body="CannedResponsePut", response="CannedResponse", errors=(404,),
-)
-def put_canned_response(call: Call, canned_id: str) -> Any:
-    canned = container().canned.put(_canned_id(canned_id), call.body["title"], call.body["body"])
-    return rep.canned_response(canned)
-
-
-@operation(
-    "DELETE", "/canned-responses/{canned_id}", summary="Remove a canned response (admins)", auth=ADMIN,
-    status=204, errors=(404,),
-)
-def delete_canned_response(call: Call, canned_id: str) -> Any:
-    container().canned.delete(_canned_id(canned_id))
-    return Response(body="", status_code=204)
-
-
-@operation(
-    "GET", "/tickets/{ticket_id}/canned-responses/{canned_id}",
-    summary="A canned response filled in for this ticket, its customer and you", auth=AGENT,
-    response="CannedResponseText", errors=(404,),
-)
-def render_canned_response(call: Call, ticket_id: str, canned_id: str) -> Any:
-    assert call.principal is not None
-    text = container().canned.render(_reference(ticket_id), _canned_id(canned_id), call.principal)
-    return {"text": text}
-
-
-@operation(
-    "GET", "/widget/config",
-    summary="What the chat widget shows before a session: is its key the desk's, is anyone there, "
-    "business hours",
-    auth=PUBLIC, response="WidgetConfig",
-    query={"key": {"pattern": r"[\x21-\x7e]{1,100}", "description": "the snippet's data-key"}},
-)
-def widget_config(call: Call) -> Any:
-    hours = container().out_of_hours.availability()
-    return {
-        "key_valid": container().widget.key_valid(call.query.get("key")),
-        "available": container().chat.available(),
-        "open": hours.open, "next_opening": hours.next_opening and to_iso(hours.next_opening),
-        "timezone": hours.timezone,
-    }
-
-
-# ---------------------------------------------------------------- privacy and the audit log
-
-_CUSTOMER_ID = re.compile(r"cus_[a-z0-9]{1,40}")
-
-
-def _customer_id(value: str) -> str:
-    return _path_id(value, _CUSTOMER_ID, "No customer {value}.", "customer_not_found")
-
-
-def _audit(call: Call, action: str, target_type: str | None, target_id: str | None, **details: Any) -> None:
+def audit(call: Call, action: str, target_type: str | None, target_id: str | None, **details: Any) -> None:
     """An admin's change, in the audit log (ticket work is recorded from the ticket events,
     which say who made it; settings changes have no events, and only the request knows who)."""
     assert call.principal is not None
     container().audit.record(call.principal.agent_id, action, target_type, target_id, **details)
-
-
-@operation(
-    "GET", "/customers/{customer_id}/export",
-    summary="Everything the desk keeps about a customer as one JSON document (admins); "
-    "files as download links valid for an hour",
-    auth=ADMIN, response="CustomerExport", errors=(404,),
-)
-def export_customer(call: Call, customer_id: str) -> Any:
-    assert call.principal is not None
-    archive = container().privacy.export(_customer_id(customer_id), by=call.principal.agent_id)
-    return Response(body=archive, status_code=200, headers={
-        "Content-Type": "application/json",
-        "Content-Disposition": f'attachment; filename="customer-{archive["customer"]["id"]}.json"',
-    })
-
-
-@operation(
-    "POST", "/customers/{customer_id}/erase",
-    summary="Permanently delete a customer with their tickets, messages, files and mail records "
-    "(admins; send their id again as 'confirm')",
-    auth=ADMIN, body="CustomerErase", response="CustomerErasure", errors=(404, 422),
-)
-def erase_customer(call: Call, customer_id: str) -> Any:
-    assert call.principal is not None
-    return container().privacy.erase(
-        _customer_id(customer_id), confirm=call.body["confirm"],
-        reason=call.body.get("reason", "customer_request"), by=call.principal.agent_id,
-    )
-
-
-@operation(
-    "GET", "/audit",
-    summary="The audit log of agents' actions in a month, or about one id in every month (admins), newest first",
-    auth=ADMIN, response="AuditLog",
-    query={
-        "month": {"pattern": r"[0-9]{4}-(0[1-9]|1[0-2])", "description": "YYYY-MM (default: this month, UTC)"},
-        "target": {
-            "pattern": r"[A-Za-z0-9_-]{1,64}",
-            "description": "the entries about one id (a ticket, customer, agent or calendar), every month; "
-            "not with month",
-        },
-        "order": {"enum": ["newest", "oldest"]},
-        "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
-        "cursor": {"pattern": r"[A-Za-z0-9_-]{1,2048}", "description": "a cursor from a previous page"},
-    },
-)
-def audit_log(call: Call) -> Any:
-    from ..bootstrap import now
-    from ..domain.audit import month_of
-
-    limit, cursor = int(call.query.get("limit", "50")), call.query.get("cursor")
-    newest_first = call.query.get("order", "newest") == "newest"
-    target = call.query.get("target")
-    if target is not None:
-        if "month" in call.query:
-            raise ValidationError(
-                "The query parameters are not valid.",
-                details=[{"field": "month", "message": "not with target: an id's entries come from every month"}],
-            )
-        page = container().audit.target(target, limit=limit, cursor=cursor, newest_first=newest_first)
-        return {"target": target, "items": [rep.audit_entry(e) for e in page.items], "next_cursor": page.cursor}
-    month = call.query.get("month") or month_of(now())
-    page = container().audit.month(month, limit=limit, cursor=cursor, newest_first=newest_first)
-    return {"month": month, "items": [rep.audit_entry(e) for e in page.items], "next_cursor": page.cursor}
-
-
-# ---------------------------------------------------------------- events that kept failing
-
-_FAILURE_ID = re.compile(r"evf_[0-9a-z]{14,40}")
-
-
-def _failure_id(value: str) -> str:
-    return _path_id(value, _FAILURE_ID, "No failed reaction {value}.", "failure_not_found")
-
-
-@operation(
-    "GET", "/events/failed",
-    summary="Reactions to events that kept failing (a mail not sent, a webhook refused), newest first "
-    "(admins)",
-    auth=ADMIN, response="FailedReactionList",
-    query={
-        "limit": {"pattern": r"[1-9][0-9]?|100", "description": "a number from 1 to 100"},
-        "cursor": {"pattern": r"[A-Za-z0-9_-]{1,2048}", "description": "a cursor from a previous page"},
-    },
-)
-def list_failed_events(call: Call) -> Any:
-    page = container().table_events.failed(limit=int(call.query.get("limit", "50")), cursor=call.query.get("cursor"))
-    return {"items": [rep.failed_reaction(f) for f in page.items], "next_cursor": page.cursor}
-
-
-@operation(
-    "POST", "/events/failed/{failure_id}/replay",
-    summary="Run a failed reaction again now (admins); it leaves the list when it succeeds",
-    auth=ADMIN, response="Replayed", errors=(404, 409),
-)
-def replay_failed_event(call: Call, failure_id: str) -> Any:
-    failure, error = container().table_events.replay(_failure_id(failure_id))
-    _audit(call, "event.replayed", "failed_reaction", failure.id, reaction=failure.reaction, succeeded=error is None)
-    if error is not None:
-        raise ConflictError(
-            "It failed again; the reason is in the details. It stays in the list.",
-            code="still_failing", details={"error": error},
-        )
-    return {"replayed": True, "failure": rep.failed_reaction(failure)}
-
-
-@operation(
-    "DELETE", "/events/failed/{failure_id}",
-    summary="Give up on a failed reaction (admins)", auth=ADMIN, status=204, errors=(404,),
-)
-def dismiss_failed_event(call: Call, failure_id: str) -> Any:
-    failure = container().table_events.dismiss(_failure_id(failure_id))
-    _audit(call, "event.dismissed", "failed_reaction", failure.id, reaction=failure.reaction)
-    return Response(body="", status_code=204)

@@ -87,8 +87,8 @@ def _signed_in_to_another_pool() -> str:
 def test_the_route_table_and_the_registry_agree():
     not_registered = sorted(SERVED - set(OPERATIONS))
     not_routed = sorted(set(OPERATIONS) - SERVED)
-    assert not not_registered, f"routes in app.py without an @operation (no auth declared): {not_registered}"
-    assert not not_routed, f"operations no route in app.py serves: {not_routed}"
+    assert not not_registered, f"routes without an @operation (no auth declared): {not_registered}"
+    assert not not_routed, f"operations no route serves: {not_routed}"
     for path, methods in desk_app.app.routes.items():
         for method, entry in methods.items():
             assert entry.authorizer is None, (method, path)  # one check: the pipeline's own

@@ -1,0 +1,12 @@
+"""The REST API's routes, one module per area, each with its own Chalice Blueprint (``bp``).
+
+A route is declared once, with ``@operation(bp, method, path, ...)`` of
+``chalicelib.entrypoints.http``: method, path, auth, body and answer schemas, which together
+route the request, check it, and describe it in ``/openapi.json``. A new route goes into its
+area's module; a new area is a new module here, listed in ``AREAS`` (``app.py`` registers
+each area's Blueprint).
+"""
+
+from . import audit, auth, calendars, canned_responses, customers, events, pages, sla, tickets, widget
+
+AREAS = (pages, auth, widget, customers, tickets, calendars, sla, canned_responses, audit, events)
