@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from .config import Settings
@@ -256,11 +257,26 @@ def build(settings: Settings) -> Container:
     return built
 
 
-@lru_cache(maxsize=1)
+_built: Container | None = None
+# Held while the container is built, so that a reset (the local stack changing settings) waits
+# for a build in another thread (the stream poller's) instead of that build being kept after it.
+_building = threading.RLock()
+
+
 def container() -> Container:
-    return build(Settings.from_env())
+    """The function instance's container, built on first use from the environment."""
+    global _built
+    built = _built
+    if built is None:
+        with _building:
+            if _built is None:
+                _built = build(Settings.from_env())
+            built = _built
+    return built
 
 
 def reset() -> None:
     """Forget the built container (the local stack calls this after changing settings)."""
-    container.cache_clear()
+    global _built
+    with _building:
+        _built = None
