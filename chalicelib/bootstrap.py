@@ -91,6 +91,7 @@ class Container:
         """The stream side: events from the table's changes, their reactions, the parked."""
         from .adapters.dead_letters import DeadLetterQueue
         from .adapters.dynamodb.stream import DynamoEventSource, DynamoFailedReactions, DynamoReactionLedger
+        from .entrypoints.frames import event_parked
         from .services.events import TableEvents
 
         return TableEvents(
@@ -101,9 +102,7 @@ class Container:
             ),
             resolve=self.listener,
             resolve_parked=self.parked_listener,
-            on_parked=lambda failure: self.chat.notify_agents(
-                {"type": "event.parked", "failure": {"id": failure.id, "reaction": failure.reaction}}
-            ),
+            on_parked=lambda failure: self.chat.notify_agents(event_parked(failure)),
             clock=now,
             container=self,
         )
@@ -140,9 +139,10 @@ def build(settings: Settings) -> Container:
     from .adapters.visitor_tokens import VisitorTokens
     from .adapters.webhooks import post_webhook
     from .domain.tickets import AuthorType
+    from .entrypoints.frames import ChatFrames
     from .services.agents import AgentService
     from .services.audit import AuditLog
-    from .services.chat import ChatRepliesByMail, ChatService
+    from .services.chat import AgentCards, ChatRepliesByMail, ChatService
     from .services.customers import CustomerService
     from .services.events import EventBus
     from .services.hours import CalendarService
@@ -197,6 +197,7 @@ def build(settings: Settings) -> Container:
     visitor_tokens = VisitorTokens(settings.widget_secret)
     mailer = SesMailer(client("ses"), settings.mail_from)
     files = S3Files(client("s3"), settings.bucket_name)
+    cards = AgentCards(agent_repo)
     chat = ChatService(
         tickets=tickets,
         customers=customers,
@@ -208,6 +209,8 @@ def build(settings: Settings) -> Container:
             client("apigatewaymanagementapi", settings.ws_management_url or None)
         ),
         visitor_tokens=visitor_tokens,
+        frames=ChatFrames(cards.get, files.download_url),
+        cards=cards,
         mailer=mailer,
         files=files,
         events=events,
@@ -234,7 +237,7 @@ def build(settings: Settings) -> Container:
         return MailService(
             tickets=tickets, customers=customers, refs=DynamoMailRefs(), limits=DynamoMailLimits(),
             files=files, mailer=mailer, support_address=settings.mail_from, secret=settings.mail_secret,
-            threads=ticket_repo, agent_names=chat.agent_name, detect_language=detect_language,
+            threads=ticket_repo, agent_names=cards.name, detect_language=detect_language,
             sanitise_html=sanitise_html,
             expected_response_minutes=lambda ticket: (
                 sla_service.expected_first_response(ticket) or settings.expected_response_minutes

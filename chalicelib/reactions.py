@@ -112,7 +112,7 @@ REACTIONS: tuple[Reaction, ...] = (
     Reaction("push.message_delivery", MessageDeliveryChanged, REQUEST, lambda c: c.chat.on_message_delivery_changed,
              must_succeed=False),
     Reaction("push.sla_clocks", SlaClocksChanged, REQUEST, lambda c: c.chat.on_sla_clocks_changed, must_succeed=False),
-    Reaction("push.forget_agent_card", AgentProfileChanged, REQUEST, lambda c: c.chat.on_agent_profile_changed,
+    Reaction("push.forget_agent_card", AgentProfileChanged, REQUEST, lambda c: c.chat.cards.on_agent_profile_changed,
              must_succeed=False),
 )
 

@@ -46,6 +46,7 @@ from ..domain.events import (
     TicketChanged,
     TicketOpened,
 )
+from ..domain.people import Agent, VisitedPage
 from ..domain.storage import attachment_key
 from ..domain.tickets import Attachment, AuthorType, Message, MessageKind, Ticket
 from .agents import AgentService
@@ -53,7 +54,6 @@ from .customers import CustomerService
 from .events import EventBus
 from .tickets import OpenTicket, PostMessage, TicketService
 
-HISTORY_FRAME_BYTES = 96 * 1024  # under API Gateway's 128 KB per message
 # API Gateway answers 410 for a connection still in its $connect (up to the 29 s integration
 # timeout): a 410 removes only a connection older than that.
 CONNECT_WINDOW = timedelta(seconds=30)
@@ -62,10 +62,63 @@ CONNECT_WINDOW = timedelta(seconds=30)
 AGENT_CARD_SECONDS = 30
 
 
+Frame = dict[str, Any]
+
+
 class Broadcaster(Protocol):
     def send(self, connection_ids: Iterable[str], payload: bytes) -> list[str]: ...
     def alive(self, connection_id: str) -> bool: ...
     def close(self, connection_id: str) -> None: ...
+
+
+class Frames(Protocol):
+    """The frames chat sends, built at the edge (``entrypoints.frames.ChatFrames``)."""
+
+    def pong(self, who: Participant, available: bool) -> Frame: ...
+    def ack(self, client_id: str, ticket_id: str, message: Message, *, duplicate: bool = False) -> Frame: ...
+    def upload(self, ticket_id: str, key: str, post: dict[str, Any], max_bytes: int) -> Frame: ...
+    def joined(self, ticket: Ticket) -> Frame: ...
+    def left(self, conversation_id: str) -> Frame: ...
+    def history(self, ticket_id: str, messages: Iterable[Message]) -> Iterator[Frame]: ...
+    def resumed(self, ticket: Ticket, last_seq: int) -> Frame: ...
+    def transcript_sent(self, ticket_id: str, to: str) -> Frame: ...
+    def rated(self, ticket_id: str, score: int, client_id: str | None) -> Frame: ...
+    def agent_joined(self, ticket_id: str, agent_id: str) -> Frame: ...
+    def typing(self, conversation_id: str, who: Participant, state: bool) -> Frame: ...
+    def read(self, conversation_id: str, who: Participant, seq: int) -> Frame: ...
+    def presence(self, agent_id: str, status: str) -> Frame: ...
+    def visitor_page(self, customer_id: str, page: VisitedPage) -> Frame: ...
+    def conversation_created(self, ticket: Ticket, message: Message | None) -> Frame: ...
+    def message_created(self, ticket_id: str, message: Message) -> Frame: ...
+    def message_updated(self, ticket_id: str, message: Message) -> Frame: ...
+    def conversation_updated(self, ticket: Ticket, changes: dict[str, Any]) -> Frame: ...
+    def status_updated(self, ticket: Ticket, changes: dict[str, Any]) -> Frame: ...
+    def sla_updated(self, ticket_id: str) -> Frame: ...
+
+
+class AgentCards:
+    """The agents as chat shows them (name, title, photo, time zone): at most one GetItem
+    per agent, then trusted for AGENT_CARD_SECONDS."""
+
+    def __init__(self, agents: Any) -> None:
+        self.agents = agents
+        self._cached: dict[str, tuple[float, Agent | None]] = {}
+
+    def get(self, agent_id: str) -> Agent | None:
+        cached = self._cached.get(agent_id)
+        if cached is not None and time.monotonic() - cached[0] < AGENT_CARD_SECONDS:
+            return cached[1]
+        agent = self.agents.get(agent_id)
+        self._cached[agent_id] = (time.monotonic(), agent)
+        return agent
+
+    def name(self, agent_id: str) -> str:
+        agent = self.get(agent_id)
+        return agent.name if agent else "Support"
+
+    def on_agent_profile_changed(self, event: AgentProfileChanged) -> None:
+        """This container shows the new profile at once (others within AGENT_CARD_SECONDS)."""
+        self._cached.pop(event.agent.id, None)
 
 
 class ChatService:
@@ -80,6 +133,8 @@ class ChatService:
         dedupe: Any,
         broadcaster: Broadcaster,
         visitor_tokens: Any,
+        frames: Frames,
+        cards: AgentCards,
         mailer: Any = None,
         files: Any = None,
         events: EventBus | None = None,
@@ -93,11 +148,12 @@ class ChatService:
         self.dedupe = dedupe
         self.broadcaster = broadcaster
         self.visitor_tokens = visitor_tokens
+        self.frames = frames
+        self.cards = cards
         self.mailer = mailer
         self.files = files
         self.clock = clock
         self.events = events or tickets.events
-        self._agent_cards: dict[str, tuple[float, dict[str, Any]]] = {}
 
     # ------------------------------------------------------------- connection lifecycle
 
@@ -151,8 +207,7 @@ class ChatService:
         self._deliver([connection_id], frame)
 
     def _on_ping(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
-        self.reply(who.connection_id, {"type": "pong", "you": {"role": who.role.value, "id": who.id},
-                                       "available": self.available()})
+        self.reply(who.connection_id, self.frames.pong(who, self.available()))
 
     def available(self) -> bool:
         """Whether an agent is online and connected now (the widget's 'we're here')."""
@@ -181,8 +236,7 @@ class ChatService:
         topic = conversation_topic(ticket.id)
         if topic not in topics:
             self.connections.subscribe(who, topic)
-        body = self._message_frame(ticket.id, message)
-        self.reply(who.connection_id, {"type": "ack", "client_id": client_id, **body})
+        self.reply(who.connection_id, self.frames.ack(client_id, ticket.id, message))
         self.events.release(held)
 
     def _store(self, who: Participant, frame: dict, kind: MessageKind) -> tuple[Ticket, Message, bool]:
@@ -231,10 +285,7 @@ class ChatService:
         ticket = self._conversation(who, frame["conversation_id"])
         key = attachment_key(ticket.id, who.id, uuid.uuid4().hex, safe_filename(frame["filename"]))
         post = self.files.presign_upload(key, frame["content_type"], MAX_ATTACHMENT_BYTES)
-        self.reply(who.connection_id, {
-            "type": "upload", "conversation_id": ticket.id, "key": key, "url": post["url"],
-            "fields": post["fields"], "max_bytes": MAX_ATTACHMENT_BYTES,
-        })
+        self.reply(who.connection_id, self.frames.upload(ticket.id, key, post, MAX_ATTACHMENT_BYTES))
 
     def _ack_again(self, who: Participant, client_id: str, ticket_id: str | None, seq: int | None) -> None:
         """The same frame came again (a reconnect before the ack arrived): answer with what was
@@ -245,25 +296,22 @@ class ChatService:
             _, message = self.tickets.message(ticket_id, seq)
         except NotFoundError:
             raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress") from None
-        self.reply(who.connection_id, {"type": "ack", "client_id": client_id, "duplicate": True,
-                                       **self._message_frame(ticket_id, message)})
+        self.reply(who.connection_id, self.frames.ack(client_id, ticket_id, message, duplicate=True))
 
     def _on_join(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         ticket = self._conversation(who, frame["conversation_id"])
         topic = conversation_topic(ticket.id)
         if topic not in topics:
             self.connections.subscribe(who, topic)
-        self.reply(who.connection_id, {"type": "joined", "conversation": _summary(ticket)})
+        self.reply(who.connection_id, self.frames.joined(ticket))
         if who.is_agent:
-            self._publish(topic, {"type": "agent.joined", "conversation_id": ticket.id,
-                                  "agent": self.agent_card(who.id)},
-                          exclude=who.connection_id)
+            self._publish(topic, self.frames.agent_joined(ticket.id, who.id), exclude=who.connection_id)
 
     def _on_leave(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         topic = conversation_topic(frame["conversation_id"])
         if topic in topics:
             self.connections.unsubscribe(who.connection_id, topic)
-        self.reply(who.connection_id, {"type": "left", "conversation_id": frame["conversation_id"]})
+        self.reply(who.connection_id, self.frames.left(frame["conversation_id"]))
 
     def _on_resume(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         """Subscribe first, then read the history: a message stored in between arrives both
@@ -272,40 +320,34 @@ class ChatService:
         topic = conversation_topic(ticket.id)
         if topic not in topics:
             self.connections.subscribe(who, topic)
-        after = frame["after_seq"]
-        batch: list[dict] = []
-        size = 0
-        last = after
-        for message in self._history(ticket.id, after, include_notes=who.is_agent):
-            entry = self._message_json(message)
-            entry_size = len(json.dumps(entry))
-            if batch and size + entry_size > HISTORY_FRAME_BYTES:
-                self.reply(who.connection_id, {"type": "history", "conversation_id": ticket.id, "messages": batch})
-                batch, size = [], 0
-            batch.append(entry)
-            size += entry_size
-            last = max(last, message.seq)
-        if batch:
-            self.reply(who.connection_id, {"type": "history", "conversation_id": ticket.id, "messages": batch})
-        self.reply(who.connection_id, {"type": "resumed", "conversation": _summary(ticket), "last_seq": last})
+        last = frame["after_seq"]
+
+        def missed() -> Iterator[Message]:
+            nonlocal last
+            for message in self._history(ticket.id, frame["after_seq"], include_notes=who.is_agent):
+                last = max(last, message.seq)
+                yield message
+
+        for history in self.frames.history(ticket.id, missed()):
+            self.reply(who.connection_id, history)
+        self.reply(who.connection_id, self.frames.resumed(ticket, last))
 
     def _on_typing(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         topic = self._subscribed(topics, frame["conversation_id"])
-        self._publish(topic, {"type": "typing", "conversation_id": frame["conversation_id"],
-                              "who": self._who(who), "state": frame["state"]}, exclude=who.connection_id)
+        self._publish(topic, self.frames.typing(frame["conversation_id"], who, frame["state"]),
+                      exclude=who.connection_id)
 
     def _on_read(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         topic = self._subscribed(topics, frame["conversation_id"])
         self.tickets.mark_read(frame["conversation_id"], who.role.value, frame["seq"])
-        self._publish(topic, {"type": "read", "conversation_id": frame["conversation_id"],
-                              "who": self._who(who), "seq": frame["seq"]}, exclude=who.connection_id)
+        self._publish(topic, self.frames.read(frame["conversation_id"], who, frame["seq"]),
+                      exclude=who.connection_id)
 
     def _on_presence(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         if not who.is_agent:
             raise PermissionDeniedError("Only agents set a presence.", code="agents_only")
         self.agent_repo.set_presence(who.id, frame["status"])
-        self._publish(agents_topic(), {"type": "presence", "agent": self.agent_card(who.id),
-                                       "status": frame["status"]})
+        self._publish(agents_topic(), self.frames.presence(who.id, frame["status"]))
 
     def _on_transcript(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         ticket = self._conversation(who, frame["conversation_id"])
@@ -318,10 +360,10 @@ class ChatService:
             raise UnprocessableError("E-mail is not set up on this desk.", code="mail_unavailable")
         lines = [f"Transcript of your conversation #{ticket.number}: {ticket.subject}", ""]
         for message in self._history(ticket.id, 0, include_notes=False):
-            speaker = "You" if message.author_type == AuthorType.CUSTOMER else self.agent_name(message.author_id or "")
+            speaker = "You" if message.author_type == AuthorType.CUSTOMER else self.cards.name(message.author_id or "")
             lines.append(f"[{to_iso(message.created_at)[:16].replace('T', ' ')} UTC] {speaker}: {message.body}")
         self.mailer.send_text(to=to, subject=f"Your conversation #{ticket.number}", text="\n".join(lines))
-        self.reply(who.connection_id, {"type": "transcript.sent", "conversation_id": ticket.id, "to": to})
+        self.reply(who.connection_id, self.frames.transcript_sent(ticket.id, to))
 
     def _on_rate(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         """The visitor rates their solved conversation (CSAT); agents watching it hear of it."""
@@ -329,10 +371,7 @@ class ChatService:
             raise PermissionDeniedError("Only the conversation's visitor rates it.", code="visitors_only")
         ticket = self._conversation(who, frame["conversation_id"])
         rating = self.tickets.rate(ticket, frame["score"], frame.get("comment"))
-        answer: dict[str, Any] = {"type": "rated", "conversation_id": ticket.id, "score": rating.score}
-        if "client_id" in frame:
-            answer["client_id"] = frame["client_id"]
-        self.reply(who.connection_id, answer)
+        self.reply(who.connection_id, self.frames.rated(ticket.id, rating.score, frame.get("client_id")))
 
     def _on_page(self, who: Participant, topics: frozenset[str], frame: dict) -> None:
         """A page of the business's site the visitor opened: kept on the customer, and shown
@@ -340,23 +379,19 @@ class ChatService:
         if who.is_agent:
             raise PermissionDeniedError("Only visitors report the pages they open.", code="visitors_only")
         page = self.customers.record_page(who.id, frame["url"], frame.get("title"), frame.get("seen_at"))
-        self._publish(agents_topic(), {"type": "visitor.page", "customer_id": who.id, "url": page.url,
-                                       "title": page.title, "at": to_iso(page.at)})
+        self._publish(agents_topic(), self.frames.visitor_page(who.id, page))
 
     # ------------------------------------------------------------- listeners
 
     def on_ticket_opened(self, event: TicketOpened) -> None:
         """A new ticket (any channel) appears in every agent's inbox at once."""
-        frame: dict[str, Any] = {"type": "conversation.created", "conversation_id": event.ticket.id,
-                                 "conversation": _summary(event.ticket)}
-        if event.message is not None:
-            frame["message"] = self._message_json(event.message)
-        self._publish(agents_topic(), frame, exclude=event.origin)
+        self._publish(agents_topic(), self.frames.conversation_created(event.ticket, event.message),
+                      exclude=event.origin)
 
     def on_message_created(self, event: MessageCreated) -> None:
         """Deliver a stored message to the conversation's connections (not its sender's);
         internal notes reach agents only."""
-        frame = {"type": "message", **self._message_frame(event.ticket.id, event.message)}
+        frame = self.frames.message_created(event.ticket.id, event.message)
         message = event.message
         subscribers = self.connections.subscribers(conversation_topic(event.ticket.id))
         self._deliver(
@@ -369,14 +404,13 @@ class ChatService:
         """Agents watching a ticket see a reply's mail go out (or wait to be sent again)."""
         subscribers = self.connections.subscribers(conversation_topic(event.ticket.id))
         self._deliver([s.connection_id for s in subscribers if s.role == ParticipantRole.AGENT],
-                      {"type": "message.updated", **self._message_frame(event.ticket.id, event.message)})
+                      self.frames.message_updated(event.ticket.id, event.message))
 
     def on_sla_clocks_changed(self, event: SlaClocksChanged) -> None:
         """Agents watching the ticket refresh its SLA badges."""
         subscribers = self.connections.subscribers(conversation_topic(event.ticket_id))
         self._deliver([s.connection_id for s in subscribers if s.role == ParticipantRole.AGENT],
-                      {"type": "conversation.updated", "conversation": {"id": event.ticket_id},
-                       "changes": {"sla": True}})
+                      self.frames.sla_updated(event.ticket_id))
 
     def visitor_is_here(self, ticket_id: str) -> bool:
         """Whether the conversation's visitor has a live connection on it now (a connection
@@ -393,19 +427,12 @@ class ChatService:
 
     def on_ticket_changed(self, event: TicketChanged) -> None:
         """Agents watching see every change; the visitor sees only its status."""
-        summary = _summary(event.ticket)
         subscribers = self.connections.subscribers(conversation_topic(event.ticket.id))
         agents = [s.connection_id for s in subscribers if s.role == ParticipantRole.AGENT]
         visitors = [s.connection_id for s in subscribers if s.role == ParticipantRole.VISITOR]
-        self._deliver(agents, {"type": "conversation.updated", "conversation": summary, "changes": event.changes})
+        self._deliver(agents, self.frames.conversation_updated(event.ticket, event.changes))
         if "status" in event.changes:
-            self._deliver(visitors, {"type": "conversation.updated",
-                                     "conversation": {"id": event.ticket.id, "status": summary["status"]},
-                                     "changes": {"status": event.changes["status"]}})
-
-    def on_agent_profile_changed(self, event: AgentProfileChanged) -> None:
-        """This container shows the new profile at once (others within AGENT_CARD_SECONDS)."""
-        self._agent_cards.pop(event.agent.id, None)
+            self._deliver(visitors, self.frames.status_updated(event.ticket, event.changes))
 
     def notify_agents(self, frame: dict[str, Any], agent_ids: set[str] | None = None) -> None:
         """A desk-wide notice (an SLA alert) to the given agents' live connections, or to
@@ -456,56 +483,6 @@ class ChatService:
             # A 410 removes that connection and nothing else - unless it is still connecting.
             self._forget(gone, connected_before=self.clock() - CONNECT_WINDOW)
         return gone_ids
-
-    def _message_frame(self, ticket_id: str, message: Message) -> dict:
-        return {"conversation_id": ticket_id, "message": self._message_json(message)}
-
-    def _message_json(self, message: Message) -> dict:
-        from ..entrypoints.representations import message as message_json
-
-        body = message_json(message, self.files.download_url if self.files else None)
-        if message.author_type == AuthorType.AGENT and message.author_id:
-            author = self.agent_card(message.author_id)
-            body["author"] = author
-            body["author_name"] = author["name"]
-        return body
-
-    def agent_card(self, agent_id: str) -> dict[str, Any]:
-        """How an agent is shown to visitors: ``{id, role, name, title, avatar_url, timezone}``.
-        At most one GetItem, then cached for AGENT_CARD_SECONDS."""
-        cached = self._agent_cards.get(agent_id)
-        if cached is not None and time.monotonic() - cached[0] < AGENT_CARD_SECONDS:
-            return cached[1]
-        agent = self.agent_repo.get(agent_id)
-        card = {
-            "id": agent_id, "role": ParticipantRole.AGENT.value,
-            "name": agent.name if agent else "Support",
-            "title": agent.title if agent else None,
-            "avatar_url": agent.avatar_url if agent else None,
-            "timezone": agent.timezone if agent else None,
-        }
-        self._agent_cards[agent_id] = (time.monotonic(), card)
-        return card
-
-    def agent_name(self, agent_id: str) -> str:
-        return str(self.agent_card(agent_id)["name"])
-
-    def _who(self, who: Participant) -> dict:
-        if who.is_agent:
-            return self.agent_card(who.id)
-        return {"role": who.role.value, "id": who.id}
-
-
-def _summary(ticket: Ticket) -> dict:
-    return {
-        "id": ticket.id,
-        "number": ticket.number,
-        "subject": ticket.subject,
-        "status": ticket.status.value,
-        "channel": ticket.channel,
-        "assignee_id": ticket.assignee_id,
-        "last_seq": ticket.message_count,
-    }
 
 
 def _zone(name: Any) -> str | None:
