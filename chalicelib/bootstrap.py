@@ -53,7 +53,7 @@ class Container:
     tickets: TicketService
     customers: CustomerService
     agents: AgentService
-    chat: ChatService
+    chat: ChatService  # live chat's parts: connections, conversations, delivery, agent cards
     widget: WidgetService
     calendars: CalendarService
     out_of_hours: OutOfHoursService
@@ -92,6 +92,7 @@ class Container:
         """The stream side: events from the table's changes, their reactions, the parked."""
         from .adapters.dead_letters import DeadLetterQueue
         from .adapters.dynamodb.stream import DynamoEventSource, DynamoFailedReactions, DynamoReactionLedger
+        from .entrypoints.frames import event_parked
         from .services.events import TableEvents
 
         return TableEvents(
@@ -102,9 +103,7 @@ class Container:
             ),
             resolve=self.listener,
             resolve_parked=self.parked_listener,
-            on_parked=lambda failure: self.chat.notify_agents(
-                {"type": "event.parked", "failure": {"id": failure.id, "reaction": failure.reaction}}
-            ),
+            on_parked=lambda failure: self.chat.delivery.notify_agents(event_parked(failure)),
             clock=now,
             container=self,
         )
@@ -141,9 +140,17 @@ def build(settings: Settings) -> Container:
     from .adapters.visitor_tokens import VisitorTokens
     from .adapters.webhooks import post_webhook
     from .domain.tickets import AuthorType
+    from .entrypoints.frames import ChatFrames
     from .services.agents import AgentService
     from .services.audit import AuditLog
-    from .services.chat import ChatRepliesByMail, ChatService
+    from .services.chat import (
+        AgentCards,
+        ChatRepliesByMail,
+        ChatService,
+        Connections,
+        Conversations,
+        Delivery,
+    )
     from .services.customers import CustomerService
     from .services.events import EventBus
     from .services.hours import CalendarService
@@ -198,21 +205,19 @@ def build(settings: Settings) -> Container:
     visitor_tokens = VisitorTokens(settings.widget_secret)
     mailer = SesMailer(client("ses"), settings.mail_from)
     files = S3Files(client("s3"), settings.bucket_name)
-    chat = ChatService(
-        tickets=tickets,
-        customers=customers,
-        agents=agents,
-        agent_repo=agent_repo,
-        connections=DynamoConnectionRepository(),
-        dedupe=DynamoDedupe(),
-        broadcaster=ApiGatewayBroadcaster(
-            client("apigatewaymanagementapi", settings.ws_management_url or None)
-        ),
-        visitor_tokens=visitor_tokens,
-        mailer=mailer,
-        files=files,
-        events=events,
+    broadcaster = ApiGatewayBroadcaster(client("apigatewaymanagementapi", settings.ws_management_url or None))
+    cards = AgentCards(agent_repo)
+    frames = ChatFrames(cards.get, files.download_url)
+    connections = Connections(
+        store=DynamoConnectionRepository(), agents=agents, agent_store=agent_repo,
+        visitor_tokens=visitor_tokens, broadcaster=broadcaster,
     )
+    delivery = Delivery(connections=connections, broadcaster=broadcaster, frames=frames)
+    conversations = Conversations(
+        tickets=tickets, customers=customers, connections=connections, delivery=delivery, dedupe=DynamoDedupe(),
+        frames=frames, cards=cards, files=files, mailer=mailer, events=events,
+    )
+    chat = ChatService(connections=connections, conversations=conversations, delivery=delivery, cards=cards)
     widget = WidgetService(customers, visitor_tokens, settings.identity_secret, settings.widget_key)
 
     def mail_agents(ticket: Any, text: str, agent_ids: set[str] | None) -> None:
@@ -222,7 +227,7 @@ def build(settings: Settings) -> Container:
 
     sla_service = SlaService(
         store=sla_store, config=config, calendars=calendars, tickets=tickets,
-        notify_agents=chat.notify_agents, mail_agents=mail_agents, post_webhook=post_webhook,
+        notify_agents=chat.delivery.notify_agents, mail_agents=mail_agents, post_webhook=post_webhook,
         webhook_secret=settings.webhook_secret, clock=now, events=events,
     )
 
@@ -235,7 +240,7 @@ def build(settings: Settings) -> Container:
         return MailService(
             tickets=tickets, customers=customers, refs=DynamoMailRefs(), limits=DynamoMailLimits(),
             files=files, mailer=mailer, support_address=settings.mail_from, secret=settings.mail_secret,
-            threads=ticket_repo, agent_names=chat.agent_name, detect_language=detect_language,
+            threads=ticket_repo, agent_names=cards.name, detect_language=detect_language,
             sanitise_html=sanitise_html,
             expected_response_minutes=lambda ticket: (
                 sla_service.expected_first_response(ticket) or settings.expected_response_minutes
@@ -245,13 +250,13 @@ def build(settings: Settings) -> Container:
 
     audit = AuditLog(DynamoAuditStore(), clock=now)
     privacy = PrivacyService(
-        store=DynamoPrivacyStore(), files=files, audit=audit, close_connection=chat.broadcaster.close,
+        store=DynamoPrivacyStore(), files=files, audit=audit, close_connection=broadcaster.close,
         retention_days=settings.retention_days, clock=now,
     )
     built = Container(
         settings=settings, events=events, tickets=tickets, customers=customers, agents=agents, chat=chat,
         widget=widget, calendars=calendars, out_of_hours=out_of_hours, sla=sla_service, audit=audit,
-        privacy=privacy, chat_by_mail=ChatRepliesByMail(chat, mail), files=files, mail_service=mail, client=client,
+        privacy=privacy, chat_by_mail=ChatRepliesByMail(connections, mail), files=files, mail_service=mail, client=client,
     )
     events.bind(built.listener, built)
     return built

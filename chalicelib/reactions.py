@@ -65,14 +65,16 @@ def _public_by(event: Any, author: AuthorType) -> bool:
 
 REACTIONS: tuple[Reaction, ...] = (
     # ---- ticket.opened
-    Reaction("push.ticket_opened", TicketOpened, REQUEST, lambda c: c.chat.on_ticket_opened, must_succeed=False),
+    Reaction("push.ticket_opened", TicketOpened, REQUEST, lambda c: c.chat.delivery.on_ticket_opened,
+             must_succeed=False),
     Reaction("sla.start_clocks", TicketOpened, STREAM, lambda c: c.sla.on_ticket_opened),
     Reaction("audit.ticket_opened", TicketOpened, STREAM, lambda c: c.audit.on_ticket_opened,
              when=lambda e, c: e.by is not None, keyed=True),
     Reaction("chat.out_of_hours_on_open", TicketOpened, STREAM, lambda c: c.out_of_hours.on_chat_opened,
              when=lambda e, c: e.ticket.channel == "chat" and _closed(e, c, e.ticket.created_at)),
     # ---- message.created
-    Reaction("push.message", MessageCreated, REQUEST, lambda c: c.chat.on_message_created, must_succeed=False),
+    Reaction("push.message", MessageCreated, REQUEST, lambda c: c.chat.delivery.on_message_created,
+             must_succeed=False),
     Reaction("sla.message_clocks", MessageCreated, STREAM, lambda c: c.sla.on_message_created,
              when=lambda e, c: e.ticket.sla is not None and e.message.public
              and e.message.author_type != AuthorType.SYSTEM),
@@ -94,7 +96,8 @@ REACTIONS: tuple[Reaction, ...] = (
              and e.message.author_id not in (None, e.ticket.customer_id),
              keyed=True),
     # ---- ticket.changed
-    Reaction("push.ticket_changed", TicketChanged, REQUEST, lambda c: c.chat.on_ticket_changed, must_succeed=False),
+    Reaction("push.ticket_changed", TicketChanged, REQUEST, lambda c: c.chat.delivery.on_ticket_changed,
+             must_succeed=False),
     Reaction("sla.ticket_changed", TicketChanged, STREAM, lambda c: c.sla.on_ticket_changed,
              when=lambda e, c: bool({"priority", "tags"} & set(e.changes))
              or ("status" in e.changes and e.ticket.sla is not None)),
@@ -109,10 +112,11 @@ REACTIONS: tuple[Reaction, ...] = (
     Reaction("sla.mail_agents", SlaEscalated, STREAM, lambda c: c.sla.on_escalated_mail),
     Reaction("sla.webhook", SlaEscalated, STREAM, lambda c: c.sla.on_escalated_webhook),
     # ---- pushes only
-    Reaction("push.message_delivery", MessageDeliveryChanged, REQUEST, lambda c: c.chat.on_message_delivery_changed,
+    Reaction("push.message_delivery", MessageDeliveryChanged, REQUEST,
+             lambda c: c.chat.delivery.on_message_delivery_changed, must_succeed=False),
+    Reaction("push.sla_clocks", SlaClocksChanged, REQUEST, lambda c: c.chat.delivery.on_sla_clocks_changed,
              must_succeed=False),
-    Reaction("push.sla_clocks", SlaClocksChanged, REQUEST, lambda c: c.chat.on_sla_clocks_changed, must_succeed=False),
-    Reaction("push.forget_agent_card", AgentProfileChanged, REQUEST, lambda c: c.chat.on_agent_profile_changed,
+    Reaction("push.forget_agent_card", AgentProfileChanged, REQUEST, lambda c: c.chat.cards.on_agent_profile_changed,
              must_succeed=False),
 )
 

@@ -56,6 +56,23 @@ class Participant:
         return self.role == ParticipantRole.AGENT
 
 
+@dataclass(frozen=True)
+class LiveConnection:
+    """A connection as a frame finds it: who is on it, and what it is subscribed to."""
+
+    participant: Participant
+    topics: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """A connection subscribed to a topic (a conversation, or all agents)."""
+
+    connection_id: str
+    role: ParticipantRole
+    principal_id: str  # the agent's id, or the visitor's customer id
+
+
 def agents_topic() -> str:
     return "TOPIC#agents"
 

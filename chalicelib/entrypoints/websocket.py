@@ -24,7 +24,7 @@ def on_connect(event: Any) -> Response | None:
     logger.thread_safe_append_keys(connection_id=event.connection_id, route="$connect")
     query = event.to_dict().get("queryStringParameters") or {}
     try:
-        participant = container().chat.connect(event.connection_id, query)
+        participant = container().chat.connections.connect(event.connection_id, query)
     except DeskError as error:
         logger.info("websocket connect refused", code=error.code)
         return Response(body=error_body(error.code, error.message, error.details), status_code=error.status)
@@ -35,7 +35,7 @@ def on_connect(event: Any) -> Response | None:
 def on_disconnect(event: Any) -> None:
     logger.thread_safe_clear_keys()
     logger.thread_safe_append_keys(connection_id=event.connection_id, route="$disconnect")
-    container().chat.disconnect(event.connection_id)
+    container().chat.connections.disconnect(event.connection_id)
     logger.info("websocket disconnected")
 
 
@@ -45,16 +45,16 @@ def on_message(event: Any) -> None:
     chat = container().chat
     frame: Any = _json(event.body)
     try:
-        live = chat.admit(event.connection_id)  # every frame counts, even a malformed one
+        live = chat.connections.admit(event.connection_id)  # every frame counts, even a malformed one
         frame = _validated(frame)
-        chat.handle(live, frame)
+        chat.conversations.handle(live, frame)
         logger.info("frame", action=frame["action"])
     except DeskError as error:
         logger.info("frame refused", action=_action(frame), code=error.code)
-        chat.reply(event.connection_id, _error_frame(error.code, error.message, error.details, frame))
+        chat.delivery.reply(event.connection_id, _error_frame(error.code, error.message, error.details, frame))
     except Exception:
         logger.exception("frame failed", action=_action(frame))
-        chat.reply(
+        chat.delivery.reply(
             event.connection_id,
             _error_frame("internal_error", "Something went wrong on our side; try again.", None, frame),
         )

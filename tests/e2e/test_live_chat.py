@@ -235,25 +235,26 @@ def test_a_stale_connection_is_removed_on_the_first_410_and_only_it(visitor, age
 
     conversation = visitor.say("Anyone?")["conversation_id"]
     chat = bootstrap.container().chat
+    connections, broadcaster = chat.connections.store, chat.delivery.broadcaster
     # A connection whose $disconnect was lost: the store has it, the gateway does not.
     ghost = Participant(ParticipantRole.AGENT, "ghost-agent", "GhostConnId0=")
     # Connected minutes ago, well past API Gateway's $connect window (a 410 then means gone).
-    chat.connections.add(ghost, to_iso(bootstrap.now() - timedelta(minutes=5)), 400)
-    chat.connections.subscribe(ghost, conversation_topic(conversation))
+    connections.add(ghost, to_iso(bootstrap.now() - timedelta(minutes=5)), 400)
+    connections.subscribe(ghost, conversation_topic(conversation))
     agent_ws.send(action="join", conversation_id=conversation)
     agent_ws.wait_for("joined")
 
     visitor.say("Hello?", conversation)
     assert agent_ws.wait_for("message")["message"]["body"] == "Hello?"
-    subscribers = {s.connection_id for s in chat.connections.subscribers(conversation_topic(conversation))}
+    subscribers = {s.connection_id for s in connections.subscribers(conversation_topic(conversation))}
     assert "GhostConnId0=" not in subscribers
-    assert chat.connections.get("GhostConnId0=") is None
+    assert connections.get("GhostConnId0=") is None
     assert len(subscribers) == 2  # the visitor and the agent are still there
-    posts_before = chat.broadcaster.posts
+    posts_before = broadcaster.posts
     visitor.say("Still there?", conversation)
     assert agent_ws.wait_for("message")["message"]["body"] == "Still there?"
     # now posted to the live connections only: the visitor's ack and the agent
-    assert chat.broadcaster.posts - posts_before == 2
+    assert broadcaster.posts - posts_before == 2
 
 
 def test_a_message_over_128_kb_closes_the_connection_with_1009(anonymous, ws_url):
@@ -343,7 +344,7 @@ def test_connections_are_closed_at_api_gateway_limits(anonymous, stack, limits, 
         while not gateway.connections and time.monotonic() < deadline:
             time.sleep(0.01)  # the client may see the handshake before the gateway files it
         connection_id = next(iter(gateway.connections))
-        assert bootstrap.container().chat.connections.get(connection_id) is not None
+        assert bootstrap.container().chat.connections.store.get(connection_id) is not None
         started = time.monotonic()
         client.ws.settimeout(0.2)
         while True:
@@ -358,9 +359,9 @@ def test_connections_are_closed_at_api_gateway_limits(anonymous, stack, limits, 
             assert time.monotonic() - started < 10, "the gateway never closed the connection"
         assert int.from_bytes(data[:2], "big") == 1001
         deadline = time.monotonic() + 5
-        while bootstrap.container().chat.connections.get(connection_id) and time.monotonic() < deadline:
+        while bootstrap.container().chat.connections.store.get(connection_id) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert bootstrap.container().chat.connections.get(connection_id) is None  # $disconnect ran
+        assert bootstrap.container().chat.connections.store.get(connection_id) is None  # $disconnect ran
     finally:
         gateway.stop()
 

@@ -13,7 +13,7 @@ from chalicelib.domain.errors import RateLimitedError
 def test_a_late_frame_counts_in_the_newer_window_and_the_limit_still_holds(stack):
     from chalicelib import bootstrap
 
-    connections = bootstrap.container().chat.connections
+    connections = bootstrap.container().chat.connections.store
     who = Participant(ParticipantRole.VISITOR, "cus_late", "LateConn0=")
     connections.add(who, to_iso(bootstrap.now()), 40)
     try:

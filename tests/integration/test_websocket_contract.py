@@ -44,7 +44,7 @@ def test_the_sample_connect_without_credentials_is_refused(stack, context):
 def test_connect_message_disconnect_with_the_sample_events(stack, context, visitor_token):
     from chalicelib import bootstrap
 
-    connections = bootstrap.container().chat.connections
+    connections = bootstrap.container().chat.connections.store
     connect = with_connection(load("apiGatewayWebSocketConnect"), "ContractConn1=")
     connect["queryStringParameters"] = {"visitor": visitor_token}
     assert desk_app.ws_connect(connect, context) == {"statusCode": 200}

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
-from ...domain.chat import RATE_WINDOW_SECONDS, Participant, ParticipantRole
+from ...domain.chat import RATE_WINDOW_SECONDS, LiveConnection, Participant, ParticipantRole, Subscriber
 from ...domain.errors import RateLimitedError
 from . import models as m
 
 # API Gateway closes a connection after 2 hours; TTL removes what a lost $disconnect left.
 CONNECTION_TTL_SECONDS = 2 * 3600 + 600
-
-
-@dataclass(frozen=True)
-class LiveConnection:
-    participant: Participant
-    topics: frozenset[str]  # what it is subscribed to
-
-
-@dataclass(frozen=True)
-class Subscriber:
-    connection_id: str
-    role: ParticipantRole
-    principal_id: str
 
 
 class DynamoConnectionRepository:

@@ -1,0 +1,276 @@
+"""A conversation as its clients drive it: each frame a client sends (``send``, ``upload``,
+``join``, ``leave``, ``resume``, ``typing``, ``read``, ``presence``, ``transcript``, ``rate``,
+``page``, ``ping``), already admitted by ``Connections`` and validated against
+``schemas/frames.py``.
+
+A message is stored, numbered by the ticket's atomic counter, before anything is delivered;
+its sender's ``ack`` goes as soon as it is stored, before the pushes to the others. A ``send``
+that comes again with the same ``client_id`` is stored once. ``resume`` gives exactly what a
+client missed, in order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from ...domain.chat import (
+    ATTACHMENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
+    LiveConnection,
+    Participant,
+    agents_topic,
+    attachment_prefix,
+    conversation_topic,
+    safe_filename,
+)
+from ...domain.clock import to_iso
+from ...domain.errors import ConflictError, NotFoundError, PermissionDeniedError, UnprocessableError
+from ...domain.storage import attachment_key
+from ...domain.tickets import Attachment, AuthorType, Message, MessageKind, Ticket
+from ..customers import CustomerService
+from ..events import EventBus
+from ..tickets import OpenTicket, PostMessage, TicketService
+from .cards import AgentCards
+from .connections import Connections
+from .delivery import Delivery
+from .ports import AttachmentFiles, Dedupe, Frames, Mailer
+
+
+class Conversations:
+    def __init__(
+        self,
+        *,
+        tickets: TicketService,
+        customers: CustomerService,
+        connections: Connections,
+        delivery: Delivery,
+        dedupe: Dedupe,
+        frames: Frames,
+        cards: AgentCards,
+        files: AttachmentFiles | None = None,
+        mailer: Mailer | None = None,
+        events: EventBus | None = None,
+    ) -> None:
+        self.tickets = tickets
+        self.customers = customers
+        self.connections = connections
+        self.delivery = delivery
+        self.dedupe = dedupe
+        self.frames = frames
+        self.cards = cards
+        self.files = files
+        self.mailer = mailer
+        self.events = events or tickets.events
+
+    def handle(self, live: LiveConnection, frame: dict[str, Any]) -> None:
+        """Carry out one validated frame from a connection."""
+        handler = getattr(self, f"_on_{frame['action']}")
+        handler(live.participant, live.topics, frame)
+
+    def _on_ping(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        self.delivery.reply(who.connection_id, self.frames.pong(who, self.connections.available()))
+
+    def _on_send(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        kind = MessageKind(frame.get("kind", "reply"))
+        if kind == MessageKind.NOTE and not who.is_agent:
+            raise PermissionDeniedError("Visitors cannot write internal notes.", code="notes_are_for_agents")
+        if "conversation_id" not in frame and who.is_agent:
+            raise UnprocessableError("Say which conversation: conversation_id.", code="conversation_required")
+        client_id = frame["client_id"]
+        new, ticket_id, seq = self.dedupe.claim(who.id, client_id)
+        if not new:
+            self._ack_again(who, client_id, ticket_id, seq)
+            return
+        # The sender hears first: the ack goes as soon as the message is stored, then the others'
+        # pushes; everything else (notices, mail, clocks) follows from the table's stream.
+        with self.events.holding() as held:
+            try:
+                ticket, message, created = self._store(who, frame, kind)
+            except Exception:
+                self.dedupe.release(who.id, client_id)
+                raise
+        self.dedupe.record(who.id, client_id, ticket.id, message.seq)
+        topic = conversation_topic(ticket.id)
+        self.connections.subscribe(who, topic, topics)
+        self.delivery.reply(who.connection_id, self.frames.ack(client_id, ticket.id, message))
+        self.events.release(held)
+
+    def _store(self, who: Participant, frame: dict[str, Any], kind: MessageKind) -> tuple[Ticket, Message, bool]:
+        text = frame["text"]
+        if "conversation_id" not in frame:
+            subject = " ".join(text.split())[:80]
+            ticket, message = self.tickets.open(
+                OpenTicket(subject=subject, customer_id=who.id, body=text, channel="chat",
+                           customer_timezone=_zone(frame.get("timezone"))),
+                None, origin=who.connection_id,
+            )
+            assert message is not None
+            return ticket, message, True
+        ticket = self._conversation(who, frame["conversation_id"])
+        author = AuthorType.AGENT if who.is_agent else AuthorType.CUSTOMER
+        attachments = self._attachments(who, ticket.id, frame.get("attachments", []))
+        ticket, message = self.tickets.post_message(
+            ticket.id, PostMessage(body=text, kind=kind, attachments=attachments), author_type=author,
+            author_id=who.id, ticket=ticket, origin=who.connection_id,
+        )
+        return ticket, message, False
+
+    def _attachments(self, who: Participant, ticket_id: str, keys: list[str]) -> tuple[Attachment, ...]:
+        """Files this participant uploaded to this conversation, checked as stored in S3:
+        the upload's policy limits size and type, and they are checked again here."""
+        if not keys:
+            return ()
+        files = self.files
+        if files is None:
+            raise UnprocessableError("Attachments are not set up on this desk.", code="attachments_unavailable")
+        found = []
+        prefix = attachment_prefix(ticket_id, who.id)
+        for key in keys:
+            described = files.describe(key) if key.startswith(prefix) else None
+            if described is None:
+                raise UnprocessableError("Upload the file first (an upload frame), then send.",
+                                         code="attachment_not_found", details={"key": key})
+            size, content_type = described
+            if size > MAX_ATTACHMENT_BYTES or content_type not in ATTACHMENT_TYPES:
+                raise UnprocessableError("That file is too large or of a type the chat does not take.",
+                                         code="attachment_refused", details={"key": key})
+            found.append(Attachment(key, key.rsplit("/", 1)[-1], content_type, size))
+        return tuple(found)
+
+    def _on_upload(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        """A pre-signed POST for one file (type and size from the allow-list)."""
+        if self.files is None:
+            raise UnprocessableError("Attachments are not set up on this desk.", code="attachments_unavailable")
+        ticket = self._conversation(who, frame["conversation_id"])
+        key = attachment_key(ticket.id, who.id, uuid.uuid4().hex, safe_filename(frame["filename"]))
+        post = self.files.presign_upload(key, frame["content_type"], MAX_ATTACHMENT_BYTES)
+        self.delivery.reply(who.connection_id, self.frames.upload(ticket.id, key, post, MAX_ATTACHMENT_BYTES))
+
+    def _ack_again(self, who: Participant, client_id: str, ticket_id: str | None, seq: int | None) -> None:
+        """The same frame came again (a reconnect before the ack arrived): answer with what was
+        stored the first time, deliver nothing twice."""
+        if ticket_id is None or seq is None:
+            raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress")
+        try:
+            _, message = self.tickets.message(ticket_id, seq)
+        except NotFoundError:
+            raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress") from None
+        self.delivery.reply(who.connection_id, self.frames.ack(client_id, ticket_id, message, duplicate=True))
+
+    def _on_join(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        ticket = self._conversation(who, frame["conversation_id"])
+        topic = conversation_topic(ticket.id)
+        self.connections.subscribe(who, topic, topics)
+        self.delivery.reply(who.connection_id, self.frames.joined(ticket))
+        if who.is_agent:
+            self.delivery.publish(topic, self.frames.agent_joined(ticket.id, who.id), exclude=who.connection_id)
+
+    def _on_leave(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        topic = conversation_topic(frame["conversation_id"])
+        self.connections.unsubscribe(who, topic, topics)
+        self.delivery.reply(who.connection_id, self.frames.left(frame["conversation_id"]))
+
+    def _on_resume(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        """Subscribe first, then read the history: a message stored in between arrives both
+        ways, and clients keep one copy per sequence number; none can fall in a gap."""
+        ticket = self._conversation(who, frame["conversation_id"])
+        topic = conversation_topic(ticket.id)
+        self.connections.subscribe(who, topic, topics)
+        last = frame["after_seq"]
+
+        def missed() -> Iterator[Message]:
+            nonlocal last
+            for message in self._history(ticket.id, frame["after_seq"], include_notes=who.is_agent):
+                last = max(last, message.seq)
+                yield message
+
+        for history in self.frames.history(ticket.id, missed()):
+            self.delivery.reply(who.connection_id, history)
+        self.delivery.reply(who.connection_id, self.frames.resumed(ticket, last))
+
+    def _on_typing(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        topic = self._subscribed(topics, frame["conversation_id"])
+        self.delivery.publish(topic, self.frames.typing(frame["conversation_id"], who, frame["state"]),
+                              exclude=who.connection_id)
+
+    def _on_read(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        topic = self._subscribed(topics, frame["conversation_id"])
+        self.tickets.mark_read(frame["conversation_id"], who.role.value, frame["seq"])
+        self.delivery.publish(topic, self.frames.read(frame["conversation_id"], who, frame["seq"]),
+                              exclude=who.connection_id)
+
+    def _on_presence(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        if not who.is_agent:
+            raise PermissionDeniedError("Only agents set a presence.", code="agents_only")
+        self.connections.set_presence(who.id, frame["status"])
+        self.delivery.publish(agents_topic(), self.frames.presence(who.id, frame["status"]))
+
+    def _on_transcript(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        ticket = self._conversation(who, frame["conversation_id"])
+        customer = self.customers.get(ticket.customer_id)
+        to = frame.get("email") if who.is_agent else (customer.email or frame.get("email"))
+        to = to or customer.email
+        if not to:
+            raise UnprocessableError("Which address should the transcript go to? Send 'email'.", code="email_required")
+        if self.mailer is None:
+            raise UnprocessableError("E-mail is not set up on this desk.", code="mail_unavailable")
+        lines = [f"Transcript of your conversation #{ticket.number}: {ticket.subject}", ""]
+        for message in self._history(ticket.id, 0, include_notes=False):
+            speaker = "You" if message.author_type == AuthorType.CUSTOMER else self.cards.name(message.author_id or "")
+            lines.append(f"[{to_iso(message.created_at)[:16].replace('T', ' ')} UTC] {speaker}: {message.body}")
+        self.mailer.send_text(to=to, subject=f"Your conversation #{ticket.number}", text="\n".join(lines))
+        self.delivery.reply(who.connection_id, self.frames.transcript_sent(ticket.id, to))
+
+    def _on_rate(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        """The visitor rates their solved conversation (CSAT); agents watching it hear of it."""
+        if who.is_agent:
+            raise PermissionDeniedError("Only the conversation's visitor rates it.", code="visitors_only")
+        ticket = self._conversation(who, frame["conversation_id"])
+        rating = self.tickets.rate(ticket, frame["score"], frame.get("comment"))
+        self.delivery.reply(who.connection_id, self.frames.rated(ticket.id, rating.score, frame.get("client_id")))
+
+    def _on_page(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        """A page of the business's site the visitor opened: kept on the customer, and shown
+        to agents at once (the console's 'current page')."""
+        if who.is_agent:
+            raise PermissionDeniedError("Only visitors report the pages they open.", code="visitors_only")
+        page = self.customers.record_page(who.id, frame["url"], frame.get("title"), frame.get("seen_at"))
+        self.delivery.publish(agents_topic(), self.frames.visitor_page(who.id, page))
+
+    # ------------------------------------------------------------- helpers
+
+    def _history(self, ticket_id: str, after: int, *, include_notes: bool) -> Iterator[Message]:
+        return self.tickets.history(ticket_id, after, include_notes=include_notes)
+
+    def _conversation(self, who: Participant, conversation_id: str) -> Ticket:
+        """The ticket, if this participant may see it. A visitor asking for someone else's gets
+        the same answer as for one that does not exist."""
+        try:
+            ticket = self.tickets.get(conversation_id)
+        except NotFoundError:
+            ticket = None
+        if ticket is None or (not who.is_agent and ticket.customer_id != who.id):
+            raise NotFoundError("No such conversation.", code="conversation_not_found")
+        return ticket
+
+    @staticmethod
+    def _subscribed(topics: frozenset[str], conversation_id: str) -> str:
+        topic = conversation_topic(conversation_id)
+        if topic not in topics:
+            raise UnprocessableError("Join the conversation first.", code="not_joined")
+        return topic
+
+
+def _zone(name: Any) -> str | None:
+    """A visitor's time zone as the widget reports it, if it is one the desk knows."""
+    if not isinstance(name, str) or not name:
+        return None
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return None
+    return name
