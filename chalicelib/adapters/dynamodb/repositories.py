@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from pynamodb.exceptions import (
@@ -32,13 +32,8 @@ from ...domain.tickets import (
     Ticket,
     TicketFilter,
 )
+from ...services.ports import Page
 from . import models as m
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    cursor: str | None
 
 
 def _conditional_failure(error: Exception) -> bool:

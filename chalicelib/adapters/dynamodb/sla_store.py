@@ -9,24 +9,15 @@ two ticks that overlap, or a retried one, cannot run the same escalation twice.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
 from ...domain import sla
 from ...domain.clock import to_iso
-from ...domain.tickets import Ticket
+from ...services.ports import SlaRecord
 from . import models as m
 from .repositories import _conditional_failure, _ticket_from_item
-
-
-@dataclass(frozen=True)
-class SlaRecord:
-    ticket: Ticket
-    state: sla.SlaState | None
-    rev: int
-    fired: frozenset[str]
 
 
 def _record(item: m.TicketItem) -> SlaRecord:
