@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from ...domain import sla
 from ...domain.clock import to_iso
@@ -37,7 +38,7 @@ class DynamoSlaStore:
         """Store new clocks if nobody stored others since ``record`` was read (False: reload)."""
         item = m.TicketItem(m.ticket_pk(record.ticket.id), m.TICKET_SK)
         timer = sla.next_timer(state, record.fired) if state is not None else None
-        actions = [
+        actions: list[Action] = [
             m.TicketItem.sla_rev.set(record.rev + 1),
             m.TicketItem.sla.set(json.dumps(sla.to_dict(state), separators=(",", ":")))
             if state is not None else m.TicketItem.sla.remove(),
@@ -55,7 +56,7 @@ class DynamoSlaStore:
         return True
 
     @staticmethod
-    def _timer_actions(timer: datetime | None) -> list:
+    def _timer_actions(timer: datetime | None) -> list[Action]:
         if timer is None:
             return [m.TicketItem.timer_pk.remove(), m.TicketItem.timer_at.remove()]
         return [m.TicketItem.timer_pk.set(m.TIMER_PK), m.TicketItem.timer_at.set(to_iso(timer))]
