@@ -159,21 +159,6 @@ def rating_for(ticket: Ticket, score: int, comment: str | None, now: datetime) -
     return Rating(score, (comment or "").strip() or None, now)
 
 
-@dataclass(frozen=True)
-class TicketChanges:
-    """What an agent asked to change; ``None`` means 'leave as is'.
-
-    ``assignee_id``/``team`` use ``UNSET`` for 'leave' so that ``None`` can mean 'clear'.
-    """
-
-    subject: str | None = None
-    status: Status | None = None
-    priority: Priority | None = None
-    assignee_id: str | None | _Unset = field(default_factory=lambda: UNSET)
-    team: str | None | _Unset = field(default_factory=lambda: UNSET)
-    tags: Sequence[str] | None = None
-
-
 class _Unset:
     _instance: _Unset | None = None
 
@@ -187,6 +172,21 @@ class _Unset:
 
 
 UNSET = _Unset()
+
+
+@dataclass(frozen=True)
+class TicketChanges:
+    """What an agent asked to change; ``None`` means 'leave as is'.
+
+    ``assignee_id``/``team`` use ``UNSET`` for 'leave' so that ``None`` can mean 'clear'.
+    """
+
+    subject: str | None = None
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: str | None | _Unset = field(default_factory=lambda: UNSET)
+    team: str | None | _Unset = field(default_factory=lambda: UNSET)
+    tags: Sequence[str] | None = None
 
 
 def open_ticket(
@@ -263,11 +263,11 @@ def apply_changes(ticket: Ticket, changes: TicketChanges, now: datetime) -> tupl
         updated = dataclasses.replace(updated, subject=changes.subject.strip())
     if changes.priority is not None:
         updated = dataclasses.replace(updated, priority=changes.priority)
-    if changes.assignee_id is not UNSET:
+    if not isinstance(changes.assignee_id, _Unset):
         updated = dataclasses.replace(updated, assignee_id=changes.assignee_id)
         if changes.assignee_id and updated.status == Status.NEW and changes.status is None:
             updated = dataclasses.replace(updated, status=Status.OPEN)
-    if changes.team is not UNSET:
+    if not isinstance(changes.team, _Unset):
         updated = dataclasses.replace(updated, team=changes.team)
     if changes.tags is not None:
         updated = dataclasses.replace(updated, tags=normalise_tags(changes.tags))
@@ -363,7 +363,7 @@ def record_message(
     if status is not None and author_type != AuthorType.AGENT:
         raise UnprocessableError("Only agents set a status with a message.", code="status_not_allowed")
 
-    target = ticket.status
+    target: Status = ticket.status
     if status is not None:
         target = status
     elif author_type == AuthorType.CUSTOMER and ticket.status in (Status.PENDING, Status.SOLVED):

@@ -11,13 +11,7 @@ from ..domain.errors import AuthenticationError, NotFoundError, PermissionDenied
 from ..domain.events import AgentProfileChanged
 from ..domain.people import Agent, Principal, Role, normalise_email, profile_changes
 from .events import EventBus
-
-
-class AgentRepository(Protocol):
-    def get(self, agent_id: str) -> Agent | None: ...
-    def list(self) -> list[Agent]: ...
-    def save(self, agent: Agent) -> None: ...
-    def update_profile(self, agent_id: str, changes: dict[str, str | None]) -> Agent | None: ...
+from .ports import AgentRepository
 
 
 class Directory(Protocol):
@@ -92,6 +86,10 @@ class AgentService:
         if agent is None:
             raise NotFoundError(f"No agent {agent_id!r}.", code="agent_not_found")
         return agent
+
+    def find(self, agent_id: str) -> Agent | None:
+        """The agent, or None when there is no such profile."""
+        return self.agents.get(agent_id)
 
     def list(self) -> list[Agent]:
         return sorted(self.agents.list(), key=lambda a: a.name.lower())

@@ -13,19 +13,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from ..domain import ids
 from ..domain.audit import AuditEntry, ticket_change_details
 from ..domain.clock import utcnow
 from ..domain.events import MessageCreated, TicketChanged, TicketOpened
 from ..domain.tickets import AuthorType, MessageKind
-
-
-class AuditStore(Protocol):
-    def add(self, entry: AuditEntry, *, once: bool = False) -> None: ...
-    def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool) -> Any: ...
-    def target(self, target_id: str, *, limit: int, cursor: str | None, newest_first: bool) -> Any: ...
+from .ports import AuditStore, Page
 
 
 class AuditLog:
@@ -51,11 +46,13 @@ class AuditLog:
         entry = AuditEntry(entry_id, at, actor, action, "ticket", target_id, details)
         self.store.add(entry, once=True)
 
-    def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool = True) -> Any:
+    def month(self, month: str, *, limit: int, cursor: str | None, newest_first: bool = True) -> Page[AuditEntry]:
         """A month's entries (``YYYY-MM``), newest first unless asked otherwise."""
         return self.store.month(month, limit=limit, cursor=cursor, newest_first=newest_first)
 
-    def target(self, target_id: str, *, limit: int, cursor: str | None, newest_first: bool = True) -> Any:
+    def target(
+        self, target_id: str, *, limit: int, cursor: str | None, newest_first: bool = True
+    ) -> Page[AuditEntry]:
         """The entries about one id (a ticket, customer, agent or calendar) in every month,
         newest first unless asked otherwise."""
         return self.store.target(target_id, limit=limit, cursor=cursor, newest_first=newest_first)

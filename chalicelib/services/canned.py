@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from ..domain.canned import CannedResponse, placeholder_values, render
 from ..domain.errors import NotFoundError
 from ..domain.people import Customer, Principal
 from .agents import AgentService
 from .customers import CustomerService
+from .ports import CannedResponseStore
 from .tickets import TicketService
-
-
-class CannedResponseStore(Protocol):
-    def canned_responses(self) -> list[CannedResponse]: ...
-    def canned_response(self, canned_id: str) -> CannedResponse | None: ...
-    def put_canned_response(self, canned_id: str, title: str, body: str) -> CannedResponse: ...
-    def delete_canned_response(self, canned_id: str) -> bool: ...
 
 
 class CannedResponseService:
@@ -51,7 +43,7 @@ class CannedResponseService:
             customer: Customer | None = self.customers.get(ticket.customer_id)
         except NotFoundError:  # an erased customer: the neutral fallbacks apply
             customer = None
-        agent = self.agents.agents.get(by.agent_id)
+        agent = self.agents.find(by.agent_id)
         values = placeholder_values(
             customer_name=customer.name if customer else None,
             customer_email=customer.email if customer else None,

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from ..domain import ids
 from ..domain.clock import utcnow
 from ..domain.errors import NotFoundError
 from ..domain.people import Customer, VisitedPage, normalise_email
-
-
-class CustomerRepository(Protocol):
-    def get(self, customer_id: str) -> Customer | None: ...
-    def get_by_claim(self, claim: str) -> Customer | None: ...
-    def add(self, customer: Customer, claim: str | None) -> bool: ...
-    def get_many(self, customer_ids: list[str]) -> dict[str, Customer]: ...
-    def fill_in(self, customer_id: str, name: str | None, email: str | None) -> Customer | None: ...
-    def add_visit_page(self, customer_id: str, page: VisitedPage) -> bool: ...
+from .ports import CustomerRepository
 
 
 def email_claim(address: str) -> str:

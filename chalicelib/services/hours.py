@@ -10,24 +10,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..domain.clock import utcnow
 from ..domain.errors import NotFoundError, UnprocessableError
 from ..domain.hours import Calendar, CalendarError, Slot
 from ..domain.tickets import Ticket
+from .ports import CalendarStore
 
 DESK_CALENDAR = "desk"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 CACHE_SECONDS = 30  # other function instances see an edit within this long
-
-
-class ConfigStore(Protocol):
-    def calendar(self, calendar_id: str) -> dict[str, Any] | None: ...
-    def put_calendar(self, calendar_id: str, data: dict[str, Any]) -> None: ...
-    def delete_calendar(self, calendar_id: str) -> bool: ...
-    def calendars(self) -> dict[str, dict[str, Any]]: ...
 
 
 def build_calendar(data: dict[str, Any], around: datetime) -> Calendar:
@@ -52,7 +46,7 @@ def build_calendar(data: dict[str, Any], around: datetime) -> Calendar:
 class CalendarService:
     """Reads and keeps calendars; answers 'which calendar counts for this ticket'."""
 
-    def __init__(self, store: ConfigStore, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, store: CalendarStore, clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self.clock = clock
         self._cache: dict[str, tuple[float, Calendar | None]] = {}

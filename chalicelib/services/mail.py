@@ -34,6 +34,8 @@ from ..domain.tickets import Attachment, AuthorType, Delivery, Message, Ticket
 from ..observability import logger
 from .customers import CustomerService
 from .events import describe
+from .out_of_hours import Notice
+from .ports import Mailer, MailFiles, MailLimits, MailRefs, MailThreads
 from .tickets import OpenTicket, PostMessage, TicketService
 
 MAX_RAW_BYTES = 40 * 1024 * 1024  # what SES stores for one message
@@ -53,19 +55,10 @@ class Ingested:
     acknowledged: bool = False
 
 
-class MailThreads(Protocol):
-    """The mail thread of a ticket: its Message-IDs and the people copied on it."""
-
-    def add_mail_ref(self, ticket_id: str, message_id: str) -> None: ...
-    def mail_refs(self, ticket_id: str) -> list[str]: ...
-    def add_ccs(self, ticket_id: str, addresses: set[str]) -> None: ...
-    def ccs(self, ticket_id: str) -> set[str]: ...
-
-
 class OutOfHours(Protocol):
     def closed_until(self, ticket: Ticket, at: datetime) -> datetime | None: ...
     def notice(self, ticket: Ticket, customer_zone: str | None = None, *, at: datetime | None = None,
-               claimant: str | None = None) -> Any: ...
+               claimant: str | None = None) -> Notice | None: ...
 
 
 class MailService:
@@ -74,10 +67,10 @@ class MailService:
         *,
         tickets: TicketService,
         customers: CustomerService,
-        refs: Any,
-        limits: Any,
-        files: Any,
-        mailer: Any,
+        refs: MailRefs,
+        limits: MailLimits,
+        files: MailFiles,
+        mailer: Mailer,
         support_address: str,
         secret: str,
         agent_names: Callable[[str], str] = lambda agent_id: "Support",
@@ -134,7 +127,7 @@ class MailService:
         claims = [f"ses:{ses_message_id}"] if ses_message_id else []
         if mail.message_id:
             claims.append(mail.message_id)
-        taken = []
+        taken: list[str] = []
         for claim in claims:
             if not self.refs.claim(claim):
                 for earlier in taken:

@@ -7,16 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from ..domain import phrases
 from ..domain.clock import to_iso, utcnow
 from ..domain.tickets import Ticket
 from .hours import DESK_CALENDAR, CalendarService, local
-
-
-class OutOfHoursClaims(Protocol):
-    def claim_out_of_hours(self, ticket_id: str, period: str, claimant: str | None = None) -> bool: ...
+from .ports import OutOfHoursClaims
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from ..domain.clock import from_iso, to_iso, utcnow
 from ..domain.errors import NotFoundError, UnprocessableError
@@ -38,25 +38,15 @@ from ..domain.tickets import AuthorType
 from ..observability import logger
 from .audit import AuditLog
 from .customers import email_claim, external_claim
-
-
-class Files(Protocol):
-    DOWNLOAD_SECONDS: int
-
-    def download_url(self, key: str, filename: str) -> str: ...
-    def keys(self, prefix: str) -> list[str]: ...
-    def delete(self, keys: list[str]) -> int: ...
-    def tag_for_expiry(self, key: str, tag: tuple[str, str]) -> bool: ...
-    def untag(self, key: str) -> bool: ...
-    def scrub(self, key: str, text: str, replacement: str, tag: tuple[str, str] | None = None) -> bool: ...
+from .ports import PrivacyFiles, PrivacyStore, StoredCustomer
 
 
 class PrivacyService:
     def __init__(
         self,
         *,
-        store: Any,
-        files: Files,
+        store: PrivacyStore,
+        files: PrivacyFiles,
         audit: AuditLog,
         close_connection: Callable[[str], None],
         retention_days: int = 0,
@@ -93,14 +83,14 @@ class PrivacyService:
         for ticket_id in stored.written_on:
             ticket = self.store.ticket(ticket_id)
             mine = [msg for msg in ticket.messages if msg.get("author_id") == customer_id] if ticket else []
-            if mine:
+            if ticket and mine:
                 elsewhere.append({
                     "ticket_id": ticket_id,
                     "number": ticket.attributes.get("number"),
                     "messages": [export_message(msg, url_for) for msg in mine],
                 })
-        email = stored.profile.get("email")
-        suppressed = self.store.suppression(email) if self._owns_address(customer_id, email) else None
+        address = self._own_address(customer_id, stored.profile.get("email"))
+        suppressed = self.store.suppression(address) if address else None
         entry = self.audit.record(
             by, "customer.exported", "customer", customer_id,
             tickets=len(tickets), messages=sum(len(t["messages"]) for t in tickets),
@@ -129,11 +119,10 @@ class PrivacyService:
             )
         removed: Counter[str] = Counter()
         profile = stored.profile
-        email, external_id = profile.get("email"), profile.get("external_id")
-        owns_address = self._owns_address(customer_id, email)
+        address, external_id = self._own_address(customer_id, profile.get("email")), profile.get("external_id")
 
         # First nothing new may reach this customer: their address and user id claim nobody.
-        if owns_address and self.store.delete_claim(email_claim(email), customer_id):
+        if address and self.store.delete_claim(email_claim(address), customer_id):
             removed["claims"] += 1
         if external_id and self.store.delete_claim(external_claim(external_id), customer_id):
             removed["claims"] += 1
@@ -167,19 +156,19 @@ class PrivacyService:
                 removed["messages_on_other_tickets"] += len(mine)
             self.store.unlink_written_on(customer_id, ticket_id)
 
-        if owns_address:
-            for ticket_id in self.store.copied_on(email):
+        if address:
+            for ticket_id in self.store.copied_on(address):
                 # Someone else's ticket: it keeps its mail, without this person's address.
-                self.store.uncopy(ticket_id, email)
+                self.store.uncopy(ticket_id, address)
                 removed["copied_on_tickets"] += 1
                 ticket = self.store.ticket(ticket_id)
                 for msg in ticket.messages if ticket else ():
                     for key in (msg.get("source_key"), msg.get("html_key")):
-                        if key and self.files.scrub(key, str(email), ERASED_ADDRESS, RETENTION_TAG):
+                        if key and self.files.scrub(key, address, ERASED_ADDRESS, RETENTION_TAG):
                             removed["addresses_scrubbed_from_other_mail"] += 1
-            if self.store.delete_suppression(email):
+            if self.store.delete_suppression(address):
                 removed["mail_suppressions"] += 1
-            self.store.delete_ack_counters(email, hours_around(mail_received))
+            self.store.delete_ack_counters(address, hours_around(mail_received))
         removed["chat_dedupe_records"] += self.store.delete_dedupe_records(customer_id)
         removed["live_connections"] = len(closed)
         # Last: until the customer item goes, an erasure cut short finds everything again.
@@ -227,16 +216,18 @@ class PrivacyService:
 
     # ------------------------------------------------------------------ helpers
 
-    def _customer(self, customer_id: str) -> Any:
+    def _customer(self, customer_id: str) -> StoredCustomer:
         stored = self.store.customer(customer_id)
         if stored is None:
             raise NotFoundError(f"No customer {customer_id!r}.", code="customer_not_found")
         return stored
 
-    def _owns_address(self, customer_id: str, email: str | None) -> bool:
-        """Whether the address is this customer's: a chat visitor's typed address claims
-        nothing, and may be someone else's (whose records must not be touched)."""
-        return bool(email) and self.store.claim_owner(email_claim(str(email))) == customer_id
+    def _own_address(self, customer_id: str, email: str | None) -> str | None:
+        """The customer's address if it is theirs, else None: a chat visitor's typed address
+        claims nothing, and may be someone else's (whose records must not be touched)."""
+        if email and self.store.claim_owner(email_claim(email)) == customer_id:
+            return email
+        return None
 
     def _disconnect(self, customer_id: str, connection_id: str, closed: set[str]) -> None:
         if connection_id in closed:

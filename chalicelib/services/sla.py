@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from ..domain import sla
 from ..domain.clock import to_iso, utcnow
@@ -22,7 +22,10 @@ from ..domain.keys import signing_key
 from ..domain.people import Principal, Role
 from ..domain.tickets import AuthorType, Priority, Ticket, TicketChanges
 from ..observability import logger
+from .events import EventBus
 from .hours import CalendarService
+from .ports import PolicyStore, SlaRecord, SlaStore
+from .tickets import TicketService
 
 PRIORITY_ORDER = [p.value for p in Priority]
 CHANGE_ACTIONS = (sla.ActionKind.RAISE_PRIORITY, sla.ActionKind.ASSIGN_TEAM, sla.ActionKind.ASSIGN_AGENT,
@@ -36,13 +39,6 @@ POLICY_CACHE_SECONDS = 30  # other function instances see an edit within this lo
 
 class WebhookError(Exception):
     """A webhook's server did not take the call."""
-
-
-class SlaStore(Protocol):
-    def load(self, ticket_id: str) -> Any: ...
-    def save(self, record: Any, state: sla.SlaState | None) -> bool: ...
-    def fire(self, ticket_id: str, mark: str) -> bool: ...
-    def due(self, now: datetime, limit: int) -> list[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -75,15 +71,15 @@ class SlaService:
         self,
         *,
         store: SlaStore,
-        config: Any,
+        config: PolicyStore,
         calendars: CalendarService,
-        tickets: Any,
+        tickets: TicketService,
         notify_agents: Callable[[dict[str, Any], set[str] | None], None],
         mail_agents: Callable[[Ticket, str, set[str] | None], None] = lambda ticket, text, to: None,
         post_webhook: Callable[[str, bytes, dict[str, str]], int] | None = None,
         webhook_secret: str = "",
         clock: Callable[[], datetime] = utcnow,
-        events: Any = None,
+        events: EventBus | None = None,
     ) -> None:
         self.store = store
         self.config = config
@@ -164,9 +160,9 @@ class SlaService:
         elif message.author_type == AuthorType.CUSTOMER:
             self._change(
                 event.ticket.id,
-                lambda state, policy, _ticket: state and policy and sla.on_customer_message(
+                lambda state, policy, _ticket: sla.on_customer_message(
                     state, policy, self._calendar(policy), message.created_at
-                ),
+                ) if state and policy else None,
             )
 
     def on_ticket_changed(self, event: TicketChanged) -> None:
@@ -178,9 +174,9 @@ class SlaService:
             old, new = changes["status"]
             self._change(
                 event.ticket.id,
-                lambda state, policy, _ticket: state and policy and sla.on_status(
+                lambda state, policy, _ticket: sla.on_status(
                     state, policy, self._calendar(policy), old, new, now
-                ),
+                ) if state and policy else None,
             )
         if {"priority", "tags"} & set(changes):
             self._retarget(event.ticket.id)
@@ -239,7 +235,7 @@ class SlaService:
             logger.info("sla tick", tickets_read=read, escalations=len(ran))
         return TickReport(read, ran)
 
-    def _escalate(self, record: Any, policies: dict[str, sla.Policy], now: datetime) -> list[dict[str, Any]]:
+    def _escalate(self, record: SlaRecord, policies: dict[str, sla.Policy], now: datetime) -> list[dict[str, Any]]:
         """Mark what is due on the ticket: each mark (a conditional ADD) is the escalation's
         event, whose reactions (``on_escalated_*``) run from the table's stream."""
         state = record.state

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
 
 from ..domain import ids
 from ..domain.clock import utcnow
@@ -32,34 +32,7 @@ from ..domain.tickets import (
 )
 from .customers import CustomerService
 from .events import EventBus
-
-
-class TicketRepository(Protocol):
-    def next_number(self) -> int: ...
-    def add(self, ticket: Ticket, first_message: Message | None, *, by: str | None = None) -> None: ...
-    def get(self, ticket_id: str) -> Ticket | None: ...
-    def get_by_number(self, number: int) -> Ticket | None: ...
-    def update(self, before: Ticket, after: Ticket, *, by: str) -> Ticket: ...
-    def reserve_message(self, before: Ticket, after: Ticket, *, by: str | None = None) -> Ticket | None: ...
-    def put_message(self, message: Message) -> None: ...
-    def set_delivery(
-        self, ticket_id: str, seq: int, state: Delivery, *, error: str | None = None, mail_id: str | None = None
-    ) -> Message | None: ...
-    def mark_read(self, ticket_id: str, reader_role: str, seq: int) -> None: ...
-    def add_mail_ref(self, ticket_id: str, message_id: str) -> None: ...
-    def mail_refs(self, ticket_id: str) -> list[str]: ...
-    def add_ccs(self, ticket_id: str, addresses: set[str]) -> None: ...
-    def ccs(self, ticket_id: str) -> set[str]: ...
-    def get_message(self, ticket_id: str, seq: int) -> Message | None: ...
-    def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Any: ...
-    def rate(self, ticket_id: str, rating: Rating) -> tuple[Ticket, Ticket] | None: ...
-    def list_messages(
-        self, ticket_id: str, *, after_seq: int, limit: int, include_notes: bool
-    ) -> tuple[list[Message], int | None]: ...
-
-
-class AgentLookup(Protocol):
-    def get(self, agent_id: str) -> Any: ...
+from .ports import AgentLookup, Page, TicketRepository
 
 
 @dataclass(frozen=True)
@@ -174,7 +147,7 @@ class TicketService:
             raise NotFoundError(f"No ticket {reference!r}.", code="ticket_not_found")
         return ticket
 
-    def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Any:
+    def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Page[Ticket]:
         return self.tickets.list(query, limit=limit, cursor=cursor)
 
     def update(
@@ -282,7 +255,7 @@ class TicketService:
 
     def messages(
         self, reference: str, *, after_seq: int, limit: int, include_notes: bool = True
-    ) -> tuple[Ticket, list[Message], int | None]:
+    ) -> tuple[Ticket, builtins.list[Message], int | None]:
         ticket = self.get(reference)
         messages, next_after = self.tickets.list_messages(
             ticket.id, after_seq=after_seq, limit=limit, include_notes=include_notes

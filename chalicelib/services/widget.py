@@ -8,11 +8,12 @@ from typing import Any
 from ..domain.chat import verify_user_hash
 from ..domain.errors import AuthenticationError
 from .customers import CustomerService
+from .ports import VisitorTokenIssuer
 
 
 class WidgetService:
     def __init__(
-        self, customers: CustomerService, visitor_tokens: Any, identity_secret: str, widget_key: str = ""
+        self, customers: CustomerService, visitor_tokens: VisitorTokenIssuer, identity_secret: str, widget_key: str = ""
     ) -> None:
         self.customers = customers
         self.visitor_tokens = visitor_tokens

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from chalicelib.adapters.dynamodb.privacy import StoredTicket
 from chalicelib.domain.audit import AuditEntry, ticket_change_details
 from chalicelib.domain.events import MessageCreated, TicketChanged
 from chalicelib.domain.privacy import (
@@ -24,6 +23,7 @@ from chalicelib.domain.privacy import (
 )
 from chalicelib.domain.tickets import AuthorType, Message, MessageKind, open_ticket
 from chalicelib.services.audit import AuditLog
+from chalicelib.services.ports import StoredTicket
 from chalicelib.services.privacy import PrivacyService
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

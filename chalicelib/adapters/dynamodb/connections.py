@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from ...domain.chat import RATE_WINDOW_SECONDS, LiveConnection, Participant, ParticipantRole, Subscriber
 from ...domain.errors import RateLimitedError
@@ -98,10 +100,12 @@ class DynamoConnectionRepository:
         ``RateLimitedError`` once the window holds the connection's limit of frames."""
         conn = m.ConnectionItem(f"CONN#{connection_id}", m.CONNECTION_SK)
         C = m.ConnectionItem
-        count_in_window = ([C.rate_count.add(1)], (C.rate_window >= window) & (C.rate_count < C.rate_limit))
+        count_in_window: tuple[list[Action], Condition] = (
+            [C.rate_count.add(1)], (C.rate_window >= window) & (C.rate_count < C.rate_limit)
+        )
         # Frames of one connection run concurrently and may be processed late: one that loses
         # the race to open a window, or finds a newer window open, counts itself in that one.
-        attempts = (
+        attempts: tuple[tuple[list[Action], Condition], ...] = (
             count_in_window,
             ([C.rate_window.set(window), C.rate_count.set(1)], C.rate_window < window),
             count_in_window,

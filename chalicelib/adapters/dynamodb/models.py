@@ -115,6 +115,7 @@ written with its ticket: ``opening``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from pynamodb.attributes import (
@@ -249,14 +250,16 @@ class TicketItem(DeskModel):
     customer_id = UnicodeAttribute()
     assignee_id = UnicodeAttribute(null=True)
     team = UnicodeAttribute(null=True)
-    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    # PynamoDB's stubs type a list 'of' an attribute class as holding that class; it holds str.
+    tags: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     last_activity_at = UnicodeAttribute()
     solved_at = UnicodeAttribute(null=True)
     closed_at = UnicodeAttribute(null=True)
     message_count = NumberAttribute(default=0)
-    mail_refs = ListAttribute(of=UnicodeAttribute, null=True)  # the thread's Message-IDs, oldest first
+    # the thread's Message-IDs, oldest first (str, whatever the stubs say: see ``tags``)
+    mail_refs: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[arg-type]
     language = UnicodeAttribute(null=True)  # the customer's, when detected
     cc_emails = UnicodeSetAttribute(null=True)  # people copied on the ticket's mail
     customer_read_seq = NumberAttribute(null=True)  # read receipts: the last seq each side saw
@@ -478,9 +481,10 @@ MODELS: tuple[type[DeskModel], ...] = (
 def configure(*, table_name: str, region: str, host: str | None) -> None:
     """Point every model at the table (called once per cold start by the bootstrap)."""
     for model in MODELS:
-        model.Meta.table_name = table_name
-        model.Meta.region = region
-        model.Meta.host = host
+        meta = cast(MetaProtocol, model.Meta)  # the settings PynamoDB reads, declared or not
+        meta.table_name = table_name
+        meta.region = region
+        meta.host = host
     DeskModel._connection = None  # the next use connects to the table configured here
 
 
@@ -499,9 +503,9 @@ def _table_connection() -> TableConnection:
     return connection
 
 
-def _keys(key_schema: list[dict[str, str]]) -> list[dict[str, str]]:
+def _keys(key_schema: Sequence[Mapping[str, object]]) -> list[dict[str, str]]:
     # DynamoDB and CloudFormation want the HASH key first.
-    keys = [{"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in key_schema]
+    keys = [{"AttributeName": str(k["AttributeName"]), "KeyType": str(k["KeyType"])} for k in key_schema]
     return sorted(keys, key=lambda k: k["KeyType"] != "HASH")
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
-from ...domain.privacy import inbound_delivery_ref, ses_ref
+from ...domain.privacy import ses_ref
+from ...services.ports import StoredCustomer, StoredTicket
 from . import models as m
 from .connections import visitor_connection_key
 
@@ -70,49 +70,6 @@ def _partition(pk: str, prefix: str | None = None) -> Iterator[dict[str, Any]]:
 def _ignore_missing(error: Exception) -> None:
     if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
         raise error
-
-
-@dataclass
-class StoredCustomer:
-    profile: dict[str, Any]  # the customer item, as stored
-    connection_ids: list[str]  # their live chat connections
-    written_on: list[str]  # other people's tickets they wrote on
-
-
-@dataclass
-class StoredTicket:
-    """A ticket's partition, as stored."""
-
-    id: str
-    attributes: dict[str, Any]  # the ticket item
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    subscriptions: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def customer_id(self) -> str:
-        return str(self.attributes.get("customer_id", ""))
-
-    @property
-    def thread_refs(self) -> list[str]:
-        return list(self.attributes.get("mail_refs") or [])
-
-    def mail_ref_keys(self) -> set[str]:
-        """Every MAILREF this ticket may have written: those it noted, and (for mail stored
-        before it noted them) those its thread and its messages name."""
-        refs = set(self.attributes.get("mailref_keys") or [])
-        refs |= {ses_ref(ref) for ref in self.thread_refs}
-        refs |= {ref for msg in self.messages if (ref := inbound_delivery_ref(msg.get("source_key")))}
-        return refs
-
-    def copied(self) -> list[str]:
-        return list(self.attributes.get("cc_emails") or [])
-
-    def other_authors(self) -> set[str]:
-        """Customers other than the requester who wrote on this ticket (people copied in)."""
-        return {
-            str(msg["author_id"]) for msg in self.messages
-            if msg.get("author_type") == "customer" and msg.get("author_id") and msg["author_id"] != self.customer_id
-        }
 
 
 class DynamoPrivacyStore:

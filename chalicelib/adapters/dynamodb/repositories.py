@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import builtins
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from pynamodb.exceptions import (
@@ -14,6 +15,7 @@ from pynamodb.exceptions import (
     UpdateError,
 )
 from pynamodb.expressions.condition import size
+from pynamodb.expressions.update import Action
 
 from ...domain import sla
 from ...domain.clock import from_iso, to_iso
@@ -32,13 +34,8 @@ from ...domain.tickets import (
     Ticket,
     TicketFilter,
 )
+from ...services.ports import Page
 from . import models as m
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    cursor: str | None
 
 
 def _conditional_failure(error: Exception) -> bool:
@@ -233,7 +230,7 @@ class DynamoTicketRepository:
     def update(self, before: Ticket, after: Ticket, *, by: str) -> Ticket:
         """Write an edit if nobody else changed the ticket since ``before`` was read."""
         new_item = _ticket_to_item(after)
-        actions = [m.TicketItem.version.set(before.version + 1), m.TicketItem.changed_by.set(by)]
+        actions: list[Action] = [m.TicketItem.version.set(before.version + 1), m.TicketItem.changed_by.set(by)]
         for name in _MUTABLE:
             attr = getattr(m.TicketItem, name)
             value = getattr(new_item, name)
@@ -261,7 +258,7 @@ class DynamoTicketRepository:
         Returns the ticket as stored, its ``message_count`` being the reserved number.
         """
         item = _ticket_to_item(after)
-        actions = [
+        actions: list[Action] = [
             m.TicketItem.message_count.add(1),
             m.TicketItem.last_activity_at.set(item.last_activity_at),
             m.TicketItem.activity.set(item.activity),
@@ -354,7 +351,9 @@ class DynamoTicketRepository:
         A sent reply stays sent: a late retry's failure cannot mark it failed again."""
         M = m.MessageItem
         item = M(m.ticket_pk(ticket_id), m.message_sk(seq))
-        actions = [M.delivery.set(state.value), M.delivery_error.set(error) if error else M.delivery_error.remove()]
+        actions: list[Action] = [
+            M.delivery.set(state.value), M.delivery_error.set(error) if error else M.delivery_error.remove()
+        ]
         if mail_id:
             actions.append(M.mail_id.set(mail_id))
         condition = M.pk.exists()
@@ -388,7 +387,7 @@ class DynamoTicketRepository:
             last_evaluated_key=start,
         )
         key_names = ("pk", "sk", hash_attr, "activity")
-        found: list[Ticket] = []
+        found: builtins.list[Ticket] = []
         next_key = None
         for _ in range(self.MAX_PAGES_PER_LIST):
             try:
@@ -410,7 +409,7 @@ class DynamoTicketRepository:
         return Page(found, token)
 
     @staticmethod
-    def _plan(query: TicketFilter) -> tuple[Any, str, str, list[Any]]:
+    def _plan(query: TicketFilter) -> tuple[Any, str, str, builtins.list[Any]]:
         """Pick the most selective index for the query; the rest become filter expressions."""
         T = m.TicketItem
         assignee = None
@@ -426,7 +425,7 @@ class DynamoTicketRepository:
             (T.tickets_by_status, "status", query.status.value if query.status else None, T.status),
         ]
         chosen = None
-        filters: list[Any] = []
+        filters: builtins.list[Any] = []
         for index, attr_name, value, attr in candidates:
             if value is None:
                 continue
@@ -453,9 +452,9 @@ class DynamoTicketRepository:
 
     def list_messages(
         self, ticket_id: str, *, after_seq: int, limit: int, include_notes: bool
-    ) -> tuple[list[Message], int | None]:
+    ) -> tuple[builtins.list[Message], int | None]:
         """Messages in order after ``after_seq``; also the seq to continue from, if any."""
-        messages: list[Message] = []
+        messages: builtins.list[Message] = []
         last_seq = after_seq
         condition = None if include_notes else (m.MessageItem.kind == MessageKind.REPLY.value)
         results = m.MessageItem.query(

@@ -9,24 +9,16 @@ two ticks that overlap, or a retried one, cannot run the same escalation twice.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from ...domain import sla
 from ...domain.clock import to_iso
-from ...domain.tickets import Ticket
+from ...services.ports import SlaRecord
 from . import models as m
 from .repositories import _conditional_failure, _ticket_from_item
-
-
-@dataclass(frozen=True)
-class SlaRecord:
-    ticket: Ticket
-    state: sla.SlaState | None
-    rev: int
-    fired: frozenset[str]
 
 
 def _record(item: m.TicketItem) -> SlaRecord:
@@ -46,7 +38,7 @@ class DynamoSlaStore:
         """Store new clocks if nobody stored others since ``record`` was read (False: reload)."""
         item = m.TicketItem(m.ticket_pk(record.ticket.id), m.TICKET_SK)
         timer = sla.next_timer(state, record.fired) if state is not None else None
-        actions = [
+        actions: list[Action] = [
             m.TicketItem.sla_rev.set(record.rev + 1),
             m.TicketItem.sla.set(json.dumps(sla.to_dict(state), separators=(",", ":")))
             if state is not None else m.TicketItem.sla.remove(),
@@ -64,7 +56,7 @@ class DynamoSlaStore:
         return True
 
     @staticmethod
-    def _timer_actions(timer: datetime | None) -> list:
+    def _timer_actions(timer: datetime | None) -> list[Action]:
         if timer is None:
             return [m.TicketItem.timer_pk.remove(), m.TicketItem.timer_at.remove()]
         return [m.TicketItem.timer_pk.set(m.TIMER_PK), m.TicketItem.timer_at.set(to_iso(timer))]

@@ -163,9 +163,10 @@ def _walk(
     defects: list[str],
 ) -> None:
     if part.is_multipart():
-        children = part.get_payload()
-        if not isinstance(children, list):
+        payload = part.get_payload()
+        if not isinstance(payload, list):
             return
+        children = [c for c in payload if isinstance(c, Message)]  # a multipart's parts are messages
         if part.get_content_subtype() == "alternative":
             # One rendering of the same content: the plain text if there is one.
             plain = [c for c in children if c.get_content_type() == "text/plain" and not _is_attachment(c)]
@@ -215,14 +216,14 @@ def _bytes(part: Message, defects: list[str]) -> bytes:
     except Exception as error:
         defects.append(f"payload: {type(error).__name__}")
         payload = None
-    if payload is None:
-        raw = part.get_payload()
-        if isinstance(raw, str):
-            return raw.encode("utf-8", "replace")
-        if isinstance(raw, list):  # message/rfc822 holds a message
-            return b"".join(m.as_bytes() if isinstance(m, EmailMessage) else bytes(str(m), "utf-8") for m in raw)
-        return b""
-    return payload
+    if isinstance(payload, bytes):
+        return payload
+    raw = part.get_payload()  # not decodable (a multipart, or decoding failed)
+    if isinstance(raw, str):
+        return raw.encode("utf-8", "replace")
+    if isinstance(raw, list):  # message/rfc822 holds a message
+        return b"".join(m.as_bytes() if isinstance(m, EmailMessage) else bytes(str(m), "utf-8") for m in raw)
+    return b""
 
 
 def _text(part: Message, defects: list[str]) -> str:
