@@ -18,7 +18,7 @@ def _time(value: Any) -> str | None:
 def customer(c: Customer, *, with_pages: bool = False) -> dict[str, Any]:
     """A customer; ``with_pages`` adds the pages their chat visit went through (the
     customer panel), left out of ticket lists to keep them small."""
-    body = {
+    body: dict[str, Any] = {
         "id": c.id,
         "email": c.email,
         "name": c.name,
