@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (col
     from .services.out_of_hours import OutOfHoursService
     from .services.privacy import PrivacyService
     from .services.rate_limits import RateLimiter
+    from .services.sign_in import SignInGuard
     from .services.sla import SlaService
     from .services.tickets import TicketService
     from .services.widget import WidgetService
@@ -78,6 +79,13 @@ class Container:
         from .services.rate_limits import RateLimiter
 
         return RateLimiter(DynamoRateCounters(), self.settings.rate_limits, clock=now)
+
+    @cached_property
+    def sign_in_guard(self) -> SignInGuard:
+        """Sign-in's failure budgets, per address and per known device (services/sign_in.py)."""
+        from .services.sign_in import SignInGuard
+
+        return SignInGuard(self.rate_limits, self.settings.widget_secret)
 
     @cached_property
     def canned(self) -> CannedResponseService:

@@ -37,7 +37,10 @@ class RateLimit:
 RATE_LIMITS = {
     "widget_sessions": RateLimit(60, 60),  # POST /widget/sessions, per client IP
     "login": RateLimit(20, 60),  # POST /auth/login, per client IP
-    "login_email": RateLimit(10, 900),  # POST /auth/login, per e-mail address: slows password guessing
+    # POST /auth/login, failures only (services/sign_in.py): per e-mail address from devices
+    # that never signed in to it (under Cognito's five), and per device that did.
+    "login_email": RateLimit(4, 900),
+    "login_device": RateLimit(10, 900),
     "refresh": RateLimit(30, 60),  # POST /auth/refresh, per client IP
 }
 

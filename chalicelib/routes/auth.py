@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from ..bootstrap import container
-from ..domain.people import Role, normalise_email
+from ..domain.people import Role
 from ..entrypoints import representations as rep
 from ..entrypoints.http import ADMIN, AGENT, PUBLIC, Call, audit, operation
 
@@ -19,9 +19,13 @@ bp = Blueprint(__name__)
     body="LoginRequest", response="Tokens", errors=(401,), rate_limit="login",
 )
 def login(call: Call) -> Any:
-    # Per address as well as per IP: guessing one agent's password from many IPs is slow too.
-    container().rate_limits.hit("login_email", normalise_email(call.body["email"]))
-    return container().agents.sign_in(call.body["email"], call.body["password"])
+    # Per IP (the route's limit), and failures per address or per known device: guessing one
+    # agent's password from many IPs is slow too, and cannot lock the agent out.
+    body = call.body
+    tokens, device = container().sign_in_guard.sign_in(
+        body["email"], body.get("device"), lambda: container().agents.sign_in(body["email"], body["password"])
+    )
+    return {**tokens, "device": device}
 
 
 @operation(

@@ -135,6 +135,10 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "properties": {
             "email": _EMAIL,
             "password": {"type": "string", "minLength": 1, "maxLength": 256},
+            "device": {
+                "type": "string", "maxLength": 200,
+                "description": "The device token an earlier sign-in to this address gave this browser.",
+            },
         },
         "additionalProperties": False,
     },
@@ -310,6 +314,11 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "token": {"type": "string", "description": "Send as 'Authorization: Bearer <token>'."},
             "access_token": {"type": "string"},
             "refresh_token": {"type": "string"},
+            "device": {
+                "type": "string",
+                "description": "Sign-in only: keep it and send it with the next sign-in from this browser "
+                               "(failed sign-ins from elsewhere cannot lock this one out).",
+            },
             "expires_in": {"type": "integer"},
             "token_type": {"const": "Bearer"},
         },

@@ -70,12 +70,22 @@
   $("signin-form").addEventListener("submit", function (event) {
     event.preventDefault();
     $("signin-error").textContent = "";
+    // This browser's device token for the address, from an earlier sign-in: failed guesses
+    // from elsewhere then cannot keep this agent out.
+    var email = $("signin-email").value.trim().toLowerCase(), devices = {};
+    try { devices = JSON.parse(localStorage.getItem("desk-devices") || "{}") || {}; } catch (e) { devices = {}; }
+    var login = { email: $("signin-email").value, password: $("signin-password").value };
+    if (typeof devices[email] === "string") login.device = devices[email];
     fetch(api + "/auth/login", {
       method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email: $("signin-email").value, password: $("signin-password").value })
+      body: JSON.stringify(login)
     }).then(function (r) {
       return r.json().then(function (data) {
         if (!r.ok) throw new Error((data.error && data.error.message) || "Sign-in failed.");
+        if (data.device) {
+          devices[email] = data.device;
+          localStorage.setItem("desk-devices", JSON.stringify(devices));
+        }
         auth = { token: data.token, refresh_token: data.refresh_token };
         sessionStorage.setItem("desk-console", JSON.stringify(auth));
         boot();

@@ -16,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.desk_env import desk_settings
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("DESK_CHROMIUM", "/usr/bin/chromium")
@@ -51,12 +52,39 @@ def widget_conversation(page, desk_url: str) -> str:
     return state["conversation"]
 
 
-def sign_in(page, base: str) -> None:
+def sign_in(page, base: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
     page.goto(f"{base}/console")
-    page.get_by_label("Email").fill(ADMIN_EMAIL)
-    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#connection")).to_have_text("Live")
+
+
+@pytest.mark.parametrize("width", [390, 1024])
+def test_guesses_at_an_agents_password_do_not_lock_her_own_browser_out(browser, stack, admin, anonymous, width):
+    email, password = f"own-{uuid.uuid4().hex[:8]}@tests.example", f"Right-{uuid.uuid4().hex[:10]}"
+    assert admin.post("/agents", json={"email": email, "name": "Olga Own", "password": password}).status_code == 201
+    hers = browser.new_context(viewport={"width": width, "height": 800})
+    stranger = browser.new_context(viewport={"width": width, "height": 800})
+    try:  # with the sign-in limits the suite turns off (every test's client is 127.0.0.1)
+        with desk_settings(DESK_RATE_LIMIT_LOGIN_EMAIL=None, DESK_RATE_LIMIT_LOGIN_DEVICE=None):
+            page = hers.new_page()
+            sign_in(page, stack.api_url, email, password)
+            page.get_by_role("button", name="Sign out").click()
+            for _ in range(4):  # someone else guessing her password
+                assert anonymous.post("/auth/login", json={"email": email, "password": "Guess-1234"}).status_code == 401
+            elsewhere = stranger.new_page()
+            elsewhere.goto(f"{stack.api_url}/console")
+            elsewhere.get_by_label("Email").fill(email)
+            elsewhere.get_by_label("Password").fill(password)
+            elsewhere.get_by_role("button", name="Sign in").click()
+            expect(elsewhere.locator("#signin-error")).to_have_text("Too many requests; try again later.")
+            assert violations(elsewhere) == []
+            sign_in(page, stack.api_url, email, password)  # her own browser gets in
+            assert violations(page) == []
+    finally:
+        hers.close()
+        stranger.close()
 
 
 def test_a_visitor_and_an_agent_in_the_console_chat_solve_and_rate(browser, stack):

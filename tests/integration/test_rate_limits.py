@@ -65,7 +65,8 @@ def assert_rate_limited(response, limit: int, window: int) -> None:
 def test_the_defaults_are_the_documented_ones(behind_a_proxy):
     settings, _ = behind_a_proxy
     assert {name: (limit.requests, limit.seconds) for name, limit in settings.rate_limits.items()} == {
-        "widget_sessions": (60, 60), "login": (20, 60), "login_email": (10, 900), "refresh": (30, 60),
+        "widget_sessions": (60, 60), "login": (20, 60), "login_email": (4, 900), "login_device": (10, 900),
+        "refresh": (30, 60),
     }
 
 
@@ -95,17 +96,61 @@ def test_sign_in_is_limited_per_ip_even_with_the_right_password(anonymous, behin
     assert anonymous.post("/auth/login", json=right, headers=from_ip(colleague)).status_code == 200
 
 
-def test_sign_in_is_limited_per_address_from_any_number_of_ips(anonymous, agent_account, behind_a_proxy):
-    target = agent_account["email"]
-    for _ in range(10):  # a botnet: each guess from another address
-        guess = {"email": target.upper(), "password": f"Guess-{uuid.uuid4().hex[:8]}"}
-        assert anonymous.post("/auth/login", json=guess, headers=from_ip(new_ip())).status_code == 401
-    refused = anonymous.post("/auth/login", json={"email": target, "password": "Guess-again1"},
-                             headers=from_ip(new_ip()))
-    assert_rate_limited(refused, 10, 900)
-    other = anonymous.post("/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
-                           headers=from_ip(new_ip()))
-    assert other.status_code == 200  # other agents sign in as usual
+def new_agent(admin) -> dict[str, str]:
+    email, password = f"guarded-{uuid.uuid4().hex[:8]}@tests.example", f"Right-{uuid.uuid4().hex[:10]}"
+    r = admin.post("/agents", json={"email": email, "name": "Gwen Guarded", "password": password})
+    assert r.status_code == 201, r.text
+    return {"email": email, "password": password}
+
+
+def sign_in_from(anonymous, ip: str, email: str, password: str, device: str | None = None):
+    body = {"email": email, "password": password, **({"device": device} if device else {})}
+    return anonymous.post("/auth/login", json=body, headers=from_ip(ip))
+
+
+def test_guessing_one_address_from_any_number_of_ips_is_stopped_and_the_agent_still_gets_in(
+    anonymous, admin, behind_a_proxy
+):
+    gwen = new_agent(admin)
+    first = sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"])  # her laptop, yesterday
+    assert first.status_code == 200, first.text
+    laptop = first.json()["device"]
+    for _ in range(4):  # a botnet: each guess from another address
+        guess = sign_in_from(anonymous, new_ip(), gwen["email"].upper(), f"Guess-{uuid.uuid4().hex[:8]}")
+        assert guess.status_code == 401 and guess.json()["error"]["code"] == "invalid_credentials"
+    assert_rate_limited(sign_in_from(anonymous, new_ip(), gwen["email"], "Guess-again1"), 4, 900)
+    # ... even with her password, from a device that never signed in to her account,
+    assert_rate_limited(sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"]), 4, 900)
+    # or with a device token the desk gave another address, or made up.
+    other = sign_in_from(anonymous, new_ip(), ADMIN_EMAIL, ADMIN_PASSWORD).json()["device"]
+    for device in (other, laptop[:-2] + "xx", "dv1.made-up.token"):
+        assert_rate_limited(sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"], device), 4, 900)
+    # Her own browser is not locked out, from wherever it is, and keeps its device token.
+    back = sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"], laptop)
+    assert back.status_code == 200, back.text
+    assert back.json()["device"] == laptop
+    assert anonymous.as_token(back.json()["token"]).get("/agents/me").json()["email"] == gwen["email"]
+
+
+def test_only_failed_sign_ins_count_against_an_address(anonymous, admin, behind_a_proxy):
+    gwen = new_agent(admin)
+    for _ in range(8):  # more than the failure budget, each from a browser she never used
+        r = sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"])
+        assert r.status_code == 200, r.text
+    devices = {sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"]).json()["device"] for _ in range(2)}
+    assert len(devices) == 2  # a new device token for each unknown browser
+
+
+def test_a_known_device_has_its_own_budget(anonymous, admin, behind_a_proxy):
+    gwen = new_agent(admin)
+    laptop = sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"]).json()["device"]
+    phone = sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"]).json()["device"]
+    for _ in range(10):  # someone at her laptop, guessing
+        assert sign_in_from(anonymous, new_ip(), gwen["email"], "Not-her-1", laptop).status_code == 401
+    assert_rate_limited(sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"], laptop), 10, 900)
+    # Her phone, and a browser new to her account, each still have theirs.
+    assert sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"], phone).status_code == 200
+    assert sign_in_from(anonymous, new_ip(), gwen["email"], gwen["password"]).status_code == 200
 
 
 def test_token_refresh_is_limited_per_ip(anonymous, behind_a_proxy):

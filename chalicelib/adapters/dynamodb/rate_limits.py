@@ -1,5 +1,5 @@
 """Fixed-window request counters for the public endpoints' rate limits (see ``models.py``
-for the key): one UpdateItem per request, no read, no scan."""
+for the key): one UpdateItem per request counted, one GetItem per check, no scan."""
 
 from __future__ import annotations
 
@@ -15,3 +15,11 @@ class DynamoRateCounters:
         counter = m.CounterItem(f"RATE#{key}", RATE_SK)
         counter.update(actions=[m.CounterItem.value.add(1), m.CounterItem.expires_at.set(expires_at)])
         return int(counter.value)
+
+    def current(self, key: str) -> int:
+        """The count so far under ``key`` (0 if nothing was counted in its window)."""
+        try:
+            counter = m.CounterItem.get(f"RATE#{key}", RATE_SK, consistent_read=True)
+        except m.CounterItem.DoesNotExist:
+            return 0
+        return int(counter.value or 0)
