@@ -3,6 +3,7 @@ few seconds and on stop, and a write-ahead journal of every request since (``jou
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
 import os
@@ -139,6 +140,7 @@ class AwsEmulator:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._app: _OneAtATime | None = None
+        self._folder_lock: int | None = None
         self.generation = 0  # of the snapshot last written; the journal written after it has its number
         self.restored = False
         self.replayed = 0  # journaled requests run again on start
@@ -158,6 +160,7 @@ class AwsEmulator:
         dispatcher = DomainDispatcherApplication(create_backend_app)
         self._app = _OneAtATime(dispatcher, self._lock, self.dynamodb_calls, self.dynamodb_items_read)
         if self.state_path:
+            self._hold_folder()
             self._recover(dispatcher)
         self._server = make_server(self.host, self.port, self._app, threaded=True)
         self.host, self.port = self._server.server_address[:2]
@@ -173,6 +176,24 @@ class AwsEmulator:
         if self._app is not None and self._app.journal is not None:
             self._app.journal.close()
             self._app.journal = None
+        if self._folder_lock is not None:
+            os.close(self._folder_lock)  # the lock goes with it
+            self._folder_lock = None
+
+    def _hold_folder(self) -> None:
+        """One emulator per data folder: a second would replay the first one's journal, take
+        a snapshot and delete that journal while the first still writes to it."""
+        import fcntl
+
+        assert self.state_path is not None
+        fd = os.open(f"{os.path.splitext(self.state_path)[0]}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            folder = os.path.abspath(os.path.dirname(self.state_path) or ".")
+            raise OSError(errno.EBUSY, f"the data folder {folder} is in use by another running desk") from None
+        self._folder_lock = fd
 
     def save(self) -> None:
         """Write every emulated service's state to the data folder, atomically, and start the

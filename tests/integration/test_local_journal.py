@@ -149,3 +149,25 @@ def test_stream_records_the_local_poller_handled_are_not_handed_out_again(tmp_pa
     ) + STREAM + "emu.prune_stream('t', {shard: out['records'][0][1]})\n")
     assert [key for key, _ in before["records"]] == ["a", "b"]
     assert crash_after(tmp_path, STREAM)["records"] == before["records"][1:]
+
+
+def test_a_second_emulator_on_the_same_folder_refuses_to_start(tmp_path):
+    # It would replay, snapshot and delete the journal the first one is still writing to.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DESK_"))}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(tmp_path), TABLE + "import time; print(json.dumps(out), flush=True); time.sleep(120)"],
+        cwd=ROOT, env={**env, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert json.loads(holder.stdout.readline()) == {"replayed": 0}
+        second = subprocess.run(
+            [sys.executable, "-c", WORKER, str(tmp_path), ""], cwd=ROOT, env=env, capture_output=True, text=True,
+            timeout=120,
+        )
+        assert second.returncode == 1 and "in use" in second.stderr, second.stderr
+        assert [p.name for p in journals(tmp_path)] == ["aws-state-journal-00000001.log"]
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert crash_after(tmp_path, "out['tables'] = ddb.list_tables()['TableNames']\n")["tables"] == ["t"]
