@@ -7,9 +7,23 @@ import json
 from typing import Any
 
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalDevServer, RouteMatcher, create_local_server
+from chalice.local import (
+    ChaliceRequestHandler,
+    LocalDevServer,
+    RouteMatcher,
+    ThreadedHTTPServer,
+    create_local_server,
+)
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+LISTEN_BACKLOG = 1024  # connections the kernel holds until accepted (socketserver's default: 5)
+
+
+class DeskHTTPServer(ThreadedHTTPServer):
+    # With socketserver's backlog of 5, a burst of connections (a page's requests, a test's
+    # 50 threads) overflows it: Linux drops the SYNs (the client retries after 1 s, then 3 s),
+    # macOS resets the connections.
+    request_queue_size = LISTEN_BACKLOG
 
 
 class DeskRequestHandler(ChaliceRequestHandler):
@@ -72,4 +86,4 @@ def make_server(app: Any, host: str, port: int) -> LocalDevServer:
     config = Config.create(chalice_app=app, lambda_timeout=29, lambda_memory_size=512)
     handler = type("BoundDeskRequestHandler", (DeskRequestHandler,), {"route_matcher": RouteMatcher(list(app.routes))})
     create_local_server(app, config, host, port)  # makes the app object thread-safe
-    return LocalDevServer(app, config, host, port, handler_cls=handler)
+    return LocalDevServer(app, config, host, port, handler_cls=handler, server_cls=DeskHTTPServer)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import email
 import email.policy
 import html
+import re
+from email.header import decode_header, make_header
 from typing import Any
 
 
@@ -18,16 +20,15 @@ def sent_mail() -> list[dict[str, Any]]:
             for message in region.sent_messages:
                 raw = getattr(message, "raw_data", None)
                 if raw:
-                    parsed = email.message_from_string(raw, policy=email.policy.default)
-                    body = parsed.get_body(("plain",))
+                    headers = _headers(raw)
                     found.append({
                         "id": message.id,
                         "to": list(getattr(message, "destinations", None) or []),
-                        "from": str(parsed["From"] or ""),
-                        "subject": str(parsed["Subject"] or ""),
-                        "date": str(parsed["Date"] or ""),
-                        "headers": {k: str(v) for k, v in parsed.items()},
-                        "text": body.get_content() if body is not None else "",
+                        "from": headers.get("From", ""),
+                        "subject": headers.get("Subject", ""),
+                        "date": headers.get("Date", ""),
+                        "headers": headers,
+                        "text": _text(raw),
                     })
                 else:
                     found.append({
@@ -40,6 +41,36 @@ def sent_mail() -> list[dict[str, Any]]:
                         "text": getattr(message, "body", ""),
                     })
     return list(reversed(found))
+
+
+# The outbox shows what was sent, whatever it holds: Python's structured header parser
+# (policy.default) raises on some addresses (IndexError, TypeError), so headers are read as
+# sent (compat32 never parses them) and only their encoded words are decoded, where they decode.
+
+def _headers(raw: str) -> dict[str, str]:
+    message = email.message_from_string(raw, policy=email.policy.compat32)
+    return {name: _decoded(str(value)) for name, value in message.items()}
+
+
+def _decoded(value: str) -> str:
+    value = re.sub(r"\r?\n(?=[ \t])", "", value)  # unfolded
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:  # an encoded word that does not decode: shown as sent
+        return value
+
+
+def _text(raw: str) -> str:
+    try:
+        body = email.message_from_string(raw, policy=email.policy.default).get_body(("plain",))
+        return body.get_content() if body is not None else ""
+    except Exception:
+        pass
+    for part in email.message_from_string(raw, policy=email.policy.compat32).walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True) or b""
+            return payload.decode(part.get_content_charset() or "utf-8", "replace")
+    return ""
 
 
 def outbox_page(messages: list[dict[str, Any]]) -> str:

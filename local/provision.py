@@ -111,6 +111,15 @@ def load_secrets(path: str | None) -> dict[str, str]:
         # The widget key is public (it is in every page with the widget), kept here with the rest.
         kept[name] = f"pk_{secrets.token_hex(16)}" if name == "widget_key" else secrets.token_urlsafe(32)
     if path and missing:
-        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        # Whole or not at all, and on the disk before anything is signed with it: a torn file
+        # would stop the next start, a lost one would void every token issued with it.
+        tmp = f"{path}.tmp"
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
             json.dump(kept, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        from .journal import fsync_directory
+
+        fsync_directory(os.path.dirname(path) or ".")
     return kept

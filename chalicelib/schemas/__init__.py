@@ -22,6 +22,19 @@ _EMAIL = {
     "pattern": rf"^{EMAIL_PATTERN}$",
     "description": "An e-mail address.",
 }
+# An address the desk sends mail to. SES sends to ASCII addresses only (no SMTPUTF8), and
+# Python's e-mail package writes a broken message for some others: the local part is an
+# RFC 5322 dot-atom of ASCII, the domain's labels are ASCII (an internationalised domain in
+# its IDNA form, xn--...). Accepting more would acknowledge mail that can never be sent.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_LABEL = r"[A-Za-z0-9_-]+"
+MAILABLE_EMAIL_PATTERN = rf"{_ATEXT}+(\.{_ATEXT}+)*@{_LABEL}(\.{_LABEL})+"
+MAILABLE_EMAIL = {
+    **_EMAIL,
+    "pattern": rf"^{MAILABLE_EMAIL_PATTERN}$",
+    "description": "An e-mail address the desk can mail: ASCII, an internationalised domain in its "
+    "IDNA form (xn--...).",
+}
 VISIBLE_TEXT = r"[^\x00-\x20\x7f-\x9f\u00a0\u2000-\u200b\u2028\u2029\u3000\ufeff]"
 _SUBJECT = {"type": "string", "minLength": 1, "maxLength": 250, "pattern": VISIBLE_TEXT}
 _BODY = {"type": "string", "minLength": 1, "maxLength": 65536, "pattern": VISIBLE_TEXT}
@@ -152,7 +165,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "type": "object",
         "required": ["email", "name", "password"],
         "properties": {
-            "email": _EMAIL,
+            "email": MAILABLE_EMAIL,
             "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": VISIBLE_TEXT},
             "password": {"type": "string", "minLength": 8, "maxLength": 256},
             "role": {"enum": ROLES, "default": "agent"},
@@ -169,7 +182,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
                 "type": "object",
                 "required": ["email"],
                 "properties": {
-                    "email": _EMAIL,
+                    "email": MAILABLE_EMAIL,
                     "name": {"type": "string", "maxLength": 100},
                 },
                 "additionalProperties": False,
@@ -209,7 +222,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
                 "description": "The visitor token this browser already holds: renewed, same visitor.",
             },
             "name": {"type": "string", "maxLength": 100},
-            "email": _EMAIL,
+            "email": MAILABLE_EMAIL,
             "user_id": {
                 "type": "string", "minLength": 1, "maxLength": 128,
                 "description": "The business's id of a signed-in user; needs user_hash.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.chat import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_TEXT
-from . import VISIBLE_TEXT
+from . import MAILABLE_EMAIL, VISIBLE_TEXT
 
 ACTIONS = [
     "ping", "send", "upload", "typing", "read", "join", "leave", "resume", "presence", "transcript", "rate", "page",
@@ -73,7 +73,7 @@ FRAMES: dict[str, dict[str, Any]] = {
     "presence": _frame("presence", {"status": {"enum": ["online", "away"]}}, ("status",)),
     "transcript": _frame(
         "transcript",
-        {"conversation_id": _CONVERSATION, "email": {"type": "string", "maxLength": 254}},
+        {"conversation_id": _CONVERSATION, "email": MAILABLE_EMAIL},
         ("conversation_id",),
     ),
     "rate": _frame(

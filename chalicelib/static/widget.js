@@ -10,7 +10,8 @@
  * No framework, no build step. Everything lives in a shadow root, so the page's styles and the
  * widget's never meet. Messages are kept once per sequence number, whether they arrive live, as
  * an acknowledgement or in the history sent on resume; text is always rendered as text. The
- * conversation survives reloads and navigation (localStorage) and reconnects by itself. */
+ * conversation survives reloads and navigation (localStorage) and reconnects by itself, renewing
+ * its session first: a visitor the desk no longer knows (erased on request) starts afresh. */
 (function () {
   "use strict";
   if (window.__deskWidget) return; // pasted twice: one widget
@@ -25,6 +26,8 @@
   var seen = {};
   var ws = null;
   var backoff = 500;
+  var renewed = !state.token; // a stored session is renewed before its token is used again
+  var renewing = null; // the session renewal under way, shared by whoever needs it
   var pending = [];
   var opening = false; // the first message is on its way and will open the conversation
   var unread = 0;
@@ -378,6 +381,11 @@
       status.textContent = t("transcriptSent", { to: f.to });
     } else if (f.type === "error") {
       if (f.action === "page") return; // a desk that does not track pages: nothing to tell
+      if (f.code === "conversation_not_found" && (f.action === "resume" || f.action === "send")) {
+        forgetConversation(); // gone from the desk: the next message starts a new one
+        if (f.action === "resume") return;
+      }
+      if (f.action === "send" && opening) { opening = false; flush(); } // the rest may still go
       status.textContent = f.message;
     }
   }
@@ -389,6 +397,7 @@
   }
   function connect() {
     if (ws || !state.token) return;
+    if (!renewed) { renew({ token: state.token }).then(connect, retry); return; }
     ws = new WebSocket(state.websocketUrl + "/?visitor=" + encodeURIComponent(state.token));
     ws.onopen = function () {
       backoff = 500;
@@ -402,10 +411,33 @@
     ws.onmessage = onFrame;
     ws.onclose = function () {
       ws = null;
-      status.textContent = t("reconnecting");
-      setTimeout(connect, backoff);
-      backoff = Math.min(backoff * 2, 15000);
+      renewed = false; // the desk may have closed it because it forgot this visitor: ask first
+      retry();
     };
+  }
+  function retry() {
+    status.textContent = t("reconnecting");
+    setTimeout(connect, backoff);
+    backoff = Math.min(backoff * 2, 15000);
+  }
+
+  // What the widget shows of a conversation the desk no longer has. What the visitor typed
+  // and is not sent yet goes to the next conversation instead.
+  function forgetConversation() {
+    delete state.conversation; delete state.lastSeq; delete state.rated; save();
+    seen = {}; log.textContent = ""; opening = false;
+    pending = pending.filter(function (f) { return f.action === "send"; });
+    pending.forEach(function (f) { delete f.conversation_id; });
+    agent = null; title.textContent = t("title");
+    agentLine.setAttribute("hidden", ""); avatar.setAttribute("hidden", "");
+    rating.setAttribute("hidden", ""); transcript.setAttribute("hidden", "");
+  }
+  // The desk no longer knows this visitor (erased on request, or lost): nothing of theirs is
+  // kept in the browser either; a new visitor session starts, the panel stays as it was.
+  function forgetVisitor() {
+    forgetConversation();
+    state = { open: state.open }; save();
+    if (ws) { var old = ws; ws = null; old.onclose = null; old.onmessage = null; old.close(); }
   }
 
   function session(body) {
@@ -414,10 +446,29 @@
     return fetch(api + "/widget/sessions", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
     }).then(function (r) {
-      if (r.status === 401 && body.token) { state = {}; save(); return session(identity()); }
+      // 401: a token the desk no longer accepts; 404: a visitor it no longer has. Retrying
+      // either would never succeed: start over as a new visitor (with what was just given).
+      if ((r.status === 401 || r.status === 404) && body.token) {
+        forgetVisitor();
+        var fresh = identity();
+        if (!fresh.user_id) { if (body.name) fresh.name = body.name; if (body.email) fresh.email = body.email; }
+        return session(fresh).then(function (s) { renewed = true; if (state.open) setTimeout(connect, 0); return s; });
+      }
       if (!r.ok) throw new Error("session " + r.status);
-      return r.json();
+      return r.json().then(function (s) {
+        state.token = s.token; state.websocketUrl = s.websocket_url; save();
+        return s;
+      });
     });
+  }
+  function renew(body) {
+    if (!renewing) {
+      renewing = session(body).then(
+        function (s) { renewing = null; renewed = true; return s; },
+        function (error) { renewing = null; throw error; }
+      );
+    }
+    return renewing;
   }
   function identity() {
     var u = cfg.user;
@@ -428,7 +479,7 @@
   function start() {
     var body = state.token ? { token: state.token } : identity();
     if (cfg.user && cfg.user.id && state.userId !== String(cfg.user.id)) { state = { open: state.open }; body = identity(); }
-    session(body).then(function (s) {
+    renew(body).then(function (s) {
       state.token = s.token;
       state.websocketUrl = s.websocket_url;
       if (cfg.user && cfg.user.id) { state.userId = String(cfg.user.id); state.prechat = true; }

@@ -114,3 +114,58 @@ def test_outside_business_hours_the_widget_says_when_we_are_back_and_takes_a_mes
     left = agent.get(f"/tickets/{conversation}").json()
     assert left["subject"] == "My order never came."
     assert left["channel"] == "chat" and left["customer"]["email"] == "mari@example.ee"
+
+
+def test_a_visitor_the_desk_no_longer_knows_gets_a_new_conversation_not_a_hang(
+    browser, business_site, stack, admin, agent
+):
+    """Issue #12: when session renewal answers 404 (the visitor was erased, or lost), the
+    widget drops its stored session and starts a new one, live and after a reload."""
+    from tests.e2e.test_console_browser import violations, widget_conversation
+
+    def erase(conversation: str) -> str:
+        customer = agent.get(f"/tickets/{conversation}").json()["customer"]["id"]
+        r = admin.post(f"/customers/{customer}/erase", json={"confirm": customer, "reason": "customer_request"})
+        assert r.status_code == 200, r.text
+        return customer
+
+    def chat(page, text: str) -> None:
+        page.get_by_label("Your message").fill(text)
+        page.get_by_label("Your message").press("Enter")
+        expect(page.locator("li.desk-mine .desk-text")).to_have_text([text])
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone's width
+    page = context.new_page()
+    try:
+        page.goto(business_site)
+        page.get_by_role("button", name="Chat with us").click()
+        chat(page, "Please forget me.")
+        first = widget_conversation(page, stack.api_url)
+        erased = erase(first)  # the desk closes the widget's connection
+
+        # Live: the widget notices, forgets the conversation and can start another.
+        expect(page.locator("li .desk-text")).to_have_count(0)
+        expect(page.locator("#desk-status")).not_to_have_text("Reconnecting\u2026", timeout=10_000)
+        chat(page, "I am back.")
+        second = widget_conversation(page, stack.api_url)
+        assert second != first
+        assert agent.get(f"/tickets/{second}").json()["customer"]["id"] != erased
+        box = page.locator("#desk-panel").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        page.screenshot(path=str(ARTIFACTS / "widget-after-erasure-390.png"))
+        assert violations(page) == []
+
+        # After a reload: the stored visitor is gone by then (erased while no page was open).
+        page.close()
+        erase(second)
+        page = context.new_page()
+        page.goto(business_site)
+        expect(page.get_by_role("button", name="Chat with us")).to_have_attribute("aria-expanded", "true")
+        expect(page.locator("li .desk-text")).to_have_count(0)
+        chat(page, "Third time lucky.")
+        third = widget_conversation(page, stack.api_url)
+        assert third not in (first, second)
+        expect(page.locator("#desk-status")).not_to_have_text("Reconnecting\u2026")
+        assert violations(page) == []
+    finally:
+        context.close()
