@@ -73,7 +73,10 @@ FRAMES: dict[str, dict[str, Any]] = {
     "presence": _frame("presence", {"status": {"enum": ["online", "away"]}}, ("status",)),
     "transcript": _frame(
         "transcript",
-        {"conversation_id": _CONVERSATION, "email": {"type": "string", "maxLength": 254}},
+        {"conversation_id": _CONVERSATION, "email": {
+            "type": "string", "maxLength": 254, "pattern": r"^[^\s@]+@[^\s@]+$",
+            "description": "Agents only: where to send it. A visitor's transcript goes to their "
+            "proven address (an identified visitor's), never to one the frame names."}},
         ("conversation_id",),
     ),
     "rate": _frame(

@@ -313,9 +313,12 @@
     logBox.scrollTop = logBox.scrollHeight;
     if (!mine && message.seq > (state.lastSeq || 0)) notice();
     state.lastSeq = Math.max(state.lastSeq || 0, message.seq);
-    transcript.removeAttribute("hidden");
+    if (mailable()) transcript.removeAttribute("hidden");
     save();
   }
+  // The desk mails a transcript only to an address it knows is the visitor's: that of a user
+  // the business signed in (identity verification). An anonymous visitor is not offered it.
+  function mailable() { var u = cfg.user; return !!(u && u.id && u.hash && u.email); }
 
   function showAgent(a) {
     if (!a) return;
@@ -509,9 +512,7 @@
   });
   transcript.addEventListener("click", function () {
     if (!state.conversation) return;
-    var frame = { action: "transcript", conversation_id: state.conversation };
-    if (state.email) frame.email = state.email; else if (email.value) frame.email = email.value;
-    queue(frame);
+    queue({ action: "transcript", conversation_id: state.conversation });
   });
 
   function mount() { document.body.appendChild(host); start(); }

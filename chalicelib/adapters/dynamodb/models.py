@@ -335,6 +335,7 @@ class CustomerItem(DeskModel):
     email = UnicodeAttribute(null=True)
     name = UnicodeAttribute(null=True)
     external_id = UnicodeAttribute(null=True)
+    email_proven = BooleanAttribute(null=True)  # see Customer.email_proven
     created_at = UnicodeAttribute()
     visit_pages = ListAttribute(of=VisitPageMap, null=True)  # the chat visitor's last pages, oldest first
 

@@ -27,10 +27,12 @@ from ...domain.chat import (
 )
 from ...domain.clock import to_iso
 from ...domain.errors import ConflictError, NotFoundError, PermissionDeniedError, UnprocessableError
+from ...domain.people import mail_address, normalise_email
 from ...domain.storage import attachment_key
 from ...domain.tickets import Attachment, AuthorType, Message, MessageKind, Ticket
 from ..customers import CustomerService
 from ..events import EventBus
+from ..rate_limits import RateLimiter
 from ..tickets import OpenTicket, PostMessage, TicketService
 from .cards import AgentCards
 from .connections import Connections
@@ -52,6 +54,7 @@ class Conversations:
         files: AttachmentFiles | None = None,
         mailer: Mailer | None = None,
         events: EventBus | None = None,
+        limits: RateLimiter | None = None,
     ) -> None:
         self.tickets = tickets
         self.customers = customers
@@ -63,6 +66,7 @@ class Conversations:
         self.files = files
         self.mailer = mailer
         self.events = events or tickets.events
+        self.limits = limits
 
     def handle(self, live: LiveConnection, frame: dict[str, Any]) -> None:
         """Carry out one validated frame from a connection."""
@@ -208,14 +212,31 @@ class Conversations:
         self.delivery.publish(agents_topic(), self.frames.presence(who.id, frame["status"]))
 
     def _on_transcript(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        """The conversation mailed as text. A visitor gets it only at an address proven theirs
+        (``CustomerService.proven_email``), never at one they name: else the desk would mail
+        anyone whatever an anonymous visitor typed. An agent names any well-formed address.
+        Either way the address is one plain addr-spec, and each conversation gets a few an hour."""
         ticket = self._conversation(who, frame["conversation_id"])
         customer = self.customers.get(ticket.customer_id)
-        to = frame.get("email") if who.is_agent else (customer.email or frame.get("email"))
-        to = to or customer.email
+        asked = frame.get("email")
+        if who.is_agent:
+            to = mail_address(asked.strip()) if asked else self.customers.proven_email(customer)
+            if asked and to is None:
+                raise UnprocessableError("That is not an e-mail address.", code="invalid_email",
+                                         details=[{"field": "email", "message": "not an e-mail address"}])
+        else:
+            to = self.customers.proven_email(customer)
+            if asked and (to is None or normalise_email(asked) != normalise_email(to)):
+                to = None
         if not to:
-            raise UnprocessableError("Which address should the transcript go to? Send 'email'.", code="email_required")
+            raise UnprocessableError(
+                "The transcript goes only to an e-mail address the desk knows is yours "
+                "(sign in on the business's site first).", code="transcript_address_unverified",
+            )
         if self.mailer is None:
             raise UnprocessableError("E-mail is not set up on this desk.", code="mail_unavailable")
+        if self.limits is not None:
+            self.limits.hit("transcripts", ticket.id)
         lines = [f"Transcript of your conversation #{ticket.number}: {ticket.subject}", ""]
         for message in self._history(ticket.id, 0, include_notes=False):
             speaker = "You" if message.author_type == AuthorType.CUSTOMER else self.cards.name(message.author_id or "")
