@@ -125,3 +125,69 @@ def visitor_conversation(anonymous, ws_url) -> str:
         return client.say("Hello there")["conversation_id"]
     finally:
         client.close()
+
+
+# ------------------------------------------------------------------ connections per visitor
+
+
+def test_one_visitor_holds_at_most_a_few_connections(anonymous, ws_url):
+    """A visitor token opens MAX_VISITOR_CONNECTIONS at once (tabs); the next $connect is
+    refused with 429 until one closes. Another visitor is not affected."""
+    import websocket
+
+    from chalicelib.domain.chat import MAX_VISITOR_CONNECTIONS
+
+    token = session(anonymous)["token"]
+    opened = [ChatClient(ws_url, visitor=token) for _ in range(MAX_VISITOR_CONNECTIONS)]
+    try:
+        for _ in range(3):
+            with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+                ChatClient(ws_url, visitor=token)
+            assert refused.value.status_code == 429
+        other = ChatClient(ws_url, visitor=session(anonymous)["token"])
+        other.send(action="ping")
+        assert other.wait_for("pong")
+        other.close()
+        for client in opened:  # the ones that are open still work
+            client.send(action="ping")
+            assert client.wait_for("pong")
+        opened.pop().close()
+        import time
+
+        deadline = time.monotonic() + 5
+        while True:  # the gateway reports the close ($disconnect) shortly after
+            try:
+                opened.append(ChatClient(ws_url, visitor=token))
+                break
+            except websocket.WebSocketBadStatusException:
+                assert time.monotonic() < deadline, "a closed connection still counts"
+                time.sleep(0.1)
+    finally:
+        for client in opened:
+            client.close()
+
+
+def test_many_connections_opened_at_once_are_capped_too(anonymous, ws_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import websocket
+
+    from chalicelib.domain.chat import MAX_VISITOR_CONNECTIONS
+
+    token = session(anonymous)["token"]
+
+    def open_one(_: int) -> ChatClient | int:
+        try:
+            return ChatClient(ws_url, visitor=token)
+        except websocket.WebSocketBadStatusException as error:
+            return error.status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        results = list(pool.map(open_one, range(20)))
+    clients = [r for r in results if isinstance(r, ChatClient)]
+    try:
+        assert 1 <= len(clients) <= MAX_VISITOR_CONNECTIONS
+        assert sorted({r for r in results if not isinstance(r, ChatClient)}) == [429]
+    finally:
+        for client in clients:
+            client.close()

@@ -31,6 +31,17 @@ class DynamoConnectionRepository:
             link.expires_at = item.expires_at
             link.save()
 
+    def visitor_connections(self, customer_id: str) -> list[str]:
+        """The ids of a visitor's connections (a strongly consistent Query of the links under
+        the customer; one whose TTL passed but which DynamoDB has not removed yet is left out)."""
+        now = int(time.time())
+        pk, prefix = visitor_connection_key(customer_id, "")
+        return [
+            link.sk[len(prefix):]
+            for link in m.LinkItem.query(pk, m.LinkItem.sk.startswith(prefix), consistent_read=True)
+            if link.expires_at is None or int(link.expires_at) > now
+        ]
+
     def get(self, connection_id: str) -> Participant | None:
         try:
             item = m.ConnectionItem.get(f"CONN#{connection_id}", m.CONNECTION_SK)
