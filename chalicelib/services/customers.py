@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from ..domain import ids
 from ..domain.clock import utcnow
-from ..domain.errors import NotFoundError
+from ..domain.errors import NotFoundError, UnprocessableError
 from ..domain.people import Customer, VisitedPage, mail_address, normalise_email
 from .ports import CustomerRepository
 
@@ -87,7 +87,13 @@ class CustomerService:
         now = self.clock()
         at = now
         if seen_at:
-            claimed = datetime.fromisoformat(seen_at)
+            try:
+                claimed = datetime.fromisoformat(seen_at)
+            except ValueError:  # the pattern lets 2026-02-30, month 13, year 0 through
+                raise UnprocessableError(
+                    "seen_at is not a date and time (UTC, like 2026-03-01T09:30:00Z).", code="invalid_date",
+                    details=[{"field": "seen_at", "message": "not a valid date and time"}],
+                ) from None
             at = min(max(claimed, now - timedelta(days=1)), now)
         page = VisitedPage(url, (title or "").strip() or None, at)
         if not self.customers.add_visit_page(customer_id, page):

@@ -191,3 +191,78 @@ def test_many_connections_opened_at_once_are_capped_too(anonymous, ws_url):
     finally:
         for client in clients:
             client.close()
+
+
+# ------------------------------------------------------------------ hostile input
+
+
+def nested(depth: int) -> str:
+    return '{"a": ' * depth + "1" + "}" * depth
+
+
+def nested_list(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("raw,codes", [
+    pytest.param('{"action": "resume", "conversation_id": "%s", "after_seq": 0.0}', {"resumed"}, id="after_seq-0.0"),
+    pytest.param('{"action": "resume", "conversation_id": "%s", "after_seq": 1e12}', {"resumed"}, id="after_seq-1e12"),
+    pytest.param('{"action": "resume", "conversation_id": "%s", "after_seq": 1e300}', {"validation_failed"},
+                 id="after_seq-1e300"),
+    pytest.param('{"action": "resume", "conversation_id": "%s", "after_seq": 2.5}', {"validation_failed"},
+                 id="after_seq-2.5"),
+    pytest.param('{"action": "rate", "conversation_id": "%s", "score": 5.0}', {"conversation_not_solved"},
+                 id="rate-score-5.0"),
+    pytest.param('{"action": "page", "url": "https://shop.example/", "seen_at": "2026-02-30T10:00:00Z"}',
+                 {"invalid_date", "validation_failed"}, id="seen_at-feb-30"),
+    pytest.param('{"action": "page", "url": "https://shop.example/", "seen_at": "2026-13-01T10:00:00Z"}',
+                 {"invalid_date", "validation_failed"}, id="seen_at-month-13"),
+    pytest.param('{"action": "page", "url": "https://shop.example/", "seen_at": "0000-01-01T00:00:00Z"}',
+                 {"invalid_date", "validation_failed"}, id="seen_at-year-0"),
+    pytest.param('{"action": "page", "url": "https://shop.example/", "seen_at": "2026-01-01T25:61:61Z"}',
+                 {"invalid_date", "validation_failed"}, id="seen_at-hour-25"),
+    pytest.param('{"action": "transcript", "conversation_id": "%s", "email": "not an email"}',
+                 {"validation_failed", "transcript_address_unverified"}, id="transcript-not-an-email"),
+    pytest.param('{"action": "send", "text": "hi", "client_id": "abcdefgh12", "x": ' + nested(400) + "}",
+                 {"too_deeply_nested"}, id="send-nested-400"),
+    pytest.param(nested(450), {"too_deeply_nested"}, id="object-nested-450"),
+    pytest.param(nested_list(900), {"too_deeply_nested"}, id="list-nested-900"),
+    pytest.param(nested_list(5000), {"invalid_json", "too_deeply_nested"}, id="list-nested-5000"),
+])
+def test_hostile_frames_get_an_error_frame_and_the_connection_goes_on(anonymous, ws_url, raw, codes):
+    client = ChatClient(ws_url, visitor=session(anonymous)["token"])
+    try:
+        conversation = client.say("Hello")["conversation_id"]
+        client.ws.send(raw.replace("%s", conversation))
+        while True:
+            frame = client._receive(10)
+            assert frame is not None, "no answer"
+            if frame["type"] in ("resumed", "error"):
+                break
+        got = frame["code"] if frame["type"] == "error" else frame["type"]
+        assert got in codes, frame
+        assert got != "internal_error"
+        client.send(action="ping")  # still served
+        assert client.wait_for("pong")
+    finally:
+        client.close()
+
+
+DEEP_BODIES = [nested(500), nested_list(500), '{"name": ' + nested(300) + "}", nested_list(100000)]
+
+
+@pytest.mark.parametrize("method,path,who", [
+    ("POST", "/widget/sessions", "anonymous"),
+    ("POST", "/auth/login", "anonymous"),
+    ("POST", "/auth/refresh", "anonymous"),
+    ("POST", "/tickets", "agent"),
+    ("PATCH", "/agents/me", "agent"),
+    ("PUT", "/canned-responses/deep", "admin"),
+    ("PUT", "/sla/policies", "admin"),
+])
+def test_deeply_nested_json_gets_a_400_with_a_json_error(request, method, path, who):
+    api = request.getfixturevalue(who)
+    for body in DEEP_BODIES:
+        r = api.request(method, path, data=body, headers={"Content-Type": "application/json"})
+        assert r.status_code == 400, (path, body[:20], r.status_code, r.text[:300])
+        assert r.json()["error"]["code"] in ("too_deeply_nested", "invalid_json"), r.text
