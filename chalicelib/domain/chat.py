@@ -66,6 +66,7 @@ class LiveConnection:
 
     participant: Participant
     topics: frozenset[str]
+    sent_seq: int = 0  # the client_seq of the last message stored from this connection
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,11 @@ FRAMES: dict[str, dict[str, Any]] = {
             "conversation_id": _CONVERSATION,
             "text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": VISIBLE_TEXT},
             "client_id": _CLIENT_ID,
+            "client_seq": {
+                "type": "integer", "minimum": 1, "maximum": 10**9,
+                "description": "1, 2, 3, ... for the messages sent on this connection: one is stored only "
+                "after the one before it, else it is refused with out_of_order (details.expected_seq).",
+            },
             "kind": {"enum": ["reply", "note"], "description": "Agents only; notes never reach visitors."},
             "attachments": {
                 "type": "array", "maxItems": MAX_ATTACHMENTS, "uniqueItems": True,

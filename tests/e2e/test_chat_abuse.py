@@ -266,3 +266,64 @@ def test_deeply_nested_json_gets_a_400_with_a_json_error(request, method, path, 
         r = api.request(method, path, data=body, headers={"Content-Type": "application/json"})
         assert r.status_code == 400, (path, body[:20], r.status_code, r.text[:300])
         assert r.json()["error"]["code"] in ("too_deeply_nested", "invalid_json"), r.text
+
+
+# ------------------------------------------------------------------ order of messages
+
+
+VISITORS, MESSAGES = 5, 15
+
+
+def stored_bodies(agent, conversation: str) -> list[str]:
+    items = agent.get(f"/tickets/{conversation}/messages").json()["items"]
+    return [m["body"] for m in sorted(items, key=lambda m: m["seq"]) if m["author_type"] == "customer"]
+
+
+def test_messages_sent_back_to_back_by_many_visitors_are_stored_in_the_order_sent(anonymous, ws_url, agent):
+    """As the widget flushes its queue after a reconnect: every visitor's messages go at once,
+    all visitors at the same time. Each conversation holds them in the order they were sent."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def visit(n: int) -> tuple[str, list[str]]:
+        client = ChatClient(ws_url, visitor=session(anonymous)["token"])
+        try:
+            texts = [f"visitor {n} message {i:02d}" for i in range(MESSAGES)]
+            conversation = client.say(texts[0])["conversation_id"]
+            client.say_in_order(texts[1:], conversation)
+            return conversation, texts
+        finally:
+            client.close()
+
+    with ThreadPoolExecutor(VISITORS) as pool:
+        results = list(pool.map(visit, range(VISITORS)))
+    for conversation, texts in results:
+        assert stored_bodies(agent, conversation) == texts
+
+
+def test_the_desk_stores_a_numbered_message_only_after_the_one_before(anonymous, ws_url, agent):
+    """A client that sends numbered messages without waiting (pipelining) gets the ones that
+    came too early refused with out_of_order and the number expected; none is stored early."""
+    client = ChatClient(ws_url, visitor=session(anonymous)["token"])
+    try:
+        conversation = client.say("first, unnumbered")["conversation_id"]
+        client.send(action="send", text="too early", client_id=uuid.uuid4().hex, conversation_id=conversation,
+                    client_seq=3)
+        refused = client.wait_for("error")
+        assert (refused["code"], refused["details"]["expected_seq"]) == ("out_of_order", 1)
+
+        texts = [f"pipelined {i}" for i in range(1, 7)]
+        ids = {uuid.uuid4().hex: (i, text) for i, text in enumerate(texts, start=1)}
+        for client_id, (i, text) in ids.items():
+            client.send(action="send", text=text, client_id=client_id, conversation_id=conversation, client_seq=i)
+        answers = {}
+        while len(answers) < len(ids):
+            frame = client.wait_for_any(("ack", "error"), lambda f: f.get("client_id") in ids)
+            answers[frame["client_id"]] = frame
+        stored_early = [ids[c][1] for c, f in answers.items() if f["type"] == "ack"]
+        assert all(f["code"] == "out_of_order" for f in answers.values() if f["type"] == "error")
+        assert stored_bodies(agent, conversation) == ["first, unnumbered", *sorted(stored_early)]
+        client.sent_seq = len(stored_early)
+        client.say_in_order(texts[len(stored_early):], conversation)
+    finally:
+        client.close()
+    assert stored_bodies(agent, conversation) == ["first, unnumbered", *texts]

@@ -370,6 +370,7 @@ class ConnectionItem(DeskModel):
     rate_window = NumberAttribute(default=0)
     rate_count = NumberAttribute(default=0)
     rate_limit = NumberAttribute(default=40)  # frames per window, by role
+    sent_seq = NumberAttribute(default=0)  # the client_seq of the last message stored from it
     expires_at = NumberAttribute()  # TTL: API Gateway closes connections after 2 hours
 
 

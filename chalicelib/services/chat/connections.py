@@ -99,6 +99,11 @@ class Connections:
             raise AuthenticationError("This connection is not known; connect again.", code="unknown_connection")
         return live
 
+    def stored_in_order(self, connection_id: str, client_seq: int) -> None:
+        """The message the client numbered ``client_seq`` on this connection is stored: the
+        next one (``client_seq + 1``) is taken from now on."""
+        self.store.advance_sent(connection_id, client_seq)
+
     def disconnect(self, connection_id: str) -> None:
         self.forget(connection_id)
 

@@ -70,13 +70,28 @@ class Conversations:
 
     def handle(self, live: LiveConnection, frame: dict[str, Any]) -> None:
         """Carry out one validated frame from a connection."""
+        if frame["action"] == "send":
+            self._on_send(live, frame)
+            return
         handler = getattr(self, f"_on_{frame['action']}")
         handler(live.participant, live.topics, frame)
 
     def _on_ping(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
         self.delivery.reply(who.connection_id, self.frames.pong(who, self.connections.available()))
 
-    def _on_send(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+    def _on_send(self, live: LiveConnection, frame: dict[str, Any]) -> None:
+        """Store a message, ack it, deliver it. API Gateway runs a connection's frames at the
+        same time, so their order is the client's: with ``client_seq``, a message is stored
+        only after the previous one from this connection, else refused with ``out_of_order``
+        (nothing stored; the client sends it again after the one expected)."""
+        who, topics = live.participant, live.topics
+        order = frame.get("client_seq")
+        if order is not None and order != live.sent_seq + 1:
+            raise ConflictError(
+                "A message before this one has not been stored yet: send them one at a time, each "
+                "after the ack of the one before.", code="out_of_order",
+                details={"expected_seq": live.sent_seq + 1, "client_seq": order},
+            )
         kind = MessageKind(frame.get("kind", "reply"))
         if kind == MessageKind.NOTE and not who.is_agent:
             raise PermissionDeniedError("Visitors cannot write internal notes.", code="notes_are_for_agents")
@@ -85,7 +100,7 @@ class Conversations:
         client_id = frame["client_id"]
         new, ticket_id, seq = self.dedupe.claim(who.id, client_id)
         if not new:
-            self._ack_again(who, client_id, ticket_id, seq)
+            self._ack_again(who, client_id, ticket_id, seq, order)
             return
         # The sender hears first: the ack goes as soon as the message is stored, then the others'
         # pushes; everything else (notices, mail, clocks) follows from the table's stream.
@@ -96,6 +111,8 @@ class Conversations:
                 self.dedupe.release(who.id, client_id)
                 raise
         self.dedupe.record(who.id, client_id, ticket.id, message.seq)
+        if order is not None:  # before the ack: the client sends the next one when it has it
+            self.connections.stored_in_order(who.connection_id, order)
         topic = conversation_topic(ticket.id)
         self.connections.subscribe(who, topic, topics)
         self.delivery.reply(who.connection_id, self.frames.ack(client_id, ticket.id, message))
@@ -152,7 +169,9 @@ class Conversations:
         post = self.files.presign_upload(key, frame["content_type"], MAX_ATTACHMENT_BYTES)
         self.delivery.reply(who.connection_id, self.frames.upload(ticket.id, key, post, MAX_ATTACHMENT_BYTES))
 
-    def _ack_again(self, who: Participant, client_id: str, ticket_id: str | None, seq: int | None) -> None:
+    def _ack_again(
+        self, who: Participant, client_id: str, ticket_id: str | None, seq: int | None, order: int | None
+    ) -> None:
         """The same frame came again (a reconnect before the ack arrived): answer with what was
         stored the first time, deliver nothing twice."""
         if ticket_id is None or seq is None:
@@ -161,6 +180,8 @@ class Conversations:
             _, message = self.tickets.message(ticket_id, seq)
         except NotFoundError:
             raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress") from None
+        if order is not None:
+            self.connections.stored_in_order(who.connection_id, order)
         self.delivery.reply(who.connection_id, self.frames.ack(client_id, ticket_id, message, duplicate=True))
 
     def _on_join(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
