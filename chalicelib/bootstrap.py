@@ -136,6 +136,7 @@ def build(settings: Settings) -> Container:
     from .adapters.dynamodb.desk_config import DynamoDeskConfig
     from .adapters.dynamodb.mail_refs import DynamoMailLimits, DynamoMailRefs
     from .adapters.dynamodb.privacy import DynamoPrivacyStore
+    from .adapters.dynamodb.rate_limits import DynamoRateCounters
     from .adapters.dynamodb.repositories import (
         DynamoAgentRepository,
         DynamoCustomerRepository,
@@ -147,6 +148,8 @@ def build(settings: Settings) -> Container:
     from .adapters.tokens import JwksTokenVerifier
     from .adapters.visitor_tokens import VisitorTokens
     from .adapters.webhooks import post_webhook
+    from .config import RateLimit
+    from .domain.chat import TRANSCRIPT_WINDOW_SECONDS, TRANSCRIPTS_PER_CONVERSATION
     from .domain.tickets import AuthorType
     from .entrypoints.frames import ChatFrames
     from .services.agents import AgentService
@@ -164,6 +167,7 @@ def build(settings: Settings) -> Container:
     from .services.hours import CalendarService
     from .services.out_of_hours import OutOfHoursService
     from .services.privacy import PrivacyService
+    from .services.rate_limits import RateLimiter
     from .services.sla import SlaService
     from .services.tickets import PostMessage, TicketService
     from .services.widget import WidgetService
@@ -224,6 +228,8 @@ def build(settings: Settings) -> Container:
     conversations = Conversations(
         tickets=tickets, customers=customers, connections=connections, delivery=delivery, dedupe=DynamoDedupe(),
         frames=frames, cards=cards, files=files, mailer=mailer, events=events,
+        limits=RateLimiter(DynamoRateCounters(), {"transcripts": RateLimit(TRANSCRIPTS_PER_CONVERSATION,
+                                                                           TRANSCRIPT_WINDOW_SECONDS)}, clock=now),
     )
     chat = ChatService(connections=connections, conversations=conversations, delivery=delivery, cards=cards)
     widget = WidgetService(customers, visitor_tokens, settings.identity_secret, settings.widget_key)

@@ -14,6 +14,10 @@ MAX_TEXT = 5000  # characters in one chat message
 RATE_WINDOW_SECONDS = 10
 RATE_LIMIT_FRAMES = 40  # per visitor connection per window: the public side
 AGENT_RATE_LIMIT_FRAMES = 400  # an agent's console carries many chats (messages, typing, reads)
+# A visitor's live connections at once (a few tabs); one more $connect is refused with 429.
+MAX_VISITOR_CONNECTIONS = 5
+TRANSCRIPTS_PER_CONVERSATION = 3  # mailed transcripts of one conversation ...
+TRANSCRIPT_WINDOW_SECONDS = 3600  # ... in each hour
 
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -62,6 +66,7 @@ class LiveConnection:
 
     participant: Participant
     topics: frozenset[str]
+    sent_seq: int = 0  # the client_seq of the last message stored from this connection
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,25 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def mail_address(text: str) -> str | None:
+    """``text`` as one plain address a mail may be sent to (``user@example.org``), or None:
+    parsed as an RFC 5322 addr-spec, so that a second address, a display name or a line
+    break (``\r\nBcc: ...``) can never reach a header."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in text):
+        return None
+    try:
+        address = Address(addr_spec=text)
+    except (ValueError, IndexError, HeaderParseError):  # InvalidHeaderDefect is a ValueError
+        return None
+    domain = address.domain
+    if not address.username or "." not in domain or domain.startswith("[") or len(text) > 254:
+        return None
+    return address.addr_spec
+
+
 @dataclass(frozen=True)
 class VisitedPage:
     """A page of the business's site a chat visitor opened (reported by the widget)."""
@@ -44,6 +63,10 @@ class Customer:
     created_at: datetime
     external_id: str | None = None
     visit_pages: tuple[VisitedPage, ...] = ()  # oldest first, at most MAX_VISIT_PAGES
+    # Whether ``email`` came from a source that proves it: the business's identity
+    # verification (a signed-in user), or an address the customer was found by (mail, the
+    # API). A visitor's typed address is not: the desk mails nothing there on their word.
+    email_proven: bool = False
 
 
 @dataclass(frozen=True)

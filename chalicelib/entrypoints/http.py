@@ -206,16 +206,12 @@ def _parse_body(op: Operation, request: Any) -> Any:
     if not raw.strip():
         raise BadRequestError("A JSON body is required.", code="body_required")
     try:
-        body = json.loads(raw)
+        body = load_json(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise BadRequestError(
             "The body is not valid JSON.", code="invalid_json", details={"reason": str(error)[:200]}
         ) from None
-    if not _valid_unicode(body):
-        raise BadRequestError(
-            "The body holds text that is not valid Unicode (a lone surrogate escape).",
-            code="invalid_json",
-        )
+    check_json(body, "body")
     problems = [
         {
             "field": "/".join(str(p) for p in e.absolute_path) or "(body)",
@@ -228,19 +224,50 @@ def _parse_body(op: Operation, request: Any) -> Any:
     return body
 
 
-def _valid_unicode(value: Any) -> bool:
-    """JSON may escape half a UTF-16 pair ("\\ud800"); such text cannot be stored or sent on."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(_valid_unicode(k) and _valid_unicode(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_valid_unicode(v) for v in value)
-    return True
+# No request the desk takes nests deeper than a few levels; anything deeper is refused before
+# a recursive step (schema validation, storing, logging) meets it.
+MAX_JSON_DEPTH = 32
+
+
+def load_json(raw: str | bytes) -> Any:
+    """JSON as the desk reads a request or a frame. A number written with a fraction or an
+    exponent but of integer value (``1.0``, ``1e12``) is a JSON Schema integer, so it is read
+    as a Python int (no schema of the desk takes fractions); a larger one stays a float, for
+    the schema's bounds to refuse."""
+    return json.loads(raw, parse_float=_number)
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) <= 2**53 else value
+
+
+def check_json(value: Any, what: str) -> None:
+    """Refuse a parsed request or frame that nests deeper than MAX_JSON_DEPTH, or holds half a
+    UTF-16 pair ("\\ud800", which JSON may escape and no text can store or send on). Iterative:
+    no depth of input makes it recurse."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadRequestError(
+                    f"The {what} holds text that is not valid Unicode (a lone surrogate escape).",
+                    code="invalid_json",
+                ) from None
+            continue
+        if not isinstance(item, (dict, list)):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise BadRequestError(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.", code="too_deeply_nested",
+                                  details={"max_depth": MAX_JSON_DEPTH})
+        if isinstance(item, dict):
+            stack.extend((k, depth) for k in item)
+            stack.extend((v, depth + 1) for v in item.values())
+        else:
+            stack.extend((v, depth + 1) for v in item)
 
 
 def _describe(error: Any) -> str:

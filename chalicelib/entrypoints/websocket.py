@@ -7,7 +7,6 @@ never silence."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chalice import Response
@@ -16,7 +15,7 @@ from ..bootstrap import container
 from ..domain.errors import BadRequestError, DeskError, ValidationError
 from ..observability import logger
 from ..schemas.frames import FRAMES, frame_validator
-from .http import _valid_unicode, error_body
+from .http import check_json, error_body, load_json
 
 
 def on_connect(event: Any) -> Response | None:
@@ -65,7 +64,7 @@ _NOT_JSON = object()
 
 def _json(body: Any) -> Any:
     try:
-        return json.loads(body)
+        return load_json(body)
     except (TypeError, ValueError, RecursionError):
         return _NOT_JSON
 
@@ -77,9 +76,7 @@ def _action(frame: Any) -> str | None:
 def _validated(frame: Any) -> dict[str, Any]:
     if frame is _NOT_JSON:
         raise BadRequestError("A frame must be a JSON object with an 'action'.", code="invalid_json")
-    if not _valid_unicode(frame):  # "\ud800": text that can be neither stored nor sent on
-        raise BadRequestError("The frame holds text that is not valid Unicode (a lone surrogate escape).",
-                              code="invalid_json")
+    check_json(frame, "frame")  # too deep, or "\ud800": text that can be neither stored nor sent on
     problems = _problems("", frame)
     if not problems:
         problems = _problems(frame["action"], frame)

@@ -43,6 +43,11 @@ FRAMES: dict[str, dict[str, Any]] = {
             "conversation_id": _CONVERSATION,
             "text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": VISIBLE_TEXT},
             "client_id": _CLIENT_ID,
+            "client_seq": {
+                "type": "integer", "minimum": 1, "maximum": 10**9,
+                "description": "1, 2, 3, ... for the messages sent on this connection: one is stored only "
+                "after the one before it, else it is refused with out_of_order (details.expected_seq).",
+            },
             "kind": {"enum": ["reply", "note"], "description": "Agents only; notes never reach visitors."},
             "attachments": {
                 "type": "array", "maxItems": MAX_ATTACHMENTS, "uniqueItems": True,
@@ -73,7 +78,10 @@ FRAMES: dict[str, dict[str, Any]] = {
     "presence": _frame("presence", {"status": {"enum": ["online", "away"]}}, ("status",)),
     "transcript": _frame(
         "transcript",
-        {"conversation_id": _CONVERSATION, "email": MAILABLE_EMAIL},
+        {"conversation_id": _CONVERSATION, "email": {
+            **MAILABLE_EMAIL,
+            "description": "Agents only: where to send it. A visitor's transcript goes to their "
+            "proven address (an identified visitor's), never to one the frame names."}},
         ("conversation_id",),
     ),
     "rate": _frame(

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from ..domain import ids
 from ..domain.clock import utcnow
-from ..domain.errors import NotFoundError
-from ..domain.people import Customer, VisitedPage, normalise_email
+from ..domain.errors import NotFoundError, UnprocessableError
+from ..domain.people import Customer, VisitedPage, mail_address, normalise_email
 from .ports import CustomerRepository
 
 
@@ -30,16 +30,30 @@ class CustomerService:
         the address is claimed with a conditional write, and the loser reads the winner."""
         address = normalise_email(email)
         return self._find_or_create(
-            email_claim(address), lambda: Customer(ids.customer_id(), address, _name(name), self.clock())
+            email_claim(address),
+            lambda: Customer(ids.customer_id(), address, _name(name), self.clock(), email_proven=True),
         )
 
     def find_or_create_identified(self, user_id: str, email: str | None, name: str | None) -> Customer:
-        """The customer behind a business's signed-in user (the business vouched for the id)."""
+        """The customer behind a business's signed-in user (the business vouched for the id,
+        and for the address its page gives with it)."""
         address = normalise_email(email) if email else None
         return self._find_or_create(
             external_claim(user_id),
-            lambda: Customer(ids.customer_id(), address, _name(name), self.clock(), external_id=user_id),
+            lambda: Customer(ids.customer_id(), address, _name(name), self.clock(), external_id=user_id,
+                             email_proven=address is not None),
         )
+
+    def proven_email(self, customer: Customer) -> str | None:
+        """The customer's address if a source proves it is theirs (see ``Customer.email_proven``;
+        a customer stored before that flag counts when the address finds them), else None."""
+        if not customer.email:
+            return None
+        if not customer.email_proven:
+            owner = self.customers.get_by_claim(email_claim(normalise_email(customer.email)))
+            if owner is None or owner.id != customer.id:
+                return None
+        return mail_address(customer.email)
 
     def create_anonymous(self, name: str | None, email: str | None) -> Customer:
         """A new website visitor. The address they typed is kept as contact information but
@@ -73,7 +87,13 @@ class CustomerService:
         now = self.clock()
         at = now
         if seen_at:
-            claimed = datetime.fromisoformat(seen_at)
+            try:
+                claimed = datetime.fromisoformat(seen_at)
+            except ValueError:  # the pattern lets 2026-02-30, month 13, year 0 through
+                raise UnprocessableError(
+                    "seen_at is not a date and time (UTC, like 2026-03-01T09:30:00Z).", code="invalid_date",
+                    details=[{"field": "seen_at", "message": "not a valid date and time"}],
+                ) from None
             at = min(max(claimed, now - timedelta(days=1)), now)
         page = VisitedPage(url, (title or "").strip() or None, at)
         if not self.customers.add_visit_page(customer_id, page):

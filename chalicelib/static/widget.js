@@ -29,7 +29,12 @@
   var renewed = !state.token; // a stored session is renewed before its token is used again
   var renewing = null; // the session renewal under way, shared by whoever needs it
   var pending = [];
-  var opening = false; // the first message is on its way and will open the conversation
+  // API Gateway runs a connection's frames at the same time, so messages keep their order only
+  // if they go one at a time: each is numbered (client_seq, from 1 on each connection) and sent
+  // after the ack of the one before. One the desk refuses as out_of_order goes again with the
+  // number it expects; one that fails on the desk's side goes again, the same, a little later.
+  var inflight = null; // the message sent and not yet acknowledged
+  var sendSeq = 0; // the client_seq of the last message sent on this connection
   var unread = 0;
   var baseTitle = document.title;
   var agent = null;
@@ -316,9 +321,12 @@
     logBox.scrollTop = logBox.scrollHeight;
     if (!mine && message.seq > (state.lastSeq || 0)) notice();
     state.lastSeq = Math.max(state.lastSeq || 0, message.seq);
-    transcript.removeAttribute("hidden");
+    if (mailable()) transcript.removeAttribute("hidden");
     save();
   }
+  // The desk mails a transcript only to an address it knows is the visitor's: that of a user
+  // the business signed in (identity verification). An anonymous visitor is not offered it.
+  function mailable() { var u = cfg.user; return !!(u && u.id && u.hash && u.email); }
 
   function showAgent(a) {
     if (!a) return;
@@ -337,13 +345,34 @@
   }
 
   function flush() {
-    while (pending.length && ws && ws.readyState === 1 && !opening) {
+    while (pending.length && ws && ws.readyState === 1 && !inflight) {
       var next = pending.shift();
-      if (next.action === "send" && !next.conversation_id) {
-        if (state.conversation) next.conversation_id = state.conversation; else opening = true;
+      if (next.action === "send") {
+        // the first message opens the conversation; the next ones wait for its ack, and its id
+        if (!next.conversation_id && state.conversation) next.conversation_id = state.conversation;
+        next.client_seq = ++sendSeq;
+        inflight = next;
       }
       ws.send(JSON.stringify(next));
     }
+  }
+  function resend(seq, delay) {
+    var again = inflight;
+    setTimeout(function () {
+      if (inflight !== again) return; // the connection closed meanwhile: it is queued again
+      inflight = null; sendSeq = seq - 1; pending.unshift(again); flush();
+    }, delay);
+  }
+  function answered(f) {
+    if (!inflight || f.client_id !== inflight.client_id) return false;
+    if (f.type === "ack") { inflight = null; flush(); return true; }
+    if (f.code === "out_of_order") { resend(f.details.expected_seq, 0); return true; }
+    if (f.code === "send_in_progress" || f.code === "internal_error" || f.code === "rate_limited") {
+      resend(inflight.client_seq, 1000 * ((f.details && f.details.retry_after_seconds) || 1));
+      return f.code !== "rate_limited";
+    }
+    inflight = null; flush(); // refused for good (the message says why): the next one goes
+    return false;
   }
   function queue(frame) { pending.push(frame); connect(); flush(); }
 
@@ -360,7 +389,7 @@
     } else if (f.type === "ack" || f.type === "message") {
       if (!state.conversation) { state.conversation = f.conversation_id; save(); }
       if (f.conversation_id === state.conversation) show(f.message);
-      if (opening && f.type === "ack") { opening = false; flush(); }
+      if (f.type === "ack") answered(f);
     } else if (f.type === "history") {
       f.messages.forEach(show);
       if (f.conversation && (f.conversation.status === "solved")) solved();
@@ -382,10 +411,13 @@
     } else if (f.type === "error") {
       if (f.action === "page") return; // a desk that does not track pages: nothing to tell
       if (f.code === "conversation_not_found" && (f.action === "resume" || f.action === "send")) {
-        forgetConversation(); // gone from the desk: the next message starts a new one
-        if (f.action === "resume") return;
+        // Gone from the desk: what was on its way goes again, into a new conversation.
+        if (inflight && (f.action === "resume" || f.client_id === inflight.client_id)) { pending.unshift(inflight); inflight = null; }
+        forgetConversation();
+        flush();
+        return;
       }
-      if (f.action === "send" && opening) { opening = false; flush(); } // the rest may still go
+      if (f.action === "send" && answered(f)) return; // sent again: nothing to tell yet
       status.textContent = f.message;
     }
   }
@@ -405,12 +437,13 @@
       (state.pages || []).forEach(function (p) { ws.send(JSON.stringify({ action: "page", url: p.url, title: p.title, seen_at: p.seen_at })); });
       state.pages = []; save();
       if (state.conversation) ws.send(JSON.stringify({ action: "resume", conversation_id: state.conversation, after_seq: 0 }));
-      opening = false;
+      sendSeq = 0; // numbered afresh on each connection
       flush();
     };
     ws.onmessage = onFrame;
     ws.onclose = function () {
       ws = null;
+      if (inflight) { pending.unshift(inflight); inflight = null; } // sent again (same client_id: stored once)
       renewed = false; // the desk may have closed it because it forgot this visitor: ask first
       retry();
     };
@@ -425,7 +458,8 @@
   // and is not sent yet goes to the next conversation instead.
   function forgetConversation() {
     delete state.conversation; delete state.lastSeq; delete state.rated; save();
-    seen = {}; log.textContent = ""; opening = false;
+    if (inflight) { pending.unshift(inflight); inflight = null; } // goes again, into the next one
+    seen = {}; log.textContent = "";
     pending = pending.filter(function (f) { return f.action === "send"; });
     pending.forEach(function (f) { delete f.conversation_id; });
     agent = null; title.textContent = t("title");
@@ -560,9 +594,7 @@
   });
   transcript.addEventListener("click", function () {
     if (!state.conversation) return;
-    var frame = { action: "transcript", conversation_id: state.conversation };
-    if (state.email) frame.email = state.email; else if (email.value) frame.email = email.value;
-    queue(frame);
+    queue({ action: "transcript", conversation_id: state.conversation });
   });
 
   function mount() { document.body.appendChild(host); start(); }

@@ -18,6 +18,7 @@ class ChatClient:
         self.inbox: list[dict[str, Any]] = []
         self.messages: dict[str, dict[int, dict]] = {}  # conversation -> seq -> message
         self.deliveries: list[tuple[str, int]] = []  # every (conversation, seq) received, repeats kept
+        self.sent_seq = 0  # the client_seq of the last message sent on this connection
 
     def send(self, **frame: Any) -> None:
         self.ws.send(json.dumps(frame))
@@ -30,6 +31,36 @@ class ChatClient:
             frame["conversation_id"] = conversation_id
         self.send(**frame)
         return self.wait_for("ack", lambda f: f.get("client_id") == client_id)
+
+    def say_in_order(self, texts: list[str], conversation_id: str) -> list[dict]:
+        """Send messages as the widget's queue does (all at once after a reconnect): numbered
+        with ``client_seq``, one in flight, the next after the ack of the one before; one
+        refused as ``out_of_order`` goes again with the number the desk expects."""
+        acks = []
+        for text in texts:
+            client_id = uuid.uuid4().hex
+            while True:
+                self.sent_seq += 1
+                self.send(action="send", text=text, client_id=client_id, conversation_id=conversation_id,
+                          client_seq=self.sent_seq)
+                answer = self.wait_for_any(("ack", "error"), lambda f, c=client_id: f.get("client_id") == c)
+                if answer["type"] == "ack":
+                    acks.append(answer)
+                    break
+                assert answer["code"] == "out_of_order", answer
+                self.sent_seq = answer["details"]["expected_seq"] - 1
+        return acks
+
+    def wait_for_any(self, kinds: tuple[str, ...], predicate: Any, timeout: float = 30) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for i, frame in enumerate(self.inbox):
+                if frame.get("type") in kinds and predicate(frame):
+                    return self.inbox.pop(i)
+            frame = self._receive(max(0.05, deadline - time.monotonic()))
+            if frame is not None:
+                self.inbox.append(frame)
+        raise AssertionError(f"no {kinds!r} frame within {timeout}s")
 
     def _receive(self, timeout: float) -> dict | None:
         self.ws.settimeout(timeout)

@@ -297,9 +297,15 @@ def test_agents_presence_reaches_other_agents(agent_ws, admin, ws_url):
 
 
 def test_a_transcript_is_mailed_to_the_visitor(anonymous, ws_url, agent_ws, stack):
+    """To a signed-in visitor's address (an anonymous visitor's typed one proves nothing: see
+    tests/e2e/test_chat_abuse.py)."""
+    import os
+
     from moto.backends import get_backend
 
-    session = visitor_session(anonymous, name="Tia", email="tia@example.com")
+    user = f"tia-{uuid.uuid4().hex[:8]}"
+    session = visitor_session(anonymous, name="Tia", email="tia@example.com", user_id=user,
+                              user_hash=user_hash(os.environ["DESK_IDENTITY_SECRET"], user))
     client = ChatClient(ws_url, visitor=session["token"])
     try:
         conversation = client.say("Can I get this in writing?")["conversation_id"]

@@ -169,3 +169,27 @@ def test_a_visitor_the_desk_no_longer_knows_gets_a_new_conversation_not_a_hang(
         assert violations(page) == []
     finally:
         context.close()
+
+
+def test_messages_typed_fast_are_stored_in_the_order_typed(browser, business_site, stack, agent):
+    """The widget sends one message at a time, numbered, each after the ack of the one before:
+    eight typed in a burst (the first still opening the conversation) keep their order. An
+    anonymous visitor is not offered a transcript by e-mail (the desk would mail no one)."""
+    page = browser.new_context().new_page()
+    texts = [f"line {i}" for i in range(1, 9)]
+    try:
+        page.goto(business_site)
+        page.get_by_role("button", name="Chat with us").click()
+        box = page.get_by_label("Your message")
+        for text in texts:
+            box.fill(text)
+            box.press("Enter")
+        expect(page.locator("li.desk-mine .desk-text")).to_have_text(texts, timeout=20000)
+        conversation = page.evaluate(
+            "() => Object.entries(localStorage).map(([k, v]) => JSON.parse(v).conversation).find(Boolean)"
+        )
+        expect(page.get_by_role("button", name="Email me this conversation")).to_be_hidden()
+    finally:
+        page.close()
+    items = agent.get(f"/tickets/{conversation}/messages").json()["items"]
+    assert [m["body"] for m in sorted(items, key=lambda m: m["seq"]) if m["author_type"] == "customer"] == texts

@@ -31,6 +31,17 @@ class DynamoConnectionRepository:
             link.expires_at = item.expires_at
             link.save()
 
+    def visitor_connections(self, customer_id: str) -> list[str]:
+        """The ids of a visitor's connections (a strongly consistent Query of the links under
+        the customer; one whose TTL passed but which DynamoDB has not removed yet is left out)."""
+        now = int(time.time())
+        pk, prefix = visitor_connection_key(customer_id, "")
+        return [
+            link.sk[len(prefix):]
+            for link in m.LinkItem.query(pk, m.LinkItem.sk.startswith(prefix), consistent_read=True)
+            if link.expires_at is None or int(link.expires_at) > now
+        ]
+
     def get(self, connection_id: str) -> Participant | None:
         try:
             item = m.ConnectionItem.get(f"CONN#{connection_id}", m.CONNECTION_SK)
@@ -120,6 +131,7 @@ class DynamoConnectionRepository:
             return LiveConnection(
                 Participant(ParticipantRole(conn.role), conn.principal_id, connection_id),
                 frozenset(conn.topics or ()),
+                int(conn.sent_seq or 0),
             )
         try:
             limit = int(m.ConnectionItem.get(f"CONN#{connection_id}", m.CONNECTION_SK).rate_limit)
@@ -129,6 +141,22 @@ class DynamoConnectionRepository:
             f"Too many frames: at most {limit} every {RATE_WINDOW_SECONDS} seconds.",
             details={"retry_after_seconds": RATE_WINDOW_SECONDS},
         )
+
+
+    def advance_sent(self, connection_id: str, seq: int) -> None:
+        """The message numbered ``seq`` by the client on this connection is stored: the next
+        one may be (only if ``seq - 1`` was the last; a connection gone meanwhile is left)."""
+        C = m.ConnectionItem
+        previous = C.sent_seq == seq - 1
+        if seq == 1:
+            previous = previous | C.sent_seq.does_not_exist()
+        try:
+            C(f"CONN#{connection_id}", m.CONNECTION_SK).update(
+                actions=[C.sent_seq.set(seq)], condition=C.pk.exists() & previous
+            )
+        except UpdateError as error:
+            if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
 
 
 def visitor_connection_key(customer_id: str, connection_id: str) -> tuple[str, str]:

@@ -335,6 +335,7 @@ class CustomerItem(DeskModel):
     email = UnicodeAttribute(null=True)
     name = UnicodeAttribute(null=True)
     external_id = UnicodeAttribute(null=True)
+    email_proven = BooleanAttribute(null=True)  # see Customer.email_proven
     created_at = UnicodeAttribute()
     visit_pages = ListAttribute(of=VisitPageMap, null=True)  # the chat visitor's last pages, oldest first
 
@@ -369,6 +370,7 @@ class ConnectionItem(DeskModel):
     rate_window = NumberAttribute(default=0)
     rate_count = NumberAttribute(default=0)
     rate_limit = NumberAttribute(default=40)  # frames per window, by role
+    sent_seq = NumberAttribute(default=0)  # the client_seq of the last message stored from it
     expires_at = NumberAttribute()  # TTL: API Gateway closes connections after 2 hours
 
 

@@ -492,7 +492,8 @@ def _customer(item: m.CustomerItem) -> Customer:
         # in the order they were seen (pages sent together may be stored in any order)
         for p in sorted(item.visit_pages or (), key=lambda p: p.at)[-MAX_VISIT_PAGES:]
     )
-    return Customer(item.id, item.email, item.name, from_iso(item.created_at), item.external_id, pages)
+    return Customer(item.id, item.email, item.name, from_iso(item.created_at), item.external_id, pages,
+                    email_proven=bool(item.email_proven))
 
 
 class DynamoCustomerRepository:
@@ -519,6 +520,7 @@ class DynamoCustomerRepository:
         item = m.CustomerItem(f"CUSTOMER#{customer.id}", m.CUSTOMER_SK)
         item.id, item.email, item.name = customer.id, customer.email, customer.name
         item.external_id = customer.external_id
+        item.email_proven = customer.email_proven or None
         item.created_at = to_iso(customer.created_at)
         item.save(condition=m.CustomerItem.pk.does_not_exist())
         if claim is None:

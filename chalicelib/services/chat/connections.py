@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from ...domain.chat import (
     AGENT_RATE_LIMIT_FRAMES,
+    MAX_VISITOR_CONNECTIONS,
     RATE_LIMIT_FRAMES,
     RATE_WINDOW_SECONDS,
     LiveConnection,
@@ -19,7 +20,7 @@ from ...domain.chat import (
     conversation_topic,
 )
 from ...domain.clock import to_iso, utcnow
-from ...domain.errors import AuthenticationError
+from ...domain.errors import AuthenticationError, RateLimitedError
 from ..agents import AgentService
 from .ports import Broadcaster, ChatAgentStore, ConnectionStore, VisitorTokens
 
@@ -63,10 +64,32 @@ class Connections:
             )
         limit = AGENT_RATE_LIMIT_FRAMES if participant.is_agent else RATE_LIMIT_FRAMES
         self.store.add(participant, to_iso(self.clock()), limit)
+        if not participant.is_agent:
+            self._within_cap(participant)
         if participant.is_agent:
             self.store.subscribe(participant, agents_topic())
             self.agent_store.count_connection(participant.id, +1)
         return participant
+
+    def _within_cap(self, visitor: Participant) -> None:
+        """Refuse a visitor's connection beyond MAX_VISITOR_CONNECTIONS (429). Counted after
+        this one is stored, so that connections opened at once all see each other: each counts
+        at least those stored before it, and none is kept that saw more than the cap. One the
+        gateway no longer knows (a $disconnect that never came) is forgotten and not counted."""
+        others = [c for c in self.store.visitor_connections(visitor.id) if c != visitor.connection_id]
+        if len(others) < MAX_VISITOR_CONNECTIONS:
+            return
+        for connection_id in others:
+            if not self.broadcaster.alive(connection_id):
+                self.forget_gone(connection_id)
+        others = [c for c in self.store.visitor_connections(visitor.id) if c != visitor.connection_id]
+        if len(others) < MAX_VISITOR_CONNECTIONS:
+            return
+        self.store.remove(visitor.connection_id)
+        raise RateLimitedError(
+            f"This visitor has {MAX_VISITOR_CONNECTIONS} connections open already; close one first.",
+            code="too_many_connections", details={"limit": MAX_VISITOR_CONNECTIONS},
+        )
 
     def admit(self, connection_id: str) -> LiveConnection:
         """Who sent a frame (and the rate limit): one write per frame."""
@@ -75,6 +98,11 @@ class Connections:
         if live is None:
             raise AuthenticationError("This connection is not known; connect again.", code="unknown_connection")
         return live
+
+    def stored_in_order(self, connection_id: str, client_seq: int) -> None:
+        """The message the client numbered ``client_seq`` on this connection is stored: the
+        next one (``client_seq + 1``) is taken from now on."""
+        self.store.advance_sent(connection_id, client_seq)
 
     def disconnect(self, connection_id: str) -> None:
         self.forget(connection_id)

@@ -27,10 +27,12 @@ from ...domain.chat import (
 )
 from ...domain.clock import to_iso
 from ...domain.errors import ConflictError, NotFoundError, PermissionDeniedError, UnprocessableError
+from ...domain.people import mail_address, normalise_email
 from ...domain.storage import attachment_key
 from ...domain.tickets import Attachment, AuthorType, Message, MessageKind, Ticket
 from ..customers import CustomerService
 from ..events import EventBus
+from ..rate_limits import RateLimiter
 from ..tickets import OpenTicket, PostMessage, TicketService
 from .cards import AgentCards
 from .connections import Connections
@@ -52,6 +54,7 @@ class Conversations:
         files: AttachmentFiles | None = None,
         mailer: Mailer | None = None,
         events: EventBus | None = None,
+        limits: RateLimiter | None = None,
     ) -> None:
         self.tickets = tickets
         self.customers = customers
@@ -63,16 +66,32 @@ class Conversations:
         self.files = files
         self.mailer = mailer
         self.events = events or tickets.events
+        self.limits = limits
 
     def handle(self, live: LiveConnection, frame: dict[str, Any]) -> None:
         """Carry out one validated frame from a connection."""
+        if frame["action"] == "send":
+            self._on_send(live, frame)
+            return
         handler = getattr(self, f"_on_{frame['action']}")
         handler(live.participant, live.topics, frame)
 
     def _on_ping(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
         self.delivery.reply(who.connection_id, self.frames.pong(who, self.connections.available()))
 
-    def _on_send(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+    def _on_send(self, live: LiveConnection, frame: dict[str, Any]) -> None:
+        """Store a message, ack it, deliver it. API Gateway runs a connection's frames at the
+        same time, so their order is the client's: with ``client_seq``, a message is stored
+        only after the previous one from this connection, else refused with ``out_of_order``
+        (nothing stored; the client sends it again after the one expected)."""
+        who, topics = live.participant, live.topics
+        order = frame.get("client_seq")
+        if order is not None and order != live.sent_seq + 1:
+            raise ConflictError(
+                "A message before this one has not been stored yet: send them one at a time, each "
+                "after the ack of the one before.", code="out_of_order",
+                details={"expected_seq": live.sent_seq + 1, "client_seq": order},
+            )
         kind = MessageKind(frame.get("kind", "reply"))
         if kind == MessageKind.NOTE and not who.is_agent:
             raise PermissionDeniedError("Visitors cannot write internal notes.", code="notes_are_for_agents")
@@ -81,7 +100,7 @@ class Conversations:
         client_id = frame["client_id"]
         new, ticket_id, seq = self.dedupe.claim(who.id, client_id)
         if not new:
-            self._ack_again(who, client_id, ticket_id, seq)
+            self._ack_again(who, client_id, ticket_id, seq, order)
             return
         # The sender hears first: the ack goes as soon as the message is stored, then the others'
         # pushes; everything else (notices, mail, clocks) follows from the table's stream.
@@ -92,6 +111,8 @@ class Conversations:
                 self.dedupe.release(who.id, client_id)
                 raise
         self.dedupe.record(who.id, client_id, ticket.id, message.seq)
+        if order is not None:  # before the ack: the client sends the next one when it has it
+            self.connections.stored_in_order(who.connection_id, order)
         topic = conversation_topic(ticket.id)
         self.connections.subscribe(who, topic, topics)
         self.delivery.reply(who.connection_id, self.frames.ack(client_id, ticket.id, message))
@@ -148,7 +169,9 @@ class Conversations:
         post = self.files.presign_upload(key, frame["content_type"], MAX_ATTACHMENT_BYTES)
         self.delivery.reply(who.connection_id, self.frames.upload(ticket.id, key, post, MAX_ATTACHMENT_BYTES))
 
-    def _ack_again(self, who: Participant, client_id: str, ticket_id: str | None, seq: int | None) -> None:
+    def _ack_again(
+        self, who: Participant, client_id: str, ticket_id: str | None, seq: int | None, order: int | None
+    ) -> None:
         """The same frame came again (a reconnect before the ack arrived): answer with what was
         stored the first time, deliver nothing twice."""
         if ticket_id is None or seq is None:
@@ -157,6 +180,8 @@ class Conversations:
             _, message = self.tickets.message(ticket_id, seq)
         except NotFoundError:
             raise ConflictError("This message is still being stored; wait for its ack.", code="send_in_progress") from None
+        if order is not None:
+            self.connections.stored_in_order(who.connection_id, order)
         self.delivery.reply(who.connection_id, self.frames.ack(client_id, ticket_id, message, duplicate=True))
 
     def _on_join(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
@@ -208,14 +233,31 @@ class Conversations:
         self.delivery.publish(agents_topic(), self.frames.presence(who.id, frame["status"]))
 
     def _on_transcript(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        """The conversation mailed as text. A visitor gets it only at an address proven theirs
+        (``CustomerService.proven_email``), never at one they name: else the desk would mail
+        anyone whatever an anonymous visitor typed. An agent names any well-formed address.
+        Either way the address is one plain addr-spec, and each conversation gets a few an hour."""
         ticket = self._conversation(who, frame["conversation_id"])
         customer = self.customers.get(ticket.customer_id)
-        to = frame.get("email") if who.is_agent else (customer.email or frame.get("email"))
-        to = to or customer.email
+        asked = frame.get("email")
+        if who.is_agent:
+            to = mail_address(asked.strip()) if asked else self.customers.proven_email(customer)
+            if asked and to is None:
+                raise UnprocessableError("That is not an e-mail address.", code="invalid_email",
+                                         details=[{"field": "email", "message": "not an e-mail address"}])
+        else:
+            to = self.customers.proven_email(customer)
+            if asked and (to is None or normalise_email(asked) != normalise_email(to)):
+                to = None
         if not to:
-            raise UnprocessableError("Which address should the transcript go to? Send 'email'.", code="email_required")
+            raise UnprocessableError(
+                "The transcript goes only to an e-mail address the desk knows is yours "
+                "(sign in on the business's site first).", code="transcript_address_unverified",
+            )
         if self.mailer is None:
             raise UnprocessableError("E-mail is not set up on this desk.", code="mail_unavailable")
+        if self.limits is not None:
+            self.limits.hit("transcripts", ticket.id)
         lines = [f"Transcript of your conversation #{ticket.number}: {ticket.subject}", ""]
         for message in self._history(ticket.id, 0, include_notes=False):
             speaker = "You" if message.author_type == AuthorType.CUSTOMER else self.cards.name(message.author_id or "")
