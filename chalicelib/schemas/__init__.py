@@ -231,13 +231,18 @@ REQUESTS: dict[str, dict[str, Any]] = {
                 "type": "string", "pattern": "^[0-9a-fA-F]{64}$",
                 "description": "HMAC-SHA256 of user_id with the desk's identity secret, in hex.",
             },
+            "email_hash": {
+                "type": "string", "pattern": "^[0-9a-fA-F]{64}$",
+                "description": "HMAC-SHA256 of 'email:' and the address in lower case, with the desk's "
+                "identity secret, in hex: the signed-in user's address is theirs (transcripts go there).",
+            },
             "key": {
                 "type": "string", "minLength": 1, "maxLength": 100,
                 "description": "The desk's public widget key (the snippet's data-key). One that is not "
                 "the desk's is refused (401); leaving it out is still accepted, for older snippets.",
             },
         },
-        "dependentRequired": {"user_id": ["user_hash"], "user_hash": ["user_id"]},
+        "dependentRequired": {"user_id": ["user_hash"], "user_hash": ["user_id"], "email_hash": ["user_id", "email"]},
         "additionalProperties": False,
     },
     "AgentProfileUpdate": {

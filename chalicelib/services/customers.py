@@ -34,14 +34,16 @@ class CustomerService:
             lambda: Customer(ids.customer_id(), address, _name(name), self.clock(), email_proven=True),
         )
 
-    def find_or_create_identified(self, user_id: str, email: str | None, name: str | None) -> Customer:
-        """The customer behind a business's signed-in user (the business vouched for the id,
-        and for the address its page gives with it)."""
+    def find_or_create_identified(
+        self, user_id: str, email: str | None, name: str | None, *, email_proven: bool = False
+    ) -> Customer:
+        """The customer behind a business's signed-in user (the business vouched for the id
+        with user_hash; for the address only with email_hash: ``email_proven``)."""
         address = normalise_email(email) if email else None
         return self._find_or_create(
             external_claim(user_id),
             lambda: Customer(ids.customer_id(), address, _name(name), self.clock(), external_id=user_id,
-                             email_proven=address is not None),
+                             email_proven=email_proven and address is not None),
         )
 
     def proven_email(self, customer: Customer) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from ..domain.chat import verify_user_hash
+from ..domain.chat import verify_email_hash, verify_user_hash
 from ..domain.errors import AuthenticationError
 from .customers import CustomerService
 from .ports import VisitorTokenIssuer
@@ -30,6 +30,7 @@ class WidgetService:
         """A visitor token for this browser.
 
         - ``user_id`` + ``user_hash``: a user the business signed in; the hash proves it.
+          Their ``email`` is theirs (transcripts may go there) only with ``email_hash``.
         - ``token``: the visitor this browser already was (renewed).
         - neither: a new anonymous visitor (name and e-mail kept as given, trusted for nothing).
 
@@ -48,7 +49,18 @@ class WidgetService:
                     "identity secret.",
                     code="invalid_user_hash",
                 )
-            customer = self.customers.find_or_create_identified(body["user_id"], body.get("email"), body.get("name"))
+            email_proven = False
+            if "email_hash" in body:
+                if not body.get("email") or not verify_email_hash(self.identity_secret, body["email"], body["email_hash"]):
+                    raise AuthenticationError(
+                        "email_hash does not match email: compute it on your server with the desk's "
+                        "identity secret, over 'email:' and the address in lower case.",
+                        code="invalid_email_hash",
+                    )
+                email_proven = True
+            customer = self.customers.find_or_create_identified(
+                body["user_id"], body.get("email"), body.get("name"), email_proven=email_proven
+            )
         elif "token" in body:
             customer = self.customers.fill_in(
                 self.visitor_tokens.verify(body["token"]), body.get("name"), body.get("email")

@@ -5,7 +5,8 @@
  * Optional attributes: data-position="right|left", data-color="#1f4fd1" (the brand colour),
  * data-lang="en|de|fr|es|he|et" (default: the browser's), data-prechat="off|optional|required".
  * Optional, before the script: window.DeskWidget = { strings: { en: { launcher: "Help" } },
- *   user: { id, hash, email, name } }  (hash: HMAC-SHA256 of id with the desk's identity secret).
+ *   user: { id, hash, email, emailHash, name } }  (hash: HMAC-SHA256 of id with the desk's identity
+ *   secret; emailHash: of "email:" + the address in lower case, so transcripts may go there).
  *
  * No framework, no build step. Everything lives in a shadow root, so the page's styles and the
  * widget's never meet. Messages are kept once per sequence number, whether they arrive live, as
@@ -326,7 +327,7 @@
   }
   // The desk mails a transcript only to an address it knows is the visitor's: that of a user
   // the business signed in (identity verification). An anonymous visitor is not offered it.
-  function mailable() { var u = cfg.user; return !!(u && u.id && u.hash && u.email); }
+  function mailable() { var u = cfg.user; return !!(u && u.id && u.hash && u.email && u.emailHash); }
 
   function showAgent(a) {
     if (!a) return;
@@ -506,7 +507,11 @@
   }
   function identity() {
     var u = cfg.user;
-    if (u && u.id && u.hash) return { user_id: String(u.id), user_hash: u.hash, email: u.email, name: u.name };
+    if (u && u.id && u.hash) {
+      var who = { user_id: String(u.id), user_hash: u.hash, email: u.email, name: u.name };
+      if (u.email && u.emailHash) who.email_hash = u.emailHash;
+      return who;
+    }
     return {};
   }
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from chalicelib.domain.chat import user_hash
+from chalicelib.domain.chat import email_hash, user_hash
 from tests.e2e.chat_client import ChatClient
 
 
@@ -58,10 +58,36 @@ def test_an_anonymous_visitor_cannot_make_the_desk_mail_anyone(anonymous, ws_url
     assert mailed_to(typed) == [] and mailed_to("victim@example.org") == [] and mailed_to("others@") == []
 
 
-def identified(anonymous, ws_url, email: str) -> ChatClient:
-    user = f"user-{uuid.uuid4().hex[:8]}"
-    s = session(anonymous, user_id=user, user_hash=user_hash(os.environ["DESK_IDENTITY_SECRET"], user), email=email)
+def identified(anonymous, ws_url, email: str, *, vouched: bool = True) -> ChatClient:
+    """A signed-in user of the business; ``vouched``: its server signed the address too."""
+    user, secret = f"user-{uuid.uuid4().hex[:8]}", os.environ["DESK_IDENTITY_SECRET"]
+    proof = {"email_hash": email_hash(secret, email)} if vouched else {}
+    s = session(anonymous, user_id=user, user_hash=user_hash(secret, user), email=email, **proof)
     return ChatClient(ws_url, visitor=s["token"])
+
+
+def test_an_address_the_business_did_not_sign_gets_no_transcript(anonymous, ws_url):
+    """A signed-in user whose page names an address its server did not sign (a user editing
+    the page's settings): kept, but nothing is mailed there."""
+    victim = f"victim-{uuid.uuid4().hex[:8]}@example.org"
+    client = identified(anonymous, ws_url, victim, vouched=False)
+    try:
+        conversation = client.say("Mail this to my 'own' address")["conversation_id"]
+        client.send(action="transcript", conversation_id=conversation)
+        assert client.wait_for("error")["code"] == "transcript_address_unverified"
+    finally:
+        client.close()
+    assert mailed_to(victim) == []
+    user, secret = f"user-{uuid.uuid4().hex[:8]}", os.environ["DESK_IDENTITY_SECRET"]
+    forged = anonymous.post("/widget/sessions", json={
+        "user_id": user, "user_hash": user_hash(secret, user), "email": victim, "email_hash": "0" * 64,
+    })
+    assert forged.status_code == 401 and forged.json()["error"]["code"] == "invalid_email_hash"
+    other = anonymous.post("/widget/sessions", json={
+        "user_id": user, "user_hash": user_hash(secret, user), "email": victim,
+        "email_hash": email_hash(secret, f"x{victim}"),
+    })
+    assert other.status_code == 401 and other.json()["error"]["code"] == "invalid_email_hash"
 
 
 def test_an_identified_visitor_gets_the_transcript_at_their_own_address_only(anonymous, ws_url, agent):

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import websocket
 
-from chalicelib.domain.chat import user_hash
+from chalicelib.domain.chat import email_hash, user_hash
 from tests.e2e.chat_client import ChatClient
 
 
@@ -304,8 +304,9 @@ def test_a_transcript_is_mailed_to_the_visitor(anonymous, ws_url, agent_ws, stac
     from moto.backends import get_backend
 
     user = f"tia-{uuid.uuid4().hex[:8]}"
+    secret = os.environ["DESK_IDENTITY_SECRET"]
     session = visitor_session(anonymous, name="Tia", email="tia@example.com", user_id=user,
-                              user_hash=user_hash(os.environ["DESK_IDENTITY_SECRET"], user))
+                              user_hash=user_hash(secret, user), email_hash=email_hash(secret, "tia@example.com"))
     client = ChatClient(ws_url, visitor=session["token"])
     try:
         conversation = client.say("Can I get this in writing?")["conversation_id"]

@@ -28,7 +28,8 @@ def test_only_a_proven_address_is_one_a_transcript_may_go_to():
     typed = customers.create_anonymous("Mallory", "victim@example.org")
     filled = customers.fill_in(customers.create_anonymous(None, None).id, None, "victim@example.org")
     by_mail = customers.find_or_create("Mail.Sender@example.com")
-    signed_in = customers.find_or_create_identified("u-1", "ida@example.com", "Ida")
+    signed_in = customers.find_or_create_identified("u-1", "ida@example.com", "Ida", email_proven=True)
+    page_says = customers.find_or_create_identified("u-3", "victim@example.org", "Ida")  # not signed
     signed_in_later = customers.fill_in(customers.find_or_create_identified("u-2", None, None).id, None,
                                         "victim@example.org")
     assert customers.proven_email(typed) is None
@@ -36,3 +37,4 @@ def test_only_a_proven_address_is_one_a_transcript_may_go_to():
     assert customers.proven_email(signed_in_later) is None  # added later by the browser alone
     assert customers.proven_email(by_mail) == "mail.sender@example.com"
     assert customers.proven_email(signed_in) == "ida@example.com"
+    assert customers.proven_email(page_says) is None
