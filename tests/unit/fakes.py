@@ -134,12 +134,15 @@ class FakeTickets:
         return 1000 + self._numbers
 
     def add(self, ticket: Ticket, first_message: Message | None, *, by: str | None = None) -> None:
-        assert ticket.id not in self.tickets, "tickets are written once"
+        if ticket.id in self.tickets:
+            raise ConflictError("A ticket with this id exists.", code="ticket_exists")  # the transaction's condition
         self.messages[ticket.id] = {}
         if first_message is not None:
-            self.messages[ticket.id][first_message.seq] = replace(first_message, opening=True)
+            self.messages[ticket.id][first_message.seq] = first_message
         self.tickets[ticket.id] = ticket
         self.record(TicketOpened(ticket, None, by=by))
+        if first_message is not None and not first_message.opening:
+            self.record(MessageCreated(ticket, first_message))
 
     def get(self, ticket_id: str) -> Ticket | None:
         return self.tickets.get(ticket_id)
