@@ -96,6 +96,7 @@ def _parse(raw: bytes) -> ParsedMail:
 def _parse_shallow(raw: bytes, defect: str) -> ParsedMail:
     defects = [defect]
     message: Message = email.parser.BytesParser(policy=email.policy.default).parsebytes(raw, headersonly=True)
+    _bound_headers(message, defects)
     return _assemble(message, [_loose_text(_raw_body(raw), defects)], [], [], defects)
 
 
@@ -155,6 +156,28 @@ def _assemble(
     )
 
 
+MAX_HEADER_CHARS = 16 * 1024  # a few hundred addresses or references
+
+
+def _bound_headers(part: Message, defects: list[str]) -> None:
+    """Cut header values longer than ``MAX_HEADER_CHARS`` before anything parses them: the
+    ``email`` package's address parser takes time quadratic in a header's length (a 100 KB
+    To: took 5 s, a megabyte would take minutes). References keeps its end (the newest ids)."""
+    items = list(part.raw_items())
+    if all(len(value) <= MAX_HEADER_CHARS for _, value in items):
+        return
+    for name in {name for name, _ in items}:
+        del part[name]
+    for name, value in items:
+        if len(value) > MAX_HEADER_CHARS:
+            defects.append(f"header {name.lower()}: {len(value)} characters, cut")
+            if name.lower() == "references":
+                value = value[-MAX_HEADER_CHARS:].partition(" ")[2] or value[-MAX_HEADER_CHARS:]
+            else:
+                value = value[:MAX_HEADER_CHARS].rpartition(",")[0] or value[:MAX_HEADER_CHARS]
+        part.set_raw(name, value)
+
+
 def _header(message: Message, name: str, defects: list[str]) -> str:
     try:
         value = message.get(name)
@@ -210,6 +233,7 @@ def _walk(
     stack: list[tuple[Message, int, str]] = [(root, 0, "part")]
     while stack:
         part, depth, what = stack.pop()
+        _bound_headers(part, defects)
         if what == "text":
             text_parts.append(_text(part, defects))
             continue
@@ -301,24 +325,44 @@ def _recovered_parts(part: Message, payload: str, defects: list[str]) -> list[Me
 
 
 def _loose_text(data: bytes, defects: list[str]) -> str:
-    """The readable text of a body whose structure cannot be followed: delimiter lines and
-    the header lines of the parts they open are left out, the rest is the text."""
-    lines = _decode(data, "", defects).splitlines()
-    kept: list[str] = []
-    in_part_header = False
-    for line in lines:
-        if _DELIMITER.match(line.strip()) and len(line.strip()) > 3:
-            in_part_header = True
+    """The readable text of a body whose structure cannot be followed (too deep, or not
+    split by the parser): cut at every delimiter line, whatever its nesting, each piece that
+    opens with part headers is read as that part (its transfer encoding and charset); the
+    text parts are the text, else the HTML ones, else what lies outside any part."""
+    plain: list[str] = []
+    html: list[str] = []
+    bare: list[str] = []
+    for piece in _pieces(data):
+        if not piece.strip():
             continue
-        if in_part_header:
-            if not line.strip():
-                in_part_header = False
-                continue
-            if _PART_HEADER.match(line) or line[:1] in (" ", "\t"):
-                continue
-            in_part_header = False
-        kept.append(line)
-    return "\n".join(kept).strip("\n")
+        if not _PART_HEADER.match(piece.lstrip(b"\r\n").decode("latin-1")):
+            bare.append(_decode(piece, "", defects))
+            continue
+        part = email.parser.BytesParser(policy=email.policy.default).parsebytes(piece.lstrip(b"\r\n"))
+        content_type = part.get_content_type()
+        if part.get_content_maintype() == "multipart" or _is_attachment(part):
+            continue
+        if content_type in ("text/plain", "text/enriched"):
+            plain.append(_text(part, defects))
+        elif content_type == "text/html":
+            html.append(html_to_text(_text(part, defects)))
+    texts = plain or html or bare
+    return "\n\n".join(t.strip("\r\n") for t in texts if t.strip())
+
+
+def _pieces(data: bytes) -> list[bytes]:
+    """``data`` cut at its delimiter lines ("--boundary", "--boundary--"), in one pass."""
+    pieces: list[bytes] = []
+    current: list[bytes] = []
+    for line in data.splitlines(keepends=True):
+        stripped = line.strip()
+        if len(stripped) > 3 and _DELIMITER.match(stripped.decode("latin-1")):
+            pieces.append(b"".join(current))
+            current = []
+            continue
+        current.append(line)
+    pieces.append(b"".join(current))
+    return pieces
 
 
 def _is_attachment(part: Message) -> bool:
