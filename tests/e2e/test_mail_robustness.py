@@ -102,3 +102,32 @@ def test_undeclared_latin1_reads_as_latin1(stack, agent):
     raw_send(stack, customer, raw)
     [ticket] = tickets_of(agent, customer)
     assert [m["body"] for m in messages_of(agent, ticket["id"])] == ["Käse, bitte."]
+
+
+# A few of the mutated corpus's cases (tests/unit/test_mail_mutations.py) through SMTP.
+MUTATED = [
+    ("replies/talon__gmail.eml", "alter boundaries"),
+    ("mime/djhelpdesk__quoted_printable.eml", "nest deeper"),  # (talon__outlook has lines over SMTP's 1,000)
+    ("mime/rubymail__raw_email_with_nested_attachment.eml", "drop boundaries"),
+    ("replies/talon__apple_mail.eml", "stray 8-bit bytes"),
+    ("mime/djhelpdesk__quoted_printable.eml", "duplicate headers"),
+    ("mime/rubymail__japanese_shift_jis.eml", "truncate"),
+]
+
+
+@pytest.mark.parametrize(("seed", "mutation_name"), MUTATED)
+def test_mutated_mail_through_smtp_is_a_ticket(stack, agent, seed, mutation_name):
+    import random
+
+    from tests.unit.test_mail_mutations import MUTATIONS, mutated
+
+    mutation = next(m for m in MUTATIONS if m.name == mutation_name)
+    case_seed = random.Random(f"{seed}:{mutation_name}").randrange(2**32)
+    raw = mutated(seed, mutation, case_seed)
+    customer = f"case-{case_seed}@customer.example"
+    raw_send(stack, customer, raw)
+    [ticket] = tickets_of(agent, customer)
+    [shown] = messages_of(agent, ticket["id"])
+    assert shown["author_type"] == "customer" and shown["seq"] == 1
+    if mutation.keeps_text:
+        assert shown["body"].strip()
