@@ -44,6 +44,9 @@ MAX_ATTACHMENTS = 500  # their names and keys share the message item (DynamoDB's
 # The body a message item keeps (an excerpt beyond this; the whole text is a file).
 MAX_BODY_BYTES = 64 * 1024
 LANGUAGE_SAMPLE_CHARS = 4000
+# Defects of a mail whose structure was only partly read; the agent is told, the original kept.
+UNREADABLE_STRUCTURE = ("unparsable", "nesting deeper")
+STRUCTURE_NOTE = "[This mail's structure is broken: its text is shown as far as it could be read; the original is kept.]"
 MAX_REFERENCES_CHECKED = 20
 ACKS_PER_SENDER_PER_HOUR = 3  # a flood from one address gets a few answers, not a storm
 AUTO_ACKNOWLEDGEMENT = "acknowledgement"
@@ -152,7 +155,8 @@ class MailService:
         if mail.message_id and mail.message_id not in self.threads.mail_refs(ticket.id):
             self.threads.add_mail_ref(ticket.id, mail.message_id)
         acknowledged = message.auto_reply is not None  # it goes out from the table's stream
-        logger.info("mail stored", key=key, ticket_id=ticket.id, rule=rule.value, auto_reply=message.auto_reply)
+        logger.info("mail stored", key=key, ticket_id=ticket.id, rule=rule.value, auto_reply=message.auto_reply,
+                    defects=list(mail.defects[:10]) or None)
         return Ingested(
             "ticketed" if rule == ThreadRule.NEW_TICKET else "threaded",
             ticket.id, rule.value, acknowledged=acknowledged,
@@ -216,6 +220,8 @@ class MailService:
         attachments, skipped = self._attachments(mail, ticket_id, owner, seed)
         if skipped:
             text = f"{text}\n\n{skipped}".strip()
+        if any(d.startswith(UNREADABLE_STRUCTURE) for d in mail.defects):
+            text = f"{text}\n\n{STRUCTURE_NOTE}".strip()
         html_key = None
         if mail.html and self.sanitise_html is not None:
             # Kept beside the original so the timeline item stays small (DynamoDB's 400 KB).

@@ -93,3 +93,17 @@ def test_a_mail_delivered_again_after_a_failure_is_stored_once_with_the_same_fil
     assert desk.store.ccs(str(again.ticket_id)) == {"bob@customer.example"}
     assert desk.receive(message).outcome == "duplicate"
     assert len(desk.mailer.to(ANN)) == 1  # acknowledged once
+
+
+def test_a_mail_nested_too_deep_is_a_ticket_with_its_text_and_a_note(desk):
+    body = b"Content-Type: text/plain\r\n\r\nDeep down, my cheese.\r\n"
+    for level in range(1500):
+        boundary = b"b%d" % level
+        body = (b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n--' + boundary + b"\r\n"
+                + body + b"\r\n--" + boundary + b"--\r\n")
+    raw = f"From: {ANN}\r\nTo: {Desk.SUPPORT}\r\nSubject: Deep\r\nMessage-ID: <deep@customer.example>\r\n".encode() + body
+    desk.files.put_bytes("mail/inbound/deep", raw, "message/rfc822")
+    ingested = desk.mail.ingest("mail/inbound/deep", recipients=[Desk.SUPPORT], ses_message_id="deep")
+    [message] = desk.tickets.messages(str(ingested.ticket_id), after_seq=0, limit=10)[1]
+    assert message.body == f"Deep down, my cheese.\n\n{mail_service.STRUCTURE_NOTE}"
+    assert message.source_key == "mail/inbound/deep"
