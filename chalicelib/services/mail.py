@@ -152,8 +152,6 @@ class MailService:
             raise
         for claim in taken:
             self.refs.record(claim, ticket.id, message.seq, "in")
-        if mail.message_id and mail.message_id not in self.threads.mail_refs(ticket.id):
-            self.threads.add_mail_ref(ticket.id, mail.message_id)
         acknowledged = message.auto_reply is not None  # it goes out from the table's stream
         logger.info("mail stored", key=key, ticket_id=ticket.id, rule=rule.value, auto_reply=message.auto_reply,
                     defects=list(mail.defects[:10]) or None)
@@ -247,12 +245,17 @@ class MailService:
                 OpenTicket(
                     subject=mail.subject or "(no subject)", customer_id=owner, channel="email",
                     language=language, ticket_id=ticket_id, first=first,
+                    # In the thread before the acknowledgement (sent from the stream) reads it.
+                    mail_refs=(mail.message_id,) if mail.message_id else (),
                 ),
                 None,
             )
             assert opened is not None
             message = opened
         else:
+            if mail.message_id and mail.message_id not in self.threads.mail_refs(ticket.id):
+                # In the thread before an away notice (sent from the stream) reads it.
+                self.threads.add_mail_ref(ticket.id, mail.message_id)
             auto_reply, auto_reply_to = self._auto_reply(ticket, mail, rule)
             ticket, message = self.tickets.post_message(
                 ticket.id,

@@ -57,6 +57,7 @@ class OpenTicket:
     # written with the ticket and, unlike a description, a message.created of its own.
     ticket_id: str | None = None
     first: PostMessage | None = None
+    mail_refs: Sequence[str] = ()  # the mail's Message-ID, the start of the ticket's mail thread
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class TicketService:
                 opening=True,
             )
         by_agent = by.agent_id if by else None
-        self.tickets.add(ticket, message, by=by_agent)
+        self.tickets.add(ticket, message, by=by_agent, mail_refs=command.mail_refs)
         if message is not None and not message.opening:
             self.events.publish(TicketOpened(ticket, None, origin, by=by_agent))
             self.events.publish(MessageCreated(ticket, message, origin))

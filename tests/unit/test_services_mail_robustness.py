@@ -107,3 +107,29 @@ def test_a_mail_nested_too_deep_is_a_ticket_with_its_text_and_a_note(desk):
     [message] = desk.tickets.messages(str(ingested.ticket_id), after_seq=0, limit=10)[1]
     assert message.body == f"Deep down, my cheese.\n\n{mail_service.STRUCTURE_NOTE}"
     assert message.source_key == "mail/inbound/deep"
+
+
+def test_the_mails_message_id_is_in_the_thread_before_its_message_is(desk, monkeypatch):
+    """The acknowledgement (or away notice) is sent from the table's stream as soon as the
+    message is written, and threads itself on the ticket's Message-IDs: they must be there."""
+    seen: list[list[str]] = []
+    add, put_message = desk.store.add, desk.store.put_message
+
+    def adding(ticket, first_message, **kwargs):
+        add(ticket, first_message, **kwargs)
+        seen.append(desk.store.mail_refs(ticket.id))
+
+    def putting(message):
+        seen.append(desk.store.mail_refs(message.ticket_id))
+        put_message(message)
+
+    monkeypatch.setattr(desk.store, "add", adding)
+    monkeypatch.setattr(desk.store, "put_message", putting)
+    first = mail("It flickers.")
+    ticket_id = str(desk.receive(first).ticket_id)
+    reply = mail("Still.", subject="Re: The lamp")
+    reply["In-Reply-To"] = first["Message-ID"]
+    assert desk.receive(reply).ticket_id == ticket_id
+    [at_opening, at_reply] = seen
+    assert at_opening == [first["Message-ID"].strip("<>")]
+    assert reply["Message-ID"].strip("<>") in at_reply

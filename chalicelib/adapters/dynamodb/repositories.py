@@ -208,13 +208,16 @@ class DynamoTicketRepository:
         counter.update(actions=[m.CounterItem.value.add(1)])
         return 1000 + int(counter.value)
 
-    def add(self, ticket: Ticket, first_message: Message | None, *, by: str | None = None) -> None:
+    def add(
+        self, ticket: Ticket, first_message: Message | None, *, by: str | None = None, mail_refs: Sequence[str] = ()
+    ) -> None:
         """Store a new ticket with its first message (``by``: the agent who opened it), both
         or neither: one transaction. Nobody sees the ticket without its first message, and
         the stream's record of a first message that is not ``opening`` (a mail's, which has
         its own message.created) finds its ticket in the table."""
         item = _ticket_to_item(ticket)
         item.changed_by = by
+        item.mail_refs = list(mail_refs) or None
         if first_message is None:
             item.save(condition=m.TicketItem.pk.does_not_exist())
             return
