@@ -28,6 +28,7 @@ from chalicelib.domain.storage import (
     MAIL_HTML_PREFIX,
     MAIL_INBOUND_PREFIX,
     MAIL_QUARANTINE_PREFIX,
+    MAIL_TEXT_PREFIX,
 )
 
 from .template import PROJECT_DIR, bucket_name_prefix, dead_letter_queue_name, log_group_name, stage_prefix
@@ -50,6 +51,7 @@ BUCKET_GRANTS: dict[str, tuple[str, tuple[str, ...]]] = {
     MAIL_QUARANTINE_PREFIX: ("QuarantineWrite", ("s3:PutObject",)),  # a copy of mail that failed the scan
     ATTACHMENTS_PREFIX: ("Attachments", ("s3:GetObject", "s3:PutObject", *_TICKET_FILES)),  # pre-signed up/downloads
     MAIL_HTML_PREFIX: ("MailHtml", ("s3:GetObject", "s3:PutObject", *_TICKET_FILES)),  # a mail's sanitised HTML
+    MAIL_TEXT_PREFIX: ("MailText", ("s3:GetObject", "s3:PutObject", *_TICKET_FILES)),  # a long mail's whole text
 }
 
 

@@ -17,11 +17,12 @@ from chalicelib.domain.storage import (  # the bucket's key layout has one owner
     MAIL_HTML_PREFIX,
     MAIL_INBOUND_PREFIX,
     MAIL_QUARANTINE_PREFIX,
+    MAIL_TEXT_PREFIX,
 )
 
 __all__ = [
     "table_schema", "TABLE_TTL", "USER_POOL", "USER_POOL_CLIENT", "AGENT_GROUPS",
-    "MAIL_INBOUND_PREFIX", "MAIL_QUARANTINE_PREFIX", "ATTACHMENTS_PREFIX", "MAIL_HTML_PREFIX",
+    "MAIL_INBOUND_PREFIX", "MAIL_QUARANTINE_PREFIX", "ATTACHMENTS_PREFIX", "MAIL_HTML_PREFIX", "MAIL_TEXT_PREFIX",
     "RETENTION_TAG", "NEVER_DAYS", "DEAD_LETTER_QUEUE", "DEAD_LETTER_QUEUE_ATTRIBUTES",
     "bucket_settings", "configure_bucket",
 ]

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def new_id(prefix: str) -> str:
-    value = secrets.randbits(128)
+    return _format(prefix, secrets.randbits(128))
+
+
+def derived_id(prefix: str, secret: str, seed: str) -> str:
+    """An id that is the same each time for the same ``seed`` (a retried mail names the
+    ticket and files its first attempt named), and as unguessable as a random one without
+    ``secret``."""
+    digest = hmac.new(secret.encode(), f"{prefix}:{seed}".encode(), hashlib.sha256).digest()
+    return _format(prefix, int.from_bytes(digest[:16], "big"))
+
+
+def _format(prefix: str, value: int) -> str:
     chars = []
     while value:
         value, rem = divmod(value, 36)

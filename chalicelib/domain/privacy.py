@@ -31,10 +31,16 @@ ERASURE_REASONS = ("customer_request", "legal_obligation", "no_longer_needed", "
 RETENTION_TAG = ("desk-retention", "closed-ticket")
 
 
+# A stored message's own files besides its attachments: the original mail, its HTML, and the
+# whole text of a mail too long for the message item.
+MAIL_FILE_FIELDS = ("source_key", "html_key", "text_key")
+
+
 def message_files(message: Mapping[str, Any]) -> list[str]:
-    """The S3 keys a stored message points at: attachments, the original mail, its HTML."""
+    """The S3 keys a stored message points at: attachments, the original mail, its HTML, its
+    whole text."""
     keys = [a["key"] for a in message.get("attachments") or () if a.get("key")]
-    keys += [message[name] for name in ("source_key", "html_key") if message.get(name)]
+    keys += [message[name] for name in MAIL_FILE_FIELDS if message.get(name)]
     return keys
 
 
@@ -119,4 +125,6 @@ def export_message(stored: Mapping[str, Any], url_for: Callable[[str, str], str]
         out["original_url"] = url_for(out.pop("source_key"), f"message-{out.get('seq')}.eml")
     if out.get("html_key"):
         out["html_url"] = url_for(out.pop("html_key"), f"message-{out.get('seq')}.html")
+    if out.get("text_key"):
+        out["text_url"] = url_for(out.pop("text_key"), f"message-{out.get('seq')}.txt")
     return out

@@ -5,6 +5,8 @@
     mail/quarantine/<SES message id>                 a copy of raw mail whose spam or virus
                                                      verdict was FAIL; expires by this prefix
     mail/html/<ticket>/<unique>.html                 a mail's sanitised HTML
+    mail/text/<ticket>/<unique>.txt                  the whole text of a mail longer than a
+                                                     message item holds (it keeps an excerpt)
     attachments/<ticket>/<uploader>/<unique>/<name>  a file a browser uploaded (pre-signed POST)
                                                      or one taken out of a mail; <uploader> is
                                                      the agent's or the customer's id
@@ -26,14 +28,15 @@ Standard library only, and no randomness: callers pass the unique part (a uuid's
 from __future__ import annotations
 
 __all__ = [
-    "MAIL_INBOUND_PREFIX", "MAIL_QUARANTINE_PREFIX", "MAIL_HTML_PREFIX", "ATTACHMENTS_PREFIX",
-    "inbound_mail_key", "inbound_message_id", "quarantine_key", "mail_html_key",
+    "MAIL_INBOUND_PREFIX", "MAIL_QUARANTINE_PREFIX", "MAIL_HTML_PREFIX", "MAIL_TEXT_PREFIX", "ATTACHMENTS_PREFIX",
+    "inbound_mail_key", "inbound_message_id", "quarantine_key", "mail_html_key", "mail_text_key",
     "attachment_prefix", "attachment_key", "ticket_file_prefixes",
 ]
 
 MAIL_INBOUND_PREFIX = "mail/inbound/"
 MAIL_QUARANTINE_PREFIX = "mail/quarantine/"
 MAIL_HTML_PREFIX = "mail/html/"
+MAIL_TEXT_PREFIX = "mail/text/"
 ATTACHMENTS_PREFIX = "attachments/"
 
 
@@ -59,6 +62,11 @@ def mail_html_key(ticket_id: str, unique: str) -> str:
     return f"{MAIL_HTML_PREFIX}{ticket_id}/{unique}.html"
 
 
+def mail_text_key(ticket_id: str, unique: str) -> str:
+    """The whole text of a long mail, kept beside its ticket's other files."""
+    return f"{MAIL_TEXT_PREFIX}{ticket_id}/{unique}.txt"
+
+
 def attachment_prefix(ticket_id: str, uploader_id: str) -> str:
     """Where ``uploader_id`` may put files of ``ticket_id`` (a pre-signed POST's condition)."""
     return f"{ATTACHMENTS_PREFIX}{ticket_id}/{uploader_id}/"
@@ -71,6 +79,6 @@ def attachment_key(ticket_id: str, uploader_id: str, unique: str, filename: str)
 
 def ticket_file_prefixes(ticket_id: str) -> tuple[str, ...]:
     """Where a ticket's files live, whoever uploaded them: its attachments (browser uploads
-    and mail parts) and the sanitised HTML of its mail. Raw inbound mail is named by SES;
-    messages point at it."""
-    return (f"{ATTACHMENTS_PREFIX}{ticket_id}/", f"{MAIL_HTML_PREFIX}{ticket_id}/")
+    and mail parts), the sanitised HTML of its mail and the whole text of its long mail. Raw
+    inbound mail is named by SES; messages point at it."""
+    return (f"{ATTACHMENTS_PREFIX}{ticket_id}/", f"{MAIL_HTML_PREFIX}{ticket_id}/", f"{MAIL_TEXT_PREFIX}{ticket_id}/")

@@ -316,6 +316,8 @@ class Message:
     source_key: str | None = None
     thread_rule: str | None = None
     html_key: str | None = None  # the mail's HTML, sanitised, when it had any
+    # A mail too long for a message item: ``body`` is an excerpt, the whole text is here.
+    text_key: str | None = None
     # An agent's reply that goes out by mail: pending until sent, retrying after a failure,
     # failed once the retries are used up (an admin can replay it); None when nothing is mailed.
     delivery: str | None = None

@@ -130,12 +130,14 @@ def failed_reaction(failure: Any) -> dict[str, Any]:
 
 
 def _mail(m: Message, url_for: Callable[[str, str], str]) -> dict[str, Any]:
-    """For agents: how a mail was threaded, and the way to the original and its HTML."""
+    """For agents: how a mail was threaded, and the way to the original, its HTML and (when
+    the body is an excerpt of a long mail) its whole text."""
     return {
         "mail": {
             "thread_rule": m.thread_rule,
             "original_url": url_for(m.source_key or "", f"message-{m.seq}.eml"),
             "has_html": m.html_key is not None,
+            "body_truncated": m.text_key is not None,
         }
     }
 

@@ -195,3 +195,15 @@ def message_html(call: Call, ticket_id: str, seq: str) -> Any:
         raise NotFoundError(f"No message {seq!r}: messages are numbered from 1.", code="message_not_found")
     _, message = container().tickets.message(reference(ticket_id), int(seq))
     return {"html": container().mail.message_html(message, container().files.download_url)}
+
+
+@operation(
+    bp, "GET", "/tickets/{ticket_id}/messages/{seq}/text",
+    summary="A message's whole text (a long mail's body is an excerpt of it)",
+    auth=AGENT, response="MessageText", errors=(404,),
+)
+def message_text(call: Call, ticket_id: str, seq: str) -> Any:
+    if not re.fullmatch(r"[1-9][0-9]{0,11}", seq):
+        raise NotFoundError(f"No message {seq!r}: messages are numbered from 1.", code="message_not_found")
+    _, message = container().tickets.message(reference(ticket_id), int(seq))
+    return {"text": container().mail.message_text(message), "body_truncated": message.text_key is not None}

@@ -496,7 +496,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "mail": {
                 "type": "object",
                 "description": "Messages that came by mail (agents only).",
-                "required": ["thread_rule", "original_url", "has_html"],
+                "required": ["thread_rule", "original_url", "has_html", "body_truncated"],
                 "properties": {
                     "thread_rule": {
                         "type": ["string", "null"],
@@ -504,6 +504,11 @@ RESPONSES: dict[str, dict[str, Any]] = {
                     },
                     "original_url": {"type": "string", "description": "The raw message (.eml), for an hour."},
                     "has_html": {"type": "boolean", "description": "GET .../messages/{seq}/html shows it."},
+                    "body_truncated": {
+                        "type": "boolean",
+                        "description": "The mail was too long for a message: the body is its start, "
+                        "GET .../messages/{seq}/text the whole text.",
+                    },
                 },
             },
         },
@@ -517,6 +522,14 @@ RESPONSES: dict[str, dict[str, Any]] = {
                 "description": "The mail's HTML, sanitised; inline images point at their stored copies. "
                 "Show it in a sandboxed iframe.",
             },
+        },
+    },
+    "MessageText": {
+        "type": "object",
+        "required": ["text", "body_truncated"],
+        "properties": {
+            "text": {"type": "string", "description": "The message's whole text (its body, unless that is an excerpt)."},
+            "body_truncated": {"type": "boolean", "description": "Whether the message's body is an excerpt of it."},
         },
     },
     "MessageList": {

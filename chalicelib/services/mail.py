@@ -4,7 +4,6 @@ happens, and a message that cannot be ticketed is logged with the reason."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from ..domain.chat import safe_filename
 from ..domain.clock import utcnow
 from ..domain.errors import NotFoundError
 from ..domain.events import MessageCreated
+from ..domain.ids import derived_id
 from ..domain.mail.html_text import html_to_text
 from ..domain.mail.loops import no_auto_reply_reason
 from ..domain.mail.parse import ParsedMail, parse_mail
@@ -29,7 +29,7 @@ from ..domain.mail.threading import (
 )
 from ..domain.mail.visible import visible_text
 from ..domain.phrases import RIGHT_TO_LEFT, acknowledgement, language_or_default
-from ..domain.storage import attachment_key, mail_html_key, quarantine_key
+from ..domain.storage import attachment_key, mail_html_key, mail_text_key, quarantine_key
 from ..domain.tickets import Attachment, AuthorType, Delivery, Message, Ticket
 from ..observability import logger
 from .customers import CustomerService
@@ -40,6 +40,13 @@ from .tickets import OpenTicket, PostMessage, TicketService
 
 MAX_RAW_BYTES = 40 * 1024 * 1024  # what SES stores for one message
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+MAX_ATTACHMENTS = 500  # their names and keys share the message item (DynamoDB's 400 KB) with the body
+# The body a message item keeps (an excerpt beyond this; the whole text is a file).
+MAX_BODY_BYTES = 64 * 1024
+LANGUAGE_SAMPLE_CHARS = 4000
+# Defects of a mail whose structure was only partly read; the agent is told, the original kept.
+UNREADABLE_STRUCTURE = ("unparsable", "nesting deeper")
+STRUCTURE_NOTE = "[This mail's structure is broken: its text is shown as far as it could be read; the original is kept.]"
 MAX_REFERENCES_CHECKED = 20
 ACKS_PER_SENDER_PER_HOUR = 3  # a flood from one address gets a few answers, not a storm
 AUTO_ACKNOWLEDGEMENT = "acknowledgement"
@@ -124,6 +131,8 @@ class MailService:
             logger.info("mail ignored", key=key, reason="our own mail")
             return Ingested("rejected", reason="our own mail")
 
+        # What names this mail's ticket and files: the same on every delivery of it.
+        seed = mail.message_id or (f"ses:{ses_message_id}" if ses_message_id else key)
         claims = [f"ses:{ses_message_id}"] if ses_message_id else []
         if mail.message_id:
             claims.append(mail.message_id)
@@ -136,17 +145,16 @@ class MailService:
                 return Ingested("duplicate", reason=f"already stored ({claim})")
             taken.append(claim)
         try:
-            ticket, message, rule = self._store(mail, key, recipients or [])
+            ticket, message, rule = self._store(mail, key, recipients or [], seed)
         except Exception:
             for claim in taken:
                 self.refs.release(claim)  # let a retry store it
             raise
         for claim in taken:
             self.refs.record(claim, ticket.id, message.seq, "in")
-        if mail.message_id:
-            self.threads.add_mail_ref(ticket.id, mail.message_id)
         acknowledged = message.auto_reply is not None  # it goes out from the table's stream
-        logger.info("mail stored", key=key, ticket_id=ticket.id, rule=rule.value, auto_reply=message.auto_reply)
+        logger.info("mail stored", key=key, ticket_id=ticket.id, rule=rule.value, auto_reply=message.auto_reply,
+                    defects=list(mail.defects[:10]) or None)
         return Ingested(
             "ticketed" if rule == ThreadRule.NEW_TICKET else "threaded",
             ticket.id, rule.value, acknowledged=acknowledged,
@@ -184,67 +192,142 @@ class MailService:
 
     # ------------------------------------------------------------------ storing
 
-    def _store(self, mail: ParsedMail, key: str, recipients: list[str]) -> tuple[Ticket, Message, ThreadRule]:
+    def _store(
+        self, mail: ParsedMail, key: str, recipients: list[str], seed: str
+    ) -> tuple[Ticket, Message, ThreadRule]:
+        """Store the mail: its files first, under keys derived from the mail (``seed``), then
+        its message. A new ticket is written with its first message in one go, so nobody sees
+        (or answers) a ticket without the customer's mail; a retry of a mail whose ticket was
+        stored finds that ticket (its id is derived from the mail too) and stores nothing more."""
         assert mail.sender is not None
-        text = visible_text(mail.text) if mail.text.strip() else visible_text(
-            html_to_text(mail.html or "", drop_quotes=True)
-        )
+        text = self._text(mail)
         ticket, rule = self._thread(mail, recipients)
         if ticket is None:
+            ticket_id = derived_id("tkt", self.secret, seed)
+            stored = self._stored_before(ticket_id)
+            if stored is not None:  # what came after the ticket's write is done again
+                self._copied(stored[0], mail)
+                return stored[0], stored[1], ThreadRule.NEW_TICKET
             customer = self.customers.find_or_create(mail.sender.email, mail.sender.name)
-            language = self.detect_language(f"{mail.subject}\n{text}", mail.header("content-language") or None)
-            ticket, message = self.tickets.open(
-                OpenTicket(
-                    subject=mail.subject or "(no subject)", customer_id=customer.id, channel="email",
-                    language=language,
-                ),
-                None,
-            )
-            owner = customer.id
+            owner = author = customer.id
         else:
+            ticket_id = ticket.id
             owner = ticket.customer_id
-        # The author is whoever wrote, the requester or someone copied in.
-        if rule == ThreadRule.NEW_TICKET:
-            author = owner
-        else:
+            # The author is whoever wrote, the requester or someone copied in.
             author = self.customers.find_or_create(mail.sender.email, mail.sender.name).id
-        copied = {a.email for a in mail.to + mail.cc} - {mail.sender.email, self.support_address}
-        copied = {a for a in copied if ticket_from_address(self.secret, self.support_address, a) is None}
-        self.threads.add_ccs(ticket.id, copied)
-        attachments, skipped = self._attachments(mail, ticket.id, owner)
+        attachments, skipped = self._attachments(mail, ticket_id, owner, seed)
         if skipped:
-            text = f"{text}\n\n[Not attached, over {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB: {', '.join(skipped)}]".strip()
+            text = f"{text}\n\n{skipped}".strip()
+        if any(d.startswith(UNREADABLE_STRUCTURE) for d in mail.defects):
+            text = f"{text}\n\n{STRUCTURE_NOTE}".strip()
         html_key = None
         if mail.html and self.sanitise_html is not None:
             # Kept beside the original so the timeline item stays small (DynamoDB's 400 KB).
-            html_key = mail_html_key(ticket.id, uuid.uuid4().hex)
+            html_key = mail_html_key(ticket_id, derived_id("html", self.secret, seed))
             self.files.put_bytes(html_key, self.sanitise_html(mail.html).encode(), "text/html; charset=utf-8")
-        auto_reply, auto_reply_to = self._auto_reply(ticket, mail, rule)
-        ticket, message = self.tickets.post_message(
-            ticket.id,
-            PostMessage(
-                body=text, attachments=attachments, source_key=key, thread_rule=rule.value, html_key=html_key,
-                auto_reply=auto_reply, auto_reply_to=auto_reply_to,
-            ),
-            author_type=AuthorType.CUSTOMER,
-            author_id=author,
-            ticket=ticket,
-        )
+        body, text_key = text, None
+        if len(text.encode()) > MAX_BODY_BYTES:
+            # The item keeps an excerpt; the whole text is a file beside the HTML.
+            text_key = mail_text_key(ticket_id, derived_id("text", self.secret, seed))
+            self.files.put_bytes(text_key, text.encode(), "text/plain; charset=utf-8")
+            body = excerpt(text, MAX_BODY_BYTES)
+        if ticket is None:
+            auto_reply_to = self._auto_reply_to(ticket_id, mail)
+            first = PostMessage(
+                body=body, attachments=attachments, source_key=key, thread_rule=rule.value, html_key=html_key,
+                text_key=text_key, auto_reply=AUTO_ACKNOWLEDGEMENT if auto_reply_to else None,
+                auto_reply_to=auto_reply_to,
+            )
+            language = self.detect_language(
+                f"{mail.subject}\n{body[:LANGUAGE_SAMPLE_CHARS]}", mail.header("content-language") or None
+            )
+            ticket, opened = self.tickets.open(
+                OpenTicket(
+                    subject=mail.subject or "(no subject)", customer_id=owner, channel="email",
+                    language=language, ticket_id=ticket_id, first=first,
+                    # In the thread before the acknowledgement (sent from the stream) reads it.
+                    mail_refs=(mail.message_id,) if mail.message_id else (),
+                ),
+                None,
+            )
+            assert opened is not None
+            message = opened
+        else:
+            if mail.message_id and mail.message_id not in self.threads.mail_refs(ticket.id):
+                # In the thread before an away notice (sent from the stream) reads it.
+                self.threads.add_mail_ref(ticket.id, mail.message_id)
+            auto_reply, auto_reply_to = self._auto_reply(ticket, mail, rule)
+            ticket, message = self.tickets.post_message(
+                ticket.id,
+                PostMessage(
+                    body=body, attachments=attachments, source_key=key, thread_rule=rule.value, html_key=html_key,
+                    text_key=text_key, auto_reply=auto_reply, auto_reply_to=auto_reply_to,
+                ),
+                author_type=AuthorType.CUSTOMER,
+                author_id=author,
+                ticket=ticket,
+            )
+        self._copied(ticket, mail)
         return ticket, message, rule
 
-    def _attachments(self, mail: ParsedMail, ticket_id: str, owner: str) -> tuple[tuple[Attachment, ...], list[str]]:
-        stored, skipped = [], []
-        for part in mail.attachments:
+    def _copied(self, ticket: Ticket, mail: ParsedMail) -> None:
+        """Remember who else the mail went to (they may write to the ticket by mail)."""
+        assert mail.sender is not None
+        copied = {a.email for a in mail.to + mail.cc} - {mail.sender.email, self.support_address}
+        copied = {a for a in copied if ticket_from_address(self.secret, self.support_address, a) is None}
+        self.threads.add_ccs(ticket.id, copied)
+
+    @staticmethod
+    def _text(mail: ParsedMail) -> str:
+        if mail.text.strip():
+            return visible_text(mail.text)
+        return visible_text(html_to_text(mail.html or "", drop_quotes=True))
+
+    def _stored_before(self, ticket_id: str) -> tuple[Ticket, Message] | None:
+        """The ticket (and first message) an earlier attempt at this mail stored, if any."""
+        try:
+            ticket = self.tickets.get(ticket_id)
+        except NotFoundError:
+            return None
+        message = self.tickets.message_of(ticket, 1)
+        if message is None:  # not reached: a ticket and its first message are written together
+            return None
+        logger.info("mail stored before", ticket_id=ticket_id)
+        return ticket, message
+
+    def _attachments(
+        self, mail: ParsedMail, ticket_id: str, owner: str, seed: str
+    ) -> tuple[tuple[Attachment, ...], str]:
+        """The mail's files, stored; and a note of those left in the original only."""
+        stored: list[Attachment] = []
+        too_large: list[str] = []
+        more = 0
+        for index, part in enumerate(mail.attachments):
             name = safe_filename(part.filename)
             if len(part.content) > MAX_ATTACHMENT_BYTES:
-                skipped.append(name)
+                too_large.append(name)
                 continue
-            key = attachment_key(ticket_id, owner, uuid.uuid4().hex, name)
+            if len(stored) >= MAX_ATTACHMENTS:
+                more += 1
+                continue
+            # Named by the mail and the part's place in it: a retry writes the same keys again.
+            key = attachment_key(ticket_id, owner, derived_id("f", self.secret, f"{seed}:{index}"), name)
             self.files.put_bytes(key, part.content, part.content_type)
             stored.append(
                 Attachment(key, name, part.content_type, len(part.content), part.inline, part.content_id)
             )
-        return tuple(stored), skipped
+        notes = []
+        if too_large:
+            notes.append(f"[Not attached, over {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB: {', '.join(too_large)}]")
+        if more:
+            notes.append(f"[Not attached, over {MAX_ATTACHMENTS} files: {more} more, in the original mail]")
+        return tuple(stored), "\n".join(notes)
+
+    def message_text(self, message: Message) -> str:
+        """The whole text of a mail whose body is an excerpt (``text_key``); else the body."""
+        if message.text_key is None:
+            return message.body
+        return self.files.get_bytes(message.text_key).decode("utf-8", "replace")
 
     def message_html(self, message: Message, url_for: Callable[[str, str], str]) -> str:
         """The sanitised HTML of a mail, its inline images pointed at their stored copies."""
@@ -273,23 +356,23 @@ class MailService:
                 return None, None  # someone copied in: the requester is the one we keep informed
             if self.out_of_hours is None or self.out_of_hours.closed_until(ticket, self.clock()) is None:
                 return None, None
-        to = self._auto_reply_to(ticket, mail)
+        to = self._auto_reply_to(ticket.id, mail)
         if to is None:
             return None, None
         return (AUTO_ACKNOWLEDGEMENT if rule == ThreadRule.NEW_TICKET else AUTO_AWAY_NOTICE), to
 
-    def _auto_reply_to(self, ticket: Ticket, mail: ParsedMail) -> str | None:
+    def _auto_reply_to(self, ticket_id: str, mail: ParsedMail) -> str | None:
         """Where an automatic answer may go: never to a robot, a list or ourselves, and only
         a few an hour to one address."""
         reason = no_auto_reply_reason(mail, frozenset({self.support_address}))
         if reason is not None:
-            logger.info("no automatic answer", ticket_id=ticket.id, reason=reason)
+            logger.info("no automatic answer", ticket_id=ticket_id, reason=reason)
             return None
         assert mail.sender is not None
         to = mail.return_path or mail.sender.email  # RFC 3834: answer the Return-Path
         hour = self.clock().strftime("%Y%m%d%H")
         if self.limits.count_ack(to, hour) > ACKS_PER_SENDER_PER_HOUR:
-            logger.info("no automatic answer", ticket_id=ticket.id, reason="hourly cap for this sender")
+            logger.info("no automatic answer", ticket_id=ticket_id, reason="hourly cap for this sender")
             return None
         return to
 
@@ -407,6 +490,17 @@ class MailService:
         self.refs.record(str(out["Message-ID"]).strip("<>"), ticket.id, None, "out")
         self.threads.add_mail_ref(ticket.id, f"{ses_id}@email.amazonses.com")
         return ses_id
+
+
+def excerpt(text: str, max_bytes: int) -> str:
+    """The start of ``text`` in at most ``max_bytes`` of UTF-8, ended at a line (or word)
+    break when one is near."""
+    cut = text.encode()[:max_bytes].decode("utf-8", "ignore")
+    for breaker in ("\n", " "):
+        at = cut.rfind(breaker)
+        if at > len(cut) * 0.9:
+            return cut[:at].rstrip()
+    return cut
 
 
 def _html(text: str, language: str | None = None) -> str:

@@ -12,7 +12,7 @@ a customer's records as stored), which belong to no one adapter.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -42,7 +42,13 @@ class TicketRepository(Protocol):
     """Tickets and their messages (TicketService)."""
 
     def next_number(self) -> int: ...
-    def add(self, ticket: Ticket, first_message: Message | None, *, by: str | None = None) -> None: ...
+    def add(
+        self, ticket: Ticket, first_message: Message | None, *, by: str | None = None, mail_refs: Sequence[str] = ()
+    ) -> None:
+        """Store a new ticket and its first message together (both or neither). A first
+        message marked ``opening`` is part of ticket.opened; one that is not (a mail's) is
+        also a message.created, and its Message-ID starts the ticket's mail thread
+        (``mail_refs``), there before anything answers the mail."""
     def get(self, ticket_id: str) -> Ticket | None: ...
     def get_by_number(self, number: int) -> Ticket | None: ...
     def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Page[Ticket]: ...

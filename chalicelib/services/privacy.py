@@ -24,6 +24,7 @@ from ..domain.privacy import (
     ERASED_ADDRESS,
     ERASED_BODY,
     EXPORT_FORMAT,
+    MAIL_FILE_FIELDS,
     RETENTION_TAG,
     expiry,
     export_customer,
@@ -163,7 +164,7 @@ class PrivacyService:
                 removed["copied_on_tickets"] += 1
                 ticket = self.store.ticket(ticket_id)
                 for msg in ticket.messages if ticket else ():
-                    for key in (msg.get("source_key"), msg.get("html_key")):
+                    for key in (msg.get(name) for name in MAIL_FILE_FIELDS):
                         if key and self.files.scrub(key, address, ERASED_ADDRESS, RETENTION_TAG):
                             removed["addresses_scrubbed_from_other_mail"] += 1
             if self.store.delete_suppression(address):

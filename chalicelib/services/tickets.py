@@ -52,6 +52,12 @@ class OpenTicket:
     tags: Sequence[str] = ()
     language: str | None = None
     customer_timezone: str | None = None  # a chat visitor's (IANA), for notices in their time
+    # A mail's ticket: its id, derived from the mail (a retry finds what the first attempt
+    # stored), and its first message in full (files, the original, an automatic answer),
+    # written with the ticket and, unlike a description, a message.created of its own.
+    ticket_id: str | None = None
+    first: PostMessage | None = None
+    mail_refs: Sequence[str] = ()  # the mail's Message-ID, the start of the ticket's mail thread
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class PostMessage:
     source_key: str | None = None  # the original mail in S3
     thread_rule: str | None = None
     html_key: str | None = None  # its HTML, sanitised
+    text_key: str | None = None  # its whole text, when ``body`` is an excerpt
     auto_reply: str | None = None  # an inbound mail's automatic answer (see Message)
     auto_reply_to: str | None = None
 
@@ -101,7 +108,7 @@ class TicketService:
             raise ValueError("OpenTicket needs a customer e-mail address or id")
         now = self.clock()
         ticket = open_ticket(
-            ticket_id=ids.ticket_id(),
+            ticket_id=command.ticket_id or ids.ticket_id(),
             number=self.tickets.next_number(),
             subject=command.subject,
             customer_id=customer.id,
@@ -116,7 +123,17 @@ class TicketService:
             customer_timezone=command.customer_timezone,
         )
         message = None
-        if command.body:
+        if command.first is not None:
+            first = command.first
+            ticket = replace(ticket, message_count=1)
+            message = Message(
+                id=ids.message_id(), ticket_id=ticket.id, seq=1, kind=MessageKind.REPLY,
+                author_type=AuthorType.CUSTOMER, author_id=customer.id, body=first.body,
+                channel=command.channel, created_at=now, attachments=first.attachments,
+                source_key=first.source_key, thread_rule=first.thread_rule, html_key=first.html_key,
+                text_key=first.text_key, auto_reply=first.auto_reply, auto_reply_to=first.auto_reply_to,
+            )
+        elif command.body:
             # The description is the customer's words, whoever typed it in.
             ticket = replace(ticket, message_count=1)
             message = Message(
@@ -129,10 +146,15 @@ class TicketService:
                 body=command.body,
                 channel=command.channel,
                 created_at=now,
+                opening=True,
             )
         by_agent = by.agent_id if by else None
-        self.tickets.add(ticket, message, by=by_agent)
-        self.events.publish(TicketOpened(ticket, message, origin, by=by_agent))
+        self.tickets.add(ticket, message, by=by_agent, mail_refs=command.mail_refs)
+        if message is not None and not message.opening:
+            self.events.publish(TicketOpened(ticket, None, origin, by=by_agent))
+            self.events.publish(MessageCreated(ticket, message, origin))
+        else:
+            self.events.publish(TicketOpened(ticket, message, origin, by=by_agent))
         return ticket, message
 
     def get(self, reference: str) -> Ticket:
@@ -213,6 +235,7 @@ class TicketService:
                 source_key=command.source_key,
                 thread_rule=command.thread_rule,
                 html_key=command.html_key,
+                text_key=command.text_key,
                 delivery=Delivery.PENDING if mails_out(ticket, command.kind, author_type) else None,
                 auto_reply=command.auto_reply,
                 auto_reply_to=command.auto_reply_to,

@@ -409,7 +409,7 @@ def test_the_functions_may_do_only_what_they_do_on_only_this_stage(template: dic
     # Every kind of key the code builds lies under a granted prefix.
     built = [
         storage.inbound_mail_key("m1"), storage.quarantine_key(storage.inbound_mail_key("m1")),
-        storage.mail_html_key("t1", "u"), storage.attachment_key("t1", "c1", "u", "a.pdf"),
+        storage.mail_html_key("t1", "u"), storage.mail_text_key("t1", "u"), storage.attachment_key("t1", "c1", "u", "a.pdf"),
         *storage.ticket_file_prefixes("t1"),
     ]
     assert [k for k in built if not any(k.startswith(prefix) for prefix in BUCKET_GRANTS)] == []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import builtins
 import email
 import email.policy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -133,13 +133,20 @@ class FakeTickets:
         self._numbers += 1
         return 1000 + self._numbers
 
-    def add(self, ticket: Ticket, first_message: Message | None, *, by: str | None = None) -> None:
-        assert ticket.id not in self.tickets, "tickets are written once"
+    def add(
+        self, ticket: Ticket, first_message: Message | None, *, by: str | None = None, mail_refs: Sequence[str] = ()
+    ) -> None:
+        if ticket.id in self.tickets:
+            raise ConflictError("A ticket with this id exists.", code="ticket_exists")  # the transaction's condition
         self.messages[ticket.id] = {}
+        if mail_refs:
+            self.thread[ticket.id] = builtins.list(mail_refs)
         if first_message is not None:
-            self.messages[ticket.id][first_message.seq] = replace(first_message, opening=True)
+            self.messages[ticket.id][first_message.seq] = first_message
         self.tickets[ticket.id] = ticket
         self.record(TicketOpened(ticket, None, by=by))
+        if first_message is not None and not first_message.opening:
+            self.record(MessageCreated(ticket, first_message))
 
     def get(self, ticket_id: str) -> Ticket | None:
         return self.tickets.get(ticket_id)

@@ -18,6 +18,7 @@ from chalicelib.domain.privacy import (
     export_ticket,
     hours_around,
     inbound_delivery_ref,
+    message_files,
     retention_move,
     ses_ref,
 )
@@ -64,7 +65,8 @@ def test_an_export_shows_files_as_links_and_leaves_the_tables_plumbing_out():
     message = export_message({
         "pk": "TICKET#t", "sk": "MSG#000000000001", "seq": 1, "body": "hi",
         "attachments": [{"key": "attachments/t/c/1/a.pdf", "filename": "a.pdf", "content_type": "application/pdf", "size": 3}],
-        "source_key": "mail/inbound/abc", "html_key": "mail/html/t/1.html", "expires_at": 1798000000,
+        "source_key": "mail/inbound/abc", "html_key": "mail/html/t/1.html", "text_key": "mail/text/t/1.txt",
+        "expires_at": 1798000000,
     }, url_for)
     assert message == {
         "seq": 1, "body": "hi", "expires_at": "2026-12-23T04:26:40Z",
@@ -72,6 +74,7 @@ def test_an_export_shows_files_as_links_and_leaves_the_tables_plumbing_out():
                          "url": "https://files.example/attachments/t/c/1/a.pdf?as=a.pdf"}],
         "original_url": "https://files.example/mail/inbound/abc?as=message-1.eml",
         "html_url": "https://files.example/mail/html/t/1.html?as=message-1.html",
+        "text_url": "https://files.example/mail/text/t/1.txt?as=message-1.txt",
     }
     ticket = export_ticket({"pk": "TICKET#t", "activity": "x", "version": 3, "id": "t", "sla": '{"policy_id": "p"}'})
     assert ticket == {"id": "t", "sla": {"policy_id": "p"}}
@@ -129,10 +132,10 @@ class MemoryAudit:
 
 
 def a_closed_ticket() -> tuple[StoredTicket, list[str]]:
-    files = ["attachments/tkt_1/cus_1/u/a.pdf", "mail/inbound/ses1", "mail/html/tkt_1/h.html"]
+    files = ["attachments/tkt_1/cus_1/u/a.pdf", "mail/inbound/ses1", "mail/html/tkt_1/h.html", "mail/text/tkt_1/t.txt"]
     stored = StoredTicket("tkt_1", {"id": "tkt_1", "customer_id": "cus_1", "closed_at": "2026-11-22T09:00:00.000000Z"}, [
         {"pk": "TICKET#tkt_1", "sk": "MSG#000000000001", "seq": 1, "author_id": "cus_1", "author_type": "customer",
-         "attachments": [{"key": files[0]}], "source_key": files[1], "html_key": files[2]},
+         "attachments": [{"key": files[0]}], "source_key": files[1], "html_key": files[2], "text_key": files[3]},
     ])
     return stored, files
 
@@ -199,3 +202,8 @@ def test_the_audit_log_hears_agents_not_customers():
     assert entries.entries[0].details == {"fields": ["priority", "subject"], "changes": {"priority": ["normal", "high"]}}
     assert entries.entries[1].details == {"message_id": "msg_1", "seq": 2}
     assert "secret" not in repr(entries.entries)
+
+
+def test_a_messages_files_include_the_whole_text_of_a_long_mail():
+    stored, files = a_closed_ticket()
+    assert sorted(message_files(stored.messages[0])) == sorted(files)

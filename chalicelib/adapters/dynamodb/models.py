@@ -63,7 +63,9 @@ Access patterns:
 
 Write order instead of transactions: a child item (a message, a new customer) is written
 before the item that makes it reachable (its ticket, its e-mail claim), so a failure in
-between leaves only an unreachable item, and nothing is lost or half-visible.
+between leaves only an unreachable item, and nothing is lost or half-visible. One exception:
+a new ticket and its first message are one transaction, so that the stream's record of the
+message (a mail's has a message.created of its own) always finds its ticket.
     agent by id / all agents              GetItem / Query  AGENTS
     next ticket number                    UpdateItem ADD on COUNTER#ticket_number
     connection by id                      GetItem  CONN#id / #CONN
@@ -312,6 +314,7 @@ class MessageItem(DeskModel):
     source_key = UnicodeAttribute(null=True)
     thread_rule = UnicodeAttribute(null=True)
     html_key = UnicodeAttribute(null=True)
+    text_key = UnicodeAttribute(null=True)  # a long mail's whole text (the body is an excerpt)
     id = UnicodeAttribute()
     ticket_id = UnicodeAttribute()
     seq = NumberAttribute()

@@ -20,7 +20,7 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
-from ...domain.privacy import ses_ref
+from ...domain.privacy import message_files, ses_ref
 from ...services.ports import StoredCustomer, StoredTicket
 from . import models as m
 from .connections import visitor_connection_key
@@ -211,7 +211,7 @@ class DynamoPrivacyStore:
             try:
                 M(m.ticket_pk(ticket.id), m.message_sk(seq)).update(
                     actions=[M.body.set(body), M.author_id.remove(), M.attachments.remove(),
-                             M.source_key.remove(), M.html_key.remove()],
+                             M.source_key.remove(), M.html_key.remove(), M.text_key.remove()],
                     condition=M.pk.exists(),
                 )
             except UpdateError as error:
@@ -226,8 +226,7 @@ class DynamoPrivacyStore:
         files: list[str] = []
         for msg in ticket.messages:
             if msg.get("seq") in seqs:
-                files += [a["key"] for a in msg.get("attachments") or () if a.get("key")]
-                files += [msg[k] for k in ("source_key", "html_key") if msg.get(k)]
+                files += message_files(msg)
         return files
 
     def uncopy(self, ticket_id: str, address: str) -> None:

@@ -12,10 +12,12 @@ from typing import Any
 from pynamodb.exceptions import (
     DoesNotExist,
     PutError,
+    TransactWriteError,
     UpdateError,
 )
 from pynamodb.expressions.condition import size
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from ...domain import sla
 from ...domain.clock import from_iso, to_iso
@@ -141,6 +143,7 @@ def _message_to_item(message: Message) -> m.MessageItem:
     item.source_key = message.source_key
     item.thread_rule = message.thread_rule
     item.html_key = message.html_key
+    item.text_key = message.text_key
     item.opening = message.opening or None
     item.delivery = message.delivery
     item.delivery_error = message.delivery_error
@@ -175,6 +178,7 @@ def _message_from_item(item: m.MessageItem) -> Message:
         source_key=item.source_key,
         thread_rule=item.thread_rule,
         html_key=item.html_key,
+        text_key=item.text_key,
         delivery=item.delivery,
         delivery_error=item.delivery_error,
         auto_reply=item.auto_reply,
@@ -204,17 +208,28 @@ class DynamoTicketRepository:
         counter.update(actions=[m.CounterItem.value.add(1)])
         return 1000 + int(counter.value)
 
-    def add(self, ticket: Ticket, first_message: Message | None, *, by: str | None = None) -> None:
-        """Store a new ticket with its first message (``by``: the agent who opened it).
-
-        The message is written first and the ticket last: messages are only reached through
-        their ticket, so a failure in between leaves an unreachable message, never a ticket
-        that lacks its first message (and costs half a transaction's writes)."""
-        if first_message is not None:
-            self.put_message(replace(first_message, opening=True))
+    def add(
+        self, ticket: Ticket, first_message: Message | None, *, by: str | None = None, mail_refs: Sequence[str] = ()
+    ) -> None:
+        """Store a new ticket with its first message (``by``: the agent who opened it), both
+        or neither: one transaction. Nobody sees the ticket without its first message, and
+        the stream's record of a first message that is not ``opening`` (a mail's, which has
+        its own message.created) finds its ticket in the table."""
         item = _ticket_to_item(ticket)
         item.changed_by = by
-        item.save(condition=m.TicketItem.pk.does_not_exist())
+        item.mail_refs = list(mail_refs) or None
+        if first_message is None:
+            item.save(condition=m.TicketItem.pk.does_not_exist())
+            return
+        try:
+            with TransactWrite(connection=m.DeskModel._get_connection().connection) as transaction:
+                transaction.save(_message_to_item(first_message), condition=m.MessageItem.pk.does_not_exist())
+                transaction.save(item, condition=m.TicketItem.pk.does_not_exist())
+        except TransactWriteError as error:
+            reasons = [r.code for r in error.cancellation_reasons or () if r is not None]
+            if "ConditionalCheckFailed" in reasons:
+                raise ConflictError("A ticket with this id exists.", code="ticket_exists") from None
+            raise
 
     def get(self, ticket_id: str) -> Ticket | None:
         try:

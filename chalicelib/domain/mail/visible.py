@@ -105,6 +105,12 @@ def _bottom_posted(lines: list[str]) -> list[str]:
 
 
 def _quote_start(lines: list[str]) -> int:
+    # From each line on, whether only quoted lines (and blanks) follow: computed once, from the
+    # end, rather than by reading the rest of the text again for every '>' line.
+    rest_quoted = [True] * (len(lines) + 1)
+    for j in range(len(lines) - 1, -1, -1):
+        stripped = lines[j].strip()
+        rest_quoted[j] = rest_quoted[j + 1] and (not stripped or stripped.startswith(">"))
     for i, line in enumerate(lines):
         stripped = _BIDI.sub("", line).strip()
         if not stripped:
@@ -116,7 +122,7 @@ def _quote_start(lines: list[str]) -> int:
         if _HEADER_FIELDS.match(stripped) or _FROM.match(stripped):
             if _looks_like_header_block(lines, i):
                 return i
-        if stripped.startswith(">") and _rest_is_quoted(lines, i):
+        if stripped.startswith(">") and rest_quoted[i]:
             return i
     return len(lines)
 
@@ -131,11 +137,12 @@ def _is_attribution(lines: list[str], start: int) -> bool:
         joined = f"{joined} {piece}".strip()
         if len(joined) > 400:
             return False
-        if not joined.endswith((":", "：")) and not _WROTE_RE.match(joined):
+        wrote = _wrote(joined)
+        if not joined.endswith((":", "：")) and not wrote:
             continue
         if end > start and not _opens_attribution(lines[start]):
             return False  # the attribution starts on a later line; this one is the author's
-        if _WROTE_RE.match(joined):
+        if wrote:
             return True
         has_date = bool(_DATE_OR_TIME.search(joined))
         has_address = bool(_ADDRESS.search(joined))
@@ -144,6 +151,16 @@ def _is_attribution(lines: list[str], start: int) -> bool:
         if (has_date or has_address) and _next_is_quoted(lines, end + 1):
             return True
     return False
+
+
+def _wrote(joined: str) -> bool:
+    """'... wrote:' in any of the languages. Every phrase ends the line with a colon (or, in
+    Korean, '작성'), so the costly expression runs only on lines that can match it: it is
+    tried at each of up to 300 starting points, which on every line of a long mail cost
+    seconds."""
+    if not (joined.endswith((":", "：")) or "작성" in joined):
+        return False
+    return bool(_WROTE_RE.match(joined))
 
 
 _LEAD = re.compile(
@@ -173,24 +190,18 @@ def _looks_like_header_block(lines: list[str], start: int) -> bool:
     return fields >= 2
 
 
-def _rest_is_quoted(lines: list[str], start: int) -> bool:
-    """From here on, only quoted lines (and blanks): bottom-posted history."""
-    rest = [line.strip() for line in lines[start:] if line.strip()]
-    return all(line.startswith(">") for line in rest)
-
-
 def _without_signature(lines: list[str]) -> list[str]:
     content = [i for i, line in enumerate(lines) if line.strip()]
     if not content:
         return lines
     first = content[0]
-    for i in content[1:]:
+    for position, i in enumerate(content[1:], start=1):
         line = lines[i]
-        near_end = len([j for j in content if j >= i]) <= 12
-        if _SIGNATURE_DELIMITER.match(line) and near_end:
+        left = len(content) - position  # lines with text from this one to the end
+        if _SIGNATURE_DELIMITER.match(line) and left <= 12:
             return lines[:i]
         if _MOBILE_SIGNATURE.match(line) and i > first:
             return lines[:i]
-        if _SIGNATURE_START.match(line.strip()) and len([j for j in content if j >= i]) <= 3 and not lines[i - 1].strip():
+        if _SIGNATURE_START.match(line.strip()) and left <= 3 and not lines[i - 1].strip():
             return lines[:i]
     return lines
