@@ -39,6 +39,13 @@ class S3Files(LazyClient):
     def get_bytes(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
+    def find_bytes(self, key: str) -> bytes | None:
+        """The object's bytes, or None if there is no such object (any more)."""
+        try:
+            return self.get_bytes(key)
+        except self.client.exceptions.NoSuchKey:
+            return None
+
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
 

@@ -327,13 +327,21 @@ class MailService:
         """The whole text of a mail whose body is an excerpt (``text_key``); else the body."""
         if message.text_key is None:
             return message.body
-        return self.files.get_bytes(message.text_key).decode("utf-8", "replace")
+        whole = self.files.find_bytes(message.text_key)
+        if whole is None:
+            raise NotFoundError("This mail's whole text is no longer kept; its excerpt is the message's body.",
+                                code="text_not_found")
+        return whole.decode("utf-8", "replace")
 
     def message_html(self, message: Message, url_for: Callable[[str, str], str]) -> str:
         """The sanitised HTML of a mail, its inline images pointed at their stored copies."""
         if message.html_key is None:
             raise NotFoundError("This message has no HTML; its text is the whole of it.", code="no_html")
-        html = self.files.get_bytes(message.html_key).decode("utf-8", "replace")
+        stored = self.files.find_bytes(message.html_key)
+        if stored is None:
+            raise NotFoundError("This mail's HTML is no longer kept; its text is the message's body.",
+                                code="html_not_found")
+        html = stored.decode("utf-8", "replace")
         for attachment in message.attachments:
             if attachment.content_id:
                 url = url_for(attachment.key, attachment.filename)

@@ -492,6 +492,10 @@ class FakeFiles:
     def get_bytes(self, key: str) -> bytes:
         return self.objects[key][0]
 
+    def find_bytes(self, key: str) -> bytes | None:
+        found = self.objects.get(key)
+        return found[0] if found else None
+
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         self.objects[key] = (data, content_type)
 
