@@ -121,6 +121,9 @@ class PrivacyService:
         removed: Counter[str] = Counter()
         profile = stored.profile
         address, external_id = self._own_address(customer_id, profile.get("email")), profile.get("external_id")
+        # Before anything else, the customer is no one's to find: a widget renewing its session
+        # while its connection is closed below gets a 404, and opens nothing new to miss.
+        self.store.begin_erasure(customer_id, to_iso(self.clock()))
 
         # First nothing new may reach this customer: their address and user id claim nobody.
         if address and self.store.delete_claim(email_claim(address), customer_id):

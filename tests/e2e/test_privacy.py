@@ -279,6 +279,31 @@ def test_a_chat_visitor_exported_then_erased_is_disconnected_and_leaves_no_trace
     assert again.status_code == 404 and again.json()["error"]["code"] == "customer_not_found"
 
 
+def test_a_visitor_being_erased_is_no_ones_to_find_and_an_erasure_cut_short_finishes(stack, anonymous, admin, agent):
+    """From the moment an erasure begins, the visitor's widget cannot renew its session (nor
+    so reconnect and open a conversation the erasure would miss); and an erasure that stopped
+    there (a Lambda timeout) is finished by asking again."""
+    from chalicelib.adapters.dynamodb.privacy import DynamoPrivacyStore
+
+    visitor = anonymous.post("/widget/sessions", json={"name": "Vera"}).json()
+    client = ChatClient(stack.gateway.url, visitor=visitor["token"])
+    try:
+        conversation = client.say("Forget me, please")["conversation_id"]
+    finally:
+        client.close()
+    customer_id = visitor["customer_id"]
+    DynamoPrivacyStore().begin_erasure(customer_id, datetime.now(UTC).isoformat())  # then stopped
+
+    renewal = anonymous.post("/widget/sessions", json={"token": visitor["token"]})
+    assert renewal.status_code == 404 and renewal.json()["error"]["code"] == "customer_not_found"
+    assert admin.get(f"/customers/{customer_id}").status_code == 404
+
+    r = admin.post(f"/customers/{customer_id}/erase", json={"confirm": customer_id, "reason": "customer_request"})
+    assert r.status_code == 200, r.text
+    assert r.json()["removed"]["tickets"] == 1 and r.json()["removed"]["customers"] == 1
+    assert agent.get(f"/tickets/{conversation}").status_code == 404
+
+
 def test_erasing_needs_a_well_formed_request(admin):
     bad_id = admin.get("/customers/not-an-id/export")
     assert bad_id.status_code == 404 and bad_id.json()["error"]["code"] == "customer_not_found"

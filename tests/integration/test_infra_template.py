@@ -37,6 +37,7 @@ NOT_FROM_THE_TEMPLATE = {
     "DESK_RATE_LIMIT_WIDGET_SESSIONS": "has a default; tune per stage in .chalice/config.json",
     "DESK_RATE_LIMIT_LOGIN": "has a default; tune per stage in .chalice/config.json",
     "DESK_RATE_LIMIT_LOGIN_EMAIL": "has a default; tune per stage in .chalice/config.json",
+    "DESK_RATE_LIMIT_LOGIN_DEVICE": "has a default; tune per stage in .chalice/config.json",
     "DESK_RATE_LIMIT_REFRESH": "has a default; tune per stage in .chalice/config.json",
     "DESK_TRUSTED_PROXY_HOPS": "0 behind API Gateway (it reports the client's address)",
     "DESK_CORS_ORIGINS": "same-origin by default; set per stage in .chalice/config.json (read at packaging)",

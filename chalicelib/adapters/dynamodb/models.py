@@ -341,6 +341,9 @@ class CustomerItem(DeskModel):
     email_proven = BooleanAttribute(null=True)  # see Customer.email_proven
     created_at = UnicodeAttribute()
     visit_pages = ListAttribute(of=VisitPageMap, null=True)  # the chat visitor's last pages, oldest first
+    # Set when an erasure begins: from then on the customer is not found (no session renewal,
+    # no new conversation), while the erasure, which reads the partition itself, goes on.
+    erasing = UnicodeAttribute(null=True)
 
 
 class CustomerClaimItem(DeskModel):

@@ -237,6 +237,15 @@ class DynamoPrivacyStore:
     def unlink_written_on(self, customer_id: str, ticket_id: str) -> None:
         self._delete([(f"CUSTOMER#{customer_id}", f"TICKET#{ticket_id}")])
 
+    def begin_erasure(self, customer_id: str, at: str) -> None:
+        """Mark the customer as being erased (if it is still there): no one finds it any more."""
+        item = m.CustomerItem(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK)
+        try:
+            item.update(actions=[m.CustomerItem.erasing.set(at)], condition=m.CustomerItem.pk.exists())
+        except UpdateError as error:
+            if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+
     def delete_customer(self, customer_id: str) -> None:
         self._delete([(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK)])
 

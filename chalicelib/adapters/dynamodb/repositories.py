@@ -515,10 +515,12 @@ class DynamoCustomerRepository:
     """Customers, found by id or by a unique claim (e-mail address, external user id)."""
 
     def get(self, customer_id: str) -> Customer | None:
+        """The customer, or None if there is none, or it is being erased."""
         try:
-            return _customer(m.CustomerItem.get(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK))
+            item = m.CustomerItem.get(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK)
         except DoesNotExist:
             return None
+        return None if item.erasing else _customer(item)
 
     def get_by_claim(self, claim: str) -> Customer | None:
         try:
