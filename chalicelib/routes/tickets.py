@@ -191,10 +191,15 @@ def list_messages(call: Call, ticket_id: str) -> Any:
     auth=AGENT, response="MessageHtml", errors=(404,),
 )
 def message_html(call: Call, ticket_id: str, seq: str) -> Any:
+    message = _message(ticket_id, seq)
+    return {"html": container().mail.message_html(message, container().files.download_url)}
+
+
+def _message(ticket_id: str, seq: str) -> Any:
+    """One message of a ticket, by its number in the path (404 for anything else)."""
     if not re.fullmatch(r"[1-9][0-9]{0,11}", seq):
         raise NotFoundError(f"No message {seq!r}: messages are numbered from 1.", code="message_not_found")
-    _, message = container().tickets.message(reference(ticket_id), int(seq))
-    return {"html": container().mail.message_html(message, container().files.download_url)}
+    return container().tickets.message(reference(ticket_id), int(seq))[1]
 
 
 @operation(
@@ -203,7 +208,5 @@ def message_html(call: Call, ticket_id: str, seq: str) -> Any:
     auth=AGENT, response="MessageText", errors=(404,),
 )
 def message_text(call: Call, ticket_id: str, seq: str) -> Any:
-    if not re.fullmatch(r"[1-9][0-9]{0,11}", seq):
-        raise NotFoundError(f"No message {seq!r}: messages are numbered from 1.", code="message_not_found")
-    _, message = container().tickets.message(reference(ticket_id), int(seq))
+    message = _message(ticket_id, seq)
     return {"text": container().mail.message_text(message), "body_truncated": message.text_key is not None}
