@@ -19,17 +19,23 @@ if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (col
     from .reactions import Reaction
     from .services.agents import AgentService
     from .services.audit import AuditLog
+    from .services.campaigns import CampaignService
     from .services.canned import CannedResponseService
     from .services.chat import ChatRepliesByMail, ChatService
     from .services.customers import CustomerService
+    from .services.desk_settings import DeskSettings
     from .services.events import EventBus, TableEvents
     from .services.hours import CalendarService
     from .services.mail import MailService
+    from .services.merge import BulkTickets, TicketMerger
     from .services.out_of_hours import OutOfHoursService
+    from .services.portal import PortalService
     from .services.privacy import PrivacyService
     from .services.rate_limits import RateLimiter
+    from .services.search import SearchService
     from .services.sign_in import SignInGuard
     from .services.sla import SlaService
+    from .services.team import TeamService
     from .services.tickets import TicketService
     from .services.widget import WidgetService
 
@@ -96,6 +102,28 @@ class Container:
         return CannedResponseService(DynamoDeskConfig(), self.tickets, self.customers, self.agents)
 
     @cached_property
+    def desk_settings(self) -> DeskSettings:
+        """What admins set in the console's settings: mail identity, retention (first use)."""
+        from .adapters.dynamodb.desk_config import DynamoDeskConfig
+        from .adapters.ses_identity import SesIdentityStatus
+        from .services.desk_settings import DeskSettings
+
+        return DeskSettings(
+            DynamoDeskConfig(), SesIdentityStatus(self.client("sesv2")), support_address=self.settings.mail_from,
+            region=self.settings.region, default_retention_days=self.settings.retention_days,
+        )
+
+    @cached_property
+    def campaigns(self) -> CampaignService:
+        """Proactive chat campaigns, built on first use."""
+        from .adapters.dynamodb.campaigns import DynamoCampaignStore
+        from .services.campaigns import CampaignService
+
+        return CampaignService(
+            DynamoCampaignStore(), self.chat.cards.get, lambda: self.out_of_hours.availability().open, clock=now,
+        )
+
+    @cached_property
     def table_events(self) -> TableEvents:
         """The stream side: events from the table's changes, their reactions, the parked."""
         from .adapters.dead_letters import DeadLetterQueue
@@ -116,6 +144,65 @@ class Container:
             container=self,
         )
 
+    @cached_property
+    def team(self) -> TeamService:
+        """The admins' running of the team: invitations, agents' roles and status, teams."""
+        import hashlib
+        import hmac
+
+        from .adapters.dynamodb.team import DynamoInviteStore, DynamoTeamStore
+        from .adapters.mailer import SesMailer
+        from .domain.keys import signing_key
+        from .services.team import TeamService
+
+        mailer = SesMailer(self.client("ses"), self.settings.mail_from)
+        return TeamService(
+            agents=self.agents.agents, directory=self.agents.directory,  # type: ignore[arg-type]
+            invites=DynamoInviteStore(), teams=DynamoTeamStore(), tickets=self.tickets,
+            send_mail=lambda to, subject, text: mailer.send_text(to=to, subject=subject, text=text),
+            invite_key=hmac.new(signing_key(self.settings.widget_secret, "widget"), b"desk invitations",
+                                hashlib.sha256).digest(),
+            clock=now,
+        )
+
+    @cached_property
+    def portal(self) -> PortalService:
+        """The customer portal and web form (services/portal.py), built on first use."""
+        from .adapters.dynamodb.mail_refs import DynamoMailLimits
+        from .adapters.dynamodb.portal import DynamoPortalLinks
+        from .adapters.mailer import SesMailer
+        from .adapters.portal_sessions import PortalSessions
+        from .services.portal import PortalService
+
+        return PortalService(
+            tickets=self.tickets, customers=self.customers, links=DynamoPortalLinks(),
+            sessions=PortalSessions(self.settings.widget_secret), files=self.files,
+            mailer=SesMailer(self.client("ses"), self.settings.mail_from), limits=self.rate_limits,
+            secret=self.settings.widget_secret, public_url=self.settings.public_url,
+            suppressed=DynamoMailLimits().is_suppressed, clock=now,
+        )
+
+    @cached_property
+    def search(self) -> SearchService:
+        """Search across tickets and customers, and the index it reads (docs/search.md)."""
+        from .adapters.dynamodb.search import DynamoSearchIndex
+        from .services.search import SearchService
+
+        return SearchService(DynamoSearchIndex(), self.tickets, self.customers)
+
+    @cached_property
+    def merges(self) -> TicketMerger:
+        from .adapters.dynamodb.merge import DynamoTicketMerges
+        from .services.merge import TicketMerger
+
+        return TicketMerger(self.tickets, DynamoTicketMerges(), self.events, clock=now)
+
+    @cached_property
+    def bulk(self) -> BulkTickets:
+        from .services.merge import BulkTickets
+
+        return BulkTickets(self.tickets)
+
     def listener(self, reaction: Reaction) -> Callable[[Any], None]:
         """The service method a reaction of ``chalicelib.reactions`` names."""
         return reaction.handler(self)
@@ -132,10 +219,12 @@ def build(settings: Settings) -> Container:
     from .adapters.cognito import CognitoDirectory
     from .adapters.dynamodb import models
     from .adapters.dynamodb.audit import DynamoAuditStore
+    from .adapters.dynamodb.campaigns import DynamoCampaignStore
     from .adapters.dynamodb.connections import DynamoConnectionRepository, DynamoDedupe
     from .adapters.dynamodb.desk_config import DynamoDeskConfig
     from .adapters.dynamodb.mail_refs import DynamoMailLimits, DynamoMailRefs
     from .adapters.dynamodb.privacy import DynamoPrivacyStore
+    from .adapters.dynamodb.privacy_requests import DynamoPrivacyRequests
     from .adapters.dynamodb.rate_limits import DynamoRateCounters
     from .adapters.dynamodb.repositories import (
         DynamoAgentRepository,
@@ -162,6 +251,7 @@ def build(settings: Settings) -> Container:
         Conversations,
         Delivery,
     )
+    from .services.chat.confirmations import AddressConfirmations
     from .services.customers import CustomerService
     from .services.events import EventBus
     from .services.hours import CalendarService
@@ -230,19 +320,28 @@ def build(settings: Settings) -> Container:
         frames=frames, cards=cards, files=files, mailer=mailer, events=events,
         limits=RateLimiter(DynamoRateCounters(), {"transcripts": RateLimit(TRANSCRIPTS_PER_CONVERSATION,
                                                                            TRANSCRIPT_WINDOW_SECONDS)}, clock=now),
+        greeting=lambda campaign_id, customer_id: built.campaigns.greeting_for_reply(campaign_id, customer_id),
+        detect_language=_detect_language,
+        business_zone=lambda ticket: (calendar.timezone if (calendar := calendars.for_ticket(ticket)) else None),
+        confirmations=AddressConfirmations(
+            mailer=mailer, limits=RateLimiter(DynamoRateCounters(), settings.rate_limits, clock=now),
+            used=DynamoRateCounters(), secret=settings.widget_secret, public_url=settings.public_url, clock=now,
+        ),
     )
     chat = ChatService(connections=connections, conversations=conversations, delivery=delivery, cards=cards)
-    widget = WidgetService(customers, visitor_tokens, settings.identity_secret, settings.widget_key)
+    widget = WidgetService(customers, visitor_tokens, settings.identity_secret, settings.widget_key,
+                           store=DynamoCampaignStore(), clock=now)
 
     def mail_agents(ticket: Any, text: str, agent_ids: set[str] | None) -> None:
         to = [a.email for a in agent_repo.list() if agent_ids is None or a.id in agent_ids]
         for address in to:
-            mailer.send_text(to=address, subject=f"[#{ticket.number}] SLA: {ticket.subject}", text=text)
+            mailer.send_notification(to=address, subject=f"[#{ticket.number}] SLA: {ticket.subject}", text=text,
+                                     at=now())
 
     sla_service = SlaService(
         store=sla_store, config=config, calendars=calendars, tickets=tickets,
         notify_agents=chat.delivery.notify_agents, mail_agents=mail_agents, post_webhook=post_webhook,
-        webhook_secret=settings.webhook_secret, clock=now, events=events,
+        webhook_secret=settings.webhook_secret, clock=now, events=events, console_url=settings.console_url,
     )
 
     @cache
@@ -259,13 +358,14 @@ def build(settings: Settings) -> Container:
             expected_response_minutes=lambda ticket: (
                 sla_service.expected_first_response(ticket) or settings.expected_response_minutes
             ),
-            out_of_hours=out_of_hours, clock=now,
+            out_of_hours=out_of_hours, clock=now, identity=lambda: built.desk_settings.identity(),
         )
 
     audit = AuditLog(DynamoAuditStore(), clock=now)
     privacy = PrivacyService(
         store=DynamoPrivacyStore(), files=files, audit=audit, close_connection=broadcaster.close,
         retention_days=settings.retention_days, clock=now,
+        retention_for=lambda channel: built.desk_settings.retention_days(channel), requests=DynamoPrivacyRequests(),
     )
     built = Container(
         settings=settings, events=events, tickets=tickets, customers=customers, agents=agents, chat=chat,
@@ -274,6 +374,12 @@ def build(settings: Settings) -> Container:
     )
     events.bind(built.listener, built)
     return built
+
+
+def _detect_language(text: str, declared: str | None) -> str | None:
+    from .adapters.language import detect_language  # pycld2: only when a chat starts
+
+    return detect_language(text, declared)
 
 
 _built: Container | None = None

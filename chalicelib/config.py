@@ -42,6 +42,22 @@ RATE_LIMITS = {
     "login_email": RateLimit(4, 900),
     "login_device": RateLimit(10, 900),
     "refresh": RateLimit(30, 60),  # POST /auth/refresh, per client IP
+    "invites": RateLimit(10, 300),  # POST /invites/lookup and /invites/accept, per client IP
+    # The customer portal (services/portal.py): the web form, per IP and per address it names;
+    # its file uploads per IP; sign-in links per IP and per address; a link's use per IP; the
+    # signed-in customer's requests per IP.
+    "portal_form": RateLimit(10, 3600),
+    "portal_form_email": RateLimit(5, 3600),
+    "portal_uploads": RateLimit(30, 3600),
+    "portal_links": RateLimit(10, 900),
+    "portal_links_email": RateLimit(3, 900),
+    "portal_sign_in": RateLimit(20, 900),
+    "portal": RateLimit(120, 60),
+    # A visitor's typed address, confirmed by a link mailed there (services/chat/confirmations.py):
+    # links asked for per visitor and per address, and GET /widget/transcripts/confirm per IP.
+    "address_confirmations_per_visitor": RateLimit(3, 3600),
+    "address_confirmations_per_address": RateLimit(3, 24 * 3600),
+    "address_confirmation_links": RateLimit(30, 60),
 }
 
 
@@ -88,6 +104,15 @@ class Settings:
     # The SQS queue where stream reactions that kept failing are parked (with the event and
     # the error) for an admin to replay; empty: kept in the table only.
     dead_letter_queue_url: str = ""
+    # Where people reach the desk (scheme://host[/stage], no trailing slash): links in the mail
+    # it sends (an SLA alert's ticket in the console, a visitor's confirmation link). Empty:
+    # mail names the ticket without a link, and a visitor's address cannot be confirmed.
+    public_url: str = ""
+
+    @property
+    def console_url(self) -> str:
+        """The agent console's address, or "" when the desk's public address is not set."""
+        return f"{self.public_url}/console" if self.public_url else ""
 
     @property
     def token_issuer(self) -> str:
@@ -134,6 +159,7 @@ class Settings:
             trusted_proxy_hops=int(env.get("DESK_TRUSTED_PROXY_HOPS") or "0"),
             cors_origins=_origins(env.get("DESK_CORS_ORIGINS", "")),
             dead_letter_queue_url=env.get("DESK_DEAD_LETTER_QUEUE_URL", ""),
+            public_url=env.get("DESK_PUBLIC_URL", "").strip().rstrip("/"),
         )
 
 

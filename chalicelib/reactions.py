@@ -27,10 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .domain.campaigns import CampaignReplied, CampaignShown
 from .domain.events import (
+    AgentDeparted,
+    AgentInvited,
     AgentProfileChanged,
     MessageCreated,
     MessageDeliveryChanged,
+    PortalLinkRequested,
     SlaClocksChanged,
     SlaEscalated,
     TicketChanged,
@@ -72,6 +76,10 @@ REACTIONS: tuple[Reaction, ...] = (
              when=lambda e, c: e.by is not None, keyed=True),
     Reaction("chat.out_of_hours_on_open", TicketOpened, STREAM, lambda c: c.out_of_hours.on_chat_opened,
              when=lambda e, c: e.ticket.channel == "chat" and _closed(e, c, e.ticket.created_at)),
+    Reaction("portal.acknowledge", TicketOpened, STREAM, lambda c: c.portal.on_web_ticket_opened,
+             when=lambda e, c: e.ticket.channel == "web"),
+    # ---- portal.link_requested: a sign-in link a customer asked for, mailed (retried, never dropped)
+    Reaction("mail.portal_link", PortalLinkRequested, STREAM, lambda c: c.portal.on_link_requested),
     # ---- message.created
     Reaction("push.message", MessageCreated, REQUEST, lambda c: c.chat.delivery.on_message_created,
              must_succeed=False),
@@ -118,6 +126,19 @@ REACTIONS: tuple[Reaction, ...] = (
              must_succeed=False),
     Reaction("push.forget_agent_card", AgentProfileChanged, REQUEST, lambda c: c.chat.cards.on_agent_profile_changed,
              must_succeed=False),
+    # ---- the team: an invitation's mail; a departed agent's open tickets back to the queue and
+    # her open consoles' connections closed
+    Reaction("mail.agent_invite", AgentInvited, STREAM, lambda c: c.team.on_invited),
+    Reaction("team.unassign_departed", AgentDeparted, STREAM, lambda c: c.team.on_departed),
+    # ---- proactive chat: the counts of visitors greeted and of those who answered
+    Reaction("campaigns.count_shown", CampaignShown, STREAM, lambda c: c.campaigns.on_event),
+    Reaction("campaigns.count_replied", CampaignReplied, STREAM, lambda c: c.campaigns.on_event),
+    # ---- the search index (docs/search.md): idempotent puts
+    Reaction("search.index_ticket", TicketOpened, STREAM, lambda c: c.search.on_ticket_opened),
+    Reaction("search.index_message", MessageCreated, STREAM, lambda c: c.search.on_message_created),
+    Reaction("search.index_subject", TicketChanged, STREAM, lambda c: c.search.on_ticket_changed,
+             when=lambda e, c: "subject" in e.changes),
+    Reaction("chat.close_departed", AgentDeparted, STREAM, lambda c: c.chat.connections.on_agent_departed),
 )
 
 

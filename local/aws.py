@@ -155,6 +155,9 @@ class AwsEmulator:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
         from werkzeug.serving import make_server
 
+        from . import transactions
+
+        transactions.install()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         _check_free(self.host, self.port)
         dispatcher = DomainDispatcherApplication(create_backend_app)

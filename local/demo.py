@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 PAGE = Path(__file__).with_name("demo") / "index.html"
+# The shop's pages by path: the home page, and the lamps a proactive chat campaign can greet on.
+PAGES = {"/": PAGE, "/index.html": PAGE, "/lamps.html": PAGE.with_name("lamps.html")}
 
 
-def render(api_url: str) -> bytes:
-    page = PAGE.read_text()
+def render(api_url: str, page_file: Path = PAGE) -> bytes:
+    page = page_file.read_text()
     page = page.replace("{{widget_src}}", html.escape(f"{api_url}/widget.js", quote=True))
     page = page.replace("{{widget_key}}", html.escape(os.environ.get("DESK_WIDGET_KEY", ""), quote=True))
     return page.encode()
@@ -23,11 +25,12 @@ def render(api_url: str) -> bytes:
 
 class DemoSite:
     def __init__(self, host: str, port: int, api_url: str) -> None:
-        body = render(api_url)
+        bodies = {path: render(api_url, page) for path, page in PAGES.items()}
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                if self.path.split("?")[0] not in ("/", "/index.html"):
+                body = bodies.get(self.path.split("?")[0])
+                if body is None:
                     self.send_error(404)
                     return
                 self.send_response(200)

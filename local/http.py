@@ -45,7 +45,26 @@ class DeskRequestHandler(ChaliceRequestHandler):
         except ValueError:
             self.rfile.read(length)
             return self._json(404, "not_found", f"No route for {self.path.split('?')[0]}.")
+        self._record_domain()
         super()._generic_handle()
+
+    def _record_domain(self) -> None:
+        """As API Gateway, the request context names the domain the request came to (this
+        server's own address, never the Host header): ``public_base_url`` reads it."""
+        converter = self.local_gateway.event_converter
+        if getattr(converter, "records_domain", False):
+            return
+        host, port = self.server.server_address[:2]
+        domain = f"{host}:{port}"
+        create = converter.create_lambda_event
+
+        def create_with_domain(*args: Any, **kwargs: Any) -> Any:
+            event = create(*args, **kwargs)
+            event["requestContext"]["domainName"] = domain
+            return event
+
+        converter.create_lambda_event = create_with_domain  # type: ignore[method-assign]
+        converter.records_domain = True  # type: ignore[attr-defined]
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 

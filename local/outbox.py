@@ -23,7 +23,7 @@ def sent_mail() -> list[dict[str, Any]]:
                     headers = _headers(raw)
                     found.append({
                         "id": message.id,
-                        "to": list(getattr(message, "destinations", None) or []),
+                        "to": _recipients(getattr(message, "destinations", None) or []),
                         "from": headers.get("From", ""),
                         "subject": headers.get("Subject", ""),
                         "date": headers.get("Date", ""),
@@ -41,6 +41,18 @@ def sent_mail() -> list[dict[str, Any]]:
                         "text": getattr(message, "body", ""),
                     })
     return list(reversed(found))
+
+
+def _recipients(destinations: list[str]) -> list[str]:
+    """Each recipient once: moto adds the To/Cc addresses of a raw message to the destinations
+    it was sent to, so every address of ours is there twice (once as "Name <address>")."""
+    from email.utils import parseaddr
+
+    seen: dict[str, str] = {}
+    for destination in destinations:
+        address = parseaddr(destination)[1] or destination
+        seen.setdefault(address.lower(), address)
+    return list(seen.values())
 
 
 # The outbox shows what was sent, whatever it holds: Python's structured header parser

@@ -77,6 +77,10 @@ class Stack:
         self._seed_admin(bootstrap.container())
         self._start_streams()
         self._start_http()
+        # Links in the desk's mail (the console, confirmation links) point here: known once
+        # the port is, so the container is built again with it.
+        os.environ["DESK_PUBLIC_URL"] = self.api_url
+        bootstrap.reset()
         from .demo import DemoSite
 
         self.demo = DemoSite(self.settings.host, self.settings.demo_port, self.api_url)
@@ -189,6 +193,11 @@ class Stack:
 
         self._http = make_server(desk_app.app, self.settings.host, self.settings.http_port)
         self.settings = _with_port(self.settings, "http_port", self._http.server.server_address[1])
+        # Where the portal's sign-in links point: known only once the port is.
+        os.environ["DESK_PUBLIC_URL"] = self.api_url
+        from chalicelib import bootstrap
+
+        bootstrap.reset()
         self._spawn(self._http.server.serve_forever, "http")
 
     def _start_smtp(self) -> None:
@@ -242,6 +251,10 @@ class Stack:
             self.gateway.stop()
         self.aws.stop()  # saves the state last, after the app has stopped writing
 
+    def widget_snippet(self) -> str:
+        """The tag a business pastes into its pages to put this desk's chat widget there."""
+        return f'<script src="{self.api_url}/widget.js" data-key="{os.environ.get("DESK_WIDGET_KEY", "")}" async></script>'
+
     def urls(self) -> dict[str, str]:
         return {
             "API": self.api_url,
@@ -251,6 +264,7 @@ class Stack:
             "SMTP inbound (mail to the desk)": f"smtp://{self.settings.host}:{self.settings.smtp_port}",
             "Outbox (mail the desk sent)": f"{self.api_url}/_local/outbox",
             "Agent console": f"{self.api_url}/console",
+            "Customer portal (web form: /portal/new)": f"{self.api_url}/portal",
             "Demo shop with the chat widget": self.demo.url,
             "AWS emulator (DynamoDB, S3, SES, Cognito)": self.aws.endpoint,
         }
@@ -286,6 +300,7 @@ def main() -> int:
     print("Support desk running locally. Data folder:", os.path.abspath(settings.data_dir))
     for name, url in stack.urls().items():
         print(f"  {name:<42} {url}")
+    print("\nPut the chat widget on a page of yours with:\n  " + stack.widget_snippet())
     if stack.admin.get("created"):
         print("\nAdmin agent created (shown only this once, keep it):")
         print(f"  e-mail:   {stack.admin['email']}\n  password: {stack.admin['password']}")

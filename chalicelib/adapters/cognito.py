@@ -88,3 +88,30 @@ class CognitoDirectory(LazyClient):
         )
         attrs = {a["Name"]: a["Value"] for a in created["User"]["Attributes"]}
         return attrs["sub"]
+
+    # ---------------------------------------------------------------- an admin's changes
+    # The pool's username is the agent's address (create_user). Each call is safe to repeat.
+
+    def set_role(self, email: str, role: Role) -> None:
+        """Move the account to ``role``'s group (added first: never in no group at all)."""
+        self.client.admin_add_user_to_group(UserPoolId=self.user_pool_id, Username=email, GroupName=role.value)
+        for other in Role:
+            if other != role:
+                self.client.admin_remove_user_from_group(
+                    UserPoolId=self.user_pool_id, Username=email, GroupName=other.value
+                )
+
+    def disable(self, email: str) -> None:
+        """No more sign-ins, and its refresh tokens are revoked (ID tokens already issued are
+        refused by the desk's own check of the agent's status)."""
+        self.client.admin_disable_user(UserPoolId=self.user_pool_id, Username=email)
+        self.client.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=email)
+
+    def enable(self, email: str) -> None:
+        self.client.admin_enable_user(UserPoolId=self.user_pool_id, Username=email)
+
+    def delete(self, email: str) -> None:
+        try:
+            self.client.admin_delete_user(UserPoolId=self.user_pool_id, Username=email)
+        except self.client.exceptions.UserNotFoundException:
+            pass  # deleted already (a retry)

@@ -37,7 +37,7 @@ class TicketChanged:
     name: ClassVar[str] = "ticket.changed"
     ticket: Ticket  # as it was right after the change
     changes: dict[str, Any] = field(default_factory=dict)  # field -> [old, new]
-    by: str | None = None  # the agent (or 'sla') who changed it; None for a customer's doing
+    by: str | None = None  # the agent, 'sla', or the customer who closed it in the portal (their id); None otherwise
     event_id: str | None = None
 
     @property
@@ -88,3 +88,42 @@ EVENT_TYPES: tuple[type, ...] = (
     TicketOpened, MessageCreated, TicketChanged, SlaEscalated, MessageDeliveryChanged, SlaClocksChanged,
     AgentProfileChanged,
 )
+
+
+@dataclass(frozen=True)
+class AgentInvited:
+    """An invitation was made or renewed: its mail goes out (from the stream, retried)."""
+
+    name: ClassVar[str] = "agent.invited"
+    invite: Any  # domain.team.Invite, as stored
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PortalLinkRequested:
+    """A customer asked for a portal sign-in link: its mail goes out from the stream (retried).
+    The token is not in it: the reaction derives it again from ``nonce`` and the desk's key."""
+
+    name: ClassVar[str] = "portal.link_requested"
+    digest: str  # the token's SHA-256: the link item's key
+    email: str
+    nonce: str
+    valid_until: int  # epoch seconds
+    language: str | None = None
+    base_url: str | None = None  # where the request reached the desk (API Gateway's record)
+    used: bool = False
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentDeparted:
+    """An agent was deactivated or removed: their open tickets go back to the queue."""
+
+    name: ClassVar[str] = "agent.departed"
+    agent_id: str
+    status: str  # deactivated, removed
+    by: str | None = None  # the admin
+    event_id: str | None = None
+
+
+EVENT_TYPES = (*EVENT_TYPES, AgentInvited, AgentDeparted)

@@ -17,6 +17,12 @@ class Role(enum.StrEnum):
     AGENT = "agent"
 
 
+class AgentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"  # cannot sign in; may be reactivated
+    REMOVED = "removed"  # gone for good: only the name remains, for history
+
+
 def normalise_email(email: str) -> str:
     """Addresses compare case-insensitively in practice (RFC 5321 allows otherwise, no MTA
     a small business meets relies on it), so one customer is one lower-cased address."""
@@ -82,10 +88,21 @@ class Agent:
     title: str | None = None
     avatar_url: str | None = None
     timezone: str | None = None
+    # Set by admins: whether the agent may sign in (active, deactivated; removed agents keep
+    # a profile so that their name still reads in tickets and the audit), their teams' slugs,
+    # how many chats they take at once (None: no limit) and the languages they answer in.
+    status: str = "active"
+    teams: tuple[str, ...] = ()
+    capacity: int | None = None
+    languages: tuple[str, ...] = ()
 
     @property
     def available(self) -> bool:
         return self.presence == "online" and self.live_connections > 0
+
+    @property
+    def active(self) -> bool:
+        return self.status == AgentStatus.ACTIVE
 
 
 @dataclass(frozen=True)

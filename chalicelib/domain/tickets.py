@@ -128,6 +128,8 @@ class Ticket:
     sla: Any = None  # domain.sla.SlaState when a policy applies (kept by the SLA service)
     csat: Rating | None = None  # the customer's satisfaction rating, the latest one
     customer_timezone: str | None = None  # a chat visitor's (IANA), for notices in their time
+    merged_into: str | None = None  # merged into that ticket (and closed): replies go there
+    public_url: str | None = None  # where the web form's request reached the desk: its mail's links
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ def open_ticket(
     tags: Iterable[str] = (),
     language: str | None = None,
     customer_timezone: str | None = None,
+    public_url: str | None = None,
 ) -> Ticket:
     """A new ticket. Assigning it on creation makes it open, as agents expect."""
     if status is None:
@@ -230,6 +233,7 @@ def open_ticket(
         tags=normalise_tags(tags),
         language=language,
         customer_timezone=customer_timezone,
+        public_url=public_url,
     )
 
 
@@ -333,13 +337,15 @@ class Message:
         return self.kind == MessageKind.REPLY
 
 
-# Channels whose customers are answered by mail (chat answers go to the chat).
-MAIL_CHANNELS = frozenset({"email"})
+# Channels whose customer is answered by mail: every one but live chat (whose answers reach the
+# widget, and a visitor who left by mail when they gave an address: services/chat). A ticket an
+# agent opened through the API, the web form or after a call has no other way to its customer.
+MAIL_CHANNELS = frozenset({"email", "api", "web", "phone"})
 
 
 def mails_out(ticket: Ticket, kind: MessageKind, author_type: AuthorType) -> bool:
     """Whether a new message goes to the customer by mail: an agent's public reply on a
-    ticket of a mail channel."""
+    ticket of any channel but chat."""
     return kind == MessageKind.REPLY and author_type == AuthorType.AGENT and ticket.channel in MAIL_CHANNELS
 
 
@@ -350,12 +356,14 @@ def record_message(
     author_type: AuthorType,
     now: datetime,
     status: Status | None = None,
+    author_id: str | None = None,
 ) -> Ticket:
     """The ticket after a message is added to it.
 
     A customer writing in reopens a pending or solved ticket. An agent's first public reply
     opens a new ticket unless the agent chose a status (e.g. 'reply and set pending').
-    A note never changes the status by itself.
+    A note never changes the status by itself. An agent's public reply on an unassigned
+    ticket makes it theirs; it never takes a ticket someone else holds.
     """
     if ticket.status == Status.CLOSED:
         raise UnprocessableError(
@@ -378,11 +386,14 @@ def record_message(
         target = Status.OPEN
 
     updated = _with_status(ticket, target, now)
+    if author_type == AuthorType.AGENT and kind == MessageKind.REPLY and author_id and ticket.assignee_id is None:
+        updated = dataclasses.replace(updated, assignee_id=author_id)
     return dataclasses.replace(
         updated,
         message_count=ticket.message_count + 1,
         last_activity_at=now,
-        updated_at=now if updated.status != ticket.status else ticket.updated_at,
+        updated_at=now if (updated.status, updated.assignee_id) != (ticket.status, ticket.assignee_id)
+        else ticket.updated_at,
     )
 
 

@@ -60,7 +60,8 @@ class ChatFrames:
     def message(self, message: Message) -> Frame:
         """A message as in the REST API, with its agent author's card."""
         body = representations.message(message, self._url_for)
-        if message.author_type == AuthorType.AGENT and message.author_id:
+        # an agent's, or an automatic one sent in an agent's name (a campaign's greeting)
+        if message.author_type in (AuthorType.AGENT, AuthorType.SYSTEM) and message.author_id:
             author = self.agent_card(message.author_id)
             body["author"] = author
             body["author_name"] = author["name"]
@@ -127,6 +128,10 @@ class ChatFrames:
         return {"type": "transcript.sent", "conversation_id": ticket_id, "to": to}
 
     @staticmethod
+    def confirmation_sent(ticket_id: str, to: str) -> Frame:
+        return {"type": "transcript.confirmation_sent", "conversation_id": ticket_id, "to": to}
+
+    @staticmethod
     def rated(ticket_id: str, score: int, client_id: str | None) -> Frame:
         answer: Frame = {"type": "rated", "conversation_id": ticket_id, "score": score}
         if client_id is not None:
@@ -137,6 +142,10 @@ class ChatFrames:
 
     def agent_joined(self, ticket_id: str, agent_id: str) -> Frame:
         return {"type": "agent.joined", "conversation_id": ticket_id, "agent": self.agent_card(agent_id)}
+
+    def viewers(self, ticket_id: str, agent_ids: list[str]) -> Frame:
+        """To agents only: who has the conversation open now."""
+        return {"type": "viewers", "conversation_id": ticket_id, "agents": [self.agent_card(a) for a in agent_ids]}
 
     def typing(self, conversation_id: str, who: Participant, state: bool) -> Frame:
         return {"type": "typing", "conversation_id": conversation_id, "who": self.who(who), "state": state}

@@ -48,6 +48,26 @@ def page_policy(settings: Settings) -> str:
     )
 
 
+# The web form: a business puts it in an <iframe> on its own site. It holds no session and
+# acts for no one (anyone may send it), so being framed lends a clickjacker nothing.
+FRAMEABLE_PAGES = frozenset({"/portal/new"})
+
+
+def is_portal_path(path: str) -> bool:
+    return path == "/portal" or path.startswith("/portal/")
+
+
+def portal_policy(settings: Settings, *, framed: bool) -> str:
+    """The customer portal's pages: the console's policy, plus uploads straight to the bucket
+    (pre-signed POSTs), and, for the web form only, any site may frame it."""
+    bucket = (
+        _origin(settings.aws_endpoint_url) if settings.aws_endpoint_url
+        else f"https://{settings.bucket_name}.s3.amazonaws.com https://{settings.bucket_name}.s3.{settings.region}.amazonaws.com"
+    )
+    policy = page_policy(settings).replace("connect-src 'self'", f"connect-src 'self' {bucket}")
+    return policy.replace("frame-ancestors 'none'", "frame-ancestors *") if framed else policy
+
+
 def secure(
     response: Any, *, path: str, origin: str | None, needs_token: bool, sent_token: bool, settings: Settings
 ) -> None:
@@ -59,6 +79,10 @@ def secure(
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"
     headers["Content-Security-Policy"] = page_policy(settings) if content_type == "text/html" else API_POLICY
+    if content_type == "text/html" and is_portal_path(path):
+        headers["Content-Security-Policy"] = portal_policy(settings, framed=path in FRAMEABLE_PAGES)
+        if path in FRAMEABLE_PAGES:
+            del headers["X-Frame-Options"]  # CSP's frame-ancestors says who may frame it
     if settings.stage != "local":  # every deployed stage is HTTPS only (API Gateway)
         headers["Strict-Transport-Security"] = HSTS
     if needs_token or sent_token:

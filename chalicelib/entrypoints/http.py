@@ -170,6 +170,45 @@ def client_ip(request: Any) -> str:
     return source
 
 
+_LOOPBACK = re.compile(r"(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?")
+_DOMAIN_NAME = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:]{2,39}\](:[0-9]{1,5})?")
+_SEGMENT = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+
+
+def public_base_url(call: Call) -> str | None:
+    """Where this request reached the desk (``https://domain[/stage or base path]``), for links
+    in mail sent later: from API Gateway's own record of the request (``requestContext``:
+    ``domainName``, the path as sent minus the route's ``resourcePath``, else ``stage`` on an
+    ``execute-api`` address), never the ``Host`` header, which a caller writes. None when the
+    context names no domain."""
+    return base_url_of(call.request.context or {})
+
+
+def base_url_of(context: dict[str, Any]) -> str | None:
+    """``public_base_url`` from an API Gateway ``requestContext``."""
+    domain = str(context.get("domainName") or "")
+    if not _DOMAIN_NAME.fullmatch(domain):
+        return None
+    scheme = "http" if _LOOPBACK.fullmatch(domain) else "https"  # API Gateway: HTTPS only
+    return f"{scheme}://{domain}{_mount(context, domain)}"
+
+
+def _mount(context: dict[str, Any], domain: str) -> str:
+    """The path in front of the desk's routes: the stage on API Gateway's own address
+    (``/api/portal/links``), a custom domain's base path mapping, or nothing."""
+    sent = [p for p in str(context.get("path") or "").split("/") if p]
+    route = [p for p in str(context.get("resourcePath") or "").split("/") if p]
+    greedy = any(p.endswith("+}") for p in route)  # {proxy+} spans segments: no telling
+    if sent and not greedy and len(sent) >= len(route):
+        mount = sent[: len(sent) - len(route)]
+        if all(_SEGMENT.fullmatch(p) for p in mount):
+            return "".join(f"/{p}" for p in mount)
+    stage = str(context.get("stage") or "")
+    if domain.endswith(".amazonaws.com") and _SEGMENT.fullmatch(stage):
+        return f"/{stage}"
+    return ""
+
+
 def _parse_query(op: Operation, params: dict[str, str]) -> dict[str, str]:
     unknown = sorted(set(params) - set(op.query))
     if unknown:

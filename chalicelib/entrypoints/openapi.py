@@ -13,12 +13,16 @@ _REASONS = {
     403: "Signed in, but not allowed.",
     404: "No such resource.",
     409: "The resource changed since you read it.",
+    410: "Gone: a one-time link that was used or has expired.",
     413: "The body is too large.",
     415: "The body must be JSON.",
     422: "The desk's rules refuse this change.",
     428: "Say which version you edited (If-Match).",
     429: "Too many requests from this client; Retry-After says when to try again.",
 }
+
+
+HTML_PAGE = "text/html"  # an operation's ``response`` when it answers a web page
 
 
 def _error(status: int) -> dict[str, Any]:
@@ -65,9 +69,14 @@ def document(operations: dict[tuple[str, str], Any]) -> dict[str, Any]:
             entry["security"] = [{"bearer": []}]
             errors |= {401, 403}
         ok: dict[str, Any] = {"description": "OK"}
-        if op.response:
+        responses = {str(s): _error(s) for s in sorted(errors)}
+        if op.response == HTML_PAGE:  # a page for a person (a link opened from a mail), its refusals too
+            ok["content"] = {"text/html": {"schema": {"type": "string"}}}
+            for status in set(errors) & {404, 422}:
+                responses[str(status)]["content"] = {"text/html": {"schema": {"type": "string"}}}
+        elif op.response:
             ok["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.response}"}}}
-        entry["responses"] = {str(op.status): ok, **{str(s): _error(s) for s in sorted(errors)}}
+        entry["responses"] = {str(op.status): ok, **responses}
         paths.setdefault(path, {})[method.lower()] = entry
     return {
         "openapi": "3.1.0",

@@ -41,6 +41,10 @@ def agent(a: Agent) -> dict[str, Any]:
         "title": a.title,
         "avatar_url": a.avatar_url,
         "timezone": a.timezone,
+        "status": a.status,
+        "teams": list(a.teams),
+        "capacity": a.capacity,
+        "languages": list(a.languages),
     }
 
 
@@ -66,6 +70,7 @@ def ticket(t: Ticket, who: Customer | None) -> dict[str, Any]:
         "language": t.language,
         "sla": sla(t.sla),
         "csat": t.csat.as_dict() if t.csat else None,
+        "merged_into": t.merged_into,
     }
 
 

@@ -30,13 +30,18 @@ BATCH_SIZE = 100
 MAXIMUM_RETRY_ATTEMPTS = 10
 MAXIMUM_RECORD_AGE_SECONDS = 6 * 3600
 
-# Only tickets and their messages have reactions: Lambda drops every other record (connections,
-# counters, the reactions' own ledger) before invoking, so they cost no invocation. The
-# template sets this as the mapping's FilterCriteria; the local poller applies it the same way.
-RECORD_FILTER: dict[str, Any] = {"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "TICKET#"}]}}}}
+# Only tickets and their messages, campaigns' greetings and answers, portal sign-in links
+# (one asked for: its mail), invitations and agents have reactions: Lambda drops every other record (connections, counters, the reactions' own
+# ledger) before invoking, so they cost no invocation. The template sets this as the
+# mapping's FilterCriteria; the local poller applies it the same way.
+REACTING_PREFIXES = ("TICKET#", "CAMPAIGN#", "PORTALLINK#")
+TEAM_PARTITIONS = ("INVITES", "AGENTS")
+RECORD_FILTER: dict[str, Any] = {
+    "dynamodb": {"Keys": {"pk": {"S": [*({"prefix": p} for p in REACTING_PREFIXES), *TEAM_PARTITIONS]}}}
+}
 
 
 def wanted(record: dict[str, Any]) -> bool:
     """Whether a stream record passes ``RECORD_FILTER``."""
     key = (((record.get("dynamodb") or {}).get("Keys") or {}).get("pk") or {}).get("S", "")
-    return isinstance(key, str) and key.startswith("TICKET#")
+    return isinstance(key, str) and (key.startswith(REACTING_PREFIXES) or key in TEAM_PARTITIONS)

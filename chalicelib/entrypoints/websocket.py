@@ -23,6 +23,9 @@ def on_connect(event: Any) -> Response | None:
     logger.thread_safe_append_keys(connection_id=event.connection_id, route="$connect")
     query = event.to_dict().get("queryStringParameters") or {}
     try:
+        if query.get("visitor"):  # a visitor's page must be one of the widget's allowed sites
+            headers = event.to_dict().get("headers") or {}
+            container().widget.check_origin(next((v for k, v in headers.items() if k.lower() == "origin"), None))
         participant = container().chat.connections.connect(event.connection_id, query)
     except DeskError as error:
         logger.info("websocket connect refused", code=error.code)

@@ -7,6 +7,26 @@ area's module; a new area is a new module here, listed in ``AREAS`` (``app.py`` 
 each area's Blueprint).
 """
 
-from . import audit, auth, calendars, canned_responses, customers, events, pages, sla, tickets, widget
+from . import (
+    audit,
+    auth,
+    calendars,
+    campaigns,
+    canned_responses,
+    customers,
+    events,
+    merges,
+    pages,
+    portal,
+    search,
+    settings,
+    sla,
+    team,
+    tickets,
+    widget,
+)
 
-AREAS = (pages, auth, widget, customers, tickets, calendars, sla, canned_responses, audit, events)
+AREAS = (
+    pages, auth, widget, customers, tickets, calendars, sla, canned_responses, audit, events, team, settings, portal,
+    campaigns, search, merges,
+)

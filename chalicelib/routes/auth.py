@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from ..bootstrap import container
 from ..domain.people import Role
 from ..entrypoints import representations as rep
-from ..entrypoints.http import ADMIN, AGENT, PUBLIC, Call, audit, operation
+from ..entrypoints.http import ADMIN, AGENT, PUBLIC, Call, audit, operation, path_id
 
 bp = Blueprint(__name__)
 
@@ -68,3 +69,74 @@ def create_agent(call: Call) -> Any:
     )
     audit(call, "agent.created", "agent", agent.id, role=agent.role.value)
     return rep.agent(agent)
+
+
+# ---------------------------------------------------------------- admins running the team
+
+AGENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+
+
+def _agent_id(value: str) -> str:
+    return path_id(value, AGENT_ID, "No agent {value}.", "agent_not_found")
+
+
+@operation(
+    bp, "GET", "/agents/{agent_id}", summary="One agent (also a removed one, whose name tickets still show)",
+    auth=AGENT, response="Agent", errors=(404,),
+)
+def get_agent(call: Call, agent_id: str) -> Any:
+    return rep.agent(container().team.agent(_agent_id(agent_id), removed=True))
+
+
+@operation(
+    bp, "PATCH", "/agents/{agent_id}", summary="Change an agent's role, teams, capacity or languages (admins)",
+    auth=ADMIN, body="AgentUpdate", response="Agent", errors=(404, 409, 422),
+)
+def update_agent(call: Call, agent_id: str) -> Any:
+    assert call.principal is not None
+    before = container().team.agent(_agent_id(agent_id))
+    after = container().team.update(before.id, call.body, call.principal)
+    changes = {k: [_plain(getattr(before, k)), _plain(getattr(after, k))]
+               for k in ("role", "teams", "capacity", "languages") if getattr(before, k) != getattr(after, k)}
+    if changes:
+        audit(call, "agent.changed", "agent", after.id, changes=changes)
+    return rep.agent(after)
+
+
+@operation(
+    bp, "POST", "/agents/{agent_id}/deactivate",
+    summary="Deactivate an agent (admins): no sign-in, tokens refused, open tickets unassigned",
+    auth=ADMIN, response="Agent", errors=(404, 409),
+)
+def deactivate_agent(call: Call, agent_id: str) -> Any:
+    assert call.principal is not None
+    agent = container().team.deactivate(_agent_id(agent_id), call.principal)
+    audit(call, "agent.deactivated", "agent", agent.id)
+    return rep.agent(agent)
+
+
+@operation(
+    bp, "POST", "/agents/{agent_id}/reactivate", summary="Let a deactivated agent sign in again (admins)",
+    auth=ADMIN, response="Agent", errors=(404,),
+)
+def reactivate_agent(call: Call, agent_id: str) -> Any:
+    assert call.principal is not None
+    agent = container().team.reactivate(_agent_id(agent_id), call.principal)
+    audit(call, "agent.reactivated", "agent", agent.id)
+    return rep.agent(agent)
+
+
+@operation(
+    bp, "DELETE", "/agents/{agent_id}",
+    summary="Remove an agent (admins): the account is deleted, open tickets unassigned, the name kept",
+    auth=ADMIN, status=204, errors=(404, 409),
+)
+def remove_agent(call: Call, agent_id: str) -> Any:
+    assert call.principal is not None
+    agent = container().team.remove(_agent_id(agent_id), call.principal)
+    audit(call, "agent.removed", "agent", agent.id)
+    return Response(body="", status_code=204)
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else getattr(value, "value", value)

@@ -35,12 +35,22 @@ def get_calendar(call: Call, calendar_id: str) -> Any:
 
 
 @operation(
+    bp, "GET", "/calendars/{calendar_id}/week",
+    summary="The next 7 days as the desk counts them: open intervals in the calendar's time zone, holidays marked",
+    auth=AGENT, response="CalendarWeek", errors=(404,),
+)
+def get_calendar_week(call: Call, calendar_id: str) -> Any:
+    return container().calendars.week(_calendar_id(calendar_id))
+
+
+@operation(
     bp, "PUT", "/calendars/{calendar_id}", summary="Set business hours (admins): 'desk', or 'team-<team>'",
     auth=ADMIN, body="CalendarPut", response="Calendar", errors=(404, 422),
 )
 def put_calendar(call: Call, calendar_id: str) -> Any:
     calendar = container().calendars.put(_calendar_id(calendar_id), call.body)
-    audit(call, "calendar.updated", "calendar", calendar_id)
+    closed = sorted(c["date"] for c in calendar.get("closures", ()) if "date" in c)
+    audit(call, "calendar.updated", "calendar", calendar_id, **({"closed_dates": closed} if closed else {}))
     return calendar
 
 

@@ -82,3 +82,27 @@ def console_script(call: Call) -> Any:
 @operation(bp, "GET", "/console/app.css", summary="The agent console's styles", auth=PUBLIC)
 def console_styles(call: Call) -> Any:
     return _static_response(call, "console.css", "text/css; charset=utf-8")
+
+
+_ASSET_TYPES = {"js": "application/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}
+
+
+@cache
+def _console_assets() -> frozenset[str]:
+    """The console's own modules (settings sections and the like), in static/console/."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "static" / "console"
+    return frozenset(p.name for p in folder.iterdir() if p.suffix[1:] in _ASSET_TYPES) if folder.is_dir() else frozenset()
+
+
+@operation(
+    bp, "GET", "/console/assets/{name}", summary="One of the agent console's modules (script or styles)",
+    auth=PUBLIC, errors=(404,),
+)
+def console_asset(call: Call, name: str) -> Any:
+    from ..domain.errors import NotFoundError
+
+    if name not in _console_assets():  # only the files shipped in static/console/, never a path
+        raise NotFoundError(f"The console has no file {name!r}.", code="asset_not_found")
+    return _static_response(call, f"console/{name}", _ASSET_TYPES[name.rsplit(".", 1)[1]])

@@ -87,9 +87,17 @@ _CALENDAR: dict[str, Any] = {
         "subdivision": {"type": "string", "pattern": "^[A-Z0-9]{1,5}$", "description": "A state or region, e.g. BY."},
         "closures": {
             "type": "array", "maxItems": 100,
+            "description": "Extra closed times: a whole local date (date), or a period (start, end); reason names it.",
             "items": {
-                "type": "object", "required": ["start", "end"],
-                "properties": {"start": _INSTANT, "end": _INSTANT, "reason": {"type": "string", "maxLength": 200}},
+                "type": "object",
+                "properties": {
+                    "start": _INSTANT, "end": _INSTANT,
+                    "date": {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                             "description": "Closed all day, in the calendar's time zone."},
+                    "reason": {"type": "string", "maxLength": 200},
+                },
+                "oneOf": [{"required": ["start", "end"], "not": {"required": ["date"]}},
+                          {"required": ["date"], "not": {"anyOf": [{"required": ["start"]}, {"required": ["end"]}]}}],
                 "additionalProperties": False,
             },
         },
@@ -429,6 +437,8 @@ RESPONSES: dict[str, dict[str, Any]] = {
                     "rated_at": _TIME,
                 },
             },
+            "merged_into": {"type": ["string", "null"],
+                            "description": "Merged into this ticket (by id), and closed; null otherwise."},
         },
     },
     "SlaClock": {
@@ -615,7 +625,8 @@ RESPONSES: dict[str, dict[str, Any]] = {
         "description": "Everything the desk keeps about a customer (format desk.customer-export/1): "
         "stored fields as they are, files as download links valid until links_expire_at.",
         "required": ["format", "exported_at", "links_expire_at", "audit_id", "customer", "tickets",
-                     "messages_on_other_tickets", "mail_suppression"],
+                     "messages_on_other_tickets", "mail_suppression", "proven_addresses",
+                     "portal_sign_in_links"],
         "properties": {
             "format": {"const": "desk.customer-export/1"},
             "exported_at": _TIME,
@@ -644,6 +655,17 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "mail_suppression": {
                 "type": ["object", "null"],
                 "description": "Whether mail to the customer's address is stopped (a permanent bounce or a complaint).",
+            },
+            "proven_addresses": {
+                "type": "array", "items": {"type": "string"},
+                "description": "The address the business proved is this customer's (a signed-in user of its site, "
+                "email_hash): the portal shows their tickets to whoever signs in with it.",
+            },
+            "portal_sign_in_links": {
+                "type": "array",
+                "description": "Sign-in links of the customer portal mailed to the address (never their token).",
+                "items": {"type": "object", "properties": {
+                    "valid_until": {"type": ["integer", "null"]}, "used_at": {"type": ["integer", "null"]}}},
             },
         },
     },
@@ -680,7 +702,8 @@ RESPONSES: dict[str, dict[str, Any]] = {
         "properties": {
             "id": {"type": "string"},
             "at": _TIME,
-            "actor": {"type": "string", "description": "The agent's id ('sla' for escalations)."},
+            "actor": {"type": "string", "description": "The agent's id ('sla' for escalations; a customer's id for what "
+                      "they did themselves, such as closing their request in the portal)."},
             "action": {"type": "string", "description": "e.g. ticket.changed, message.replied, note.added, "
                        "agent.created, calendar.updated, sla_policies.updated, customer.exported, customer.erased"},
             "target": {
@@ -740,6 +763,423 @@ RESPONSES: dict[str, dict[str, Any]] = {
     },
 }
 
+# ---------------------------------------------------------------- the team (routes/team.py, routes/auth.py)
+_SLUG = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]{0,39}$"}
+_INVITE_TOKEN = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"^[A-Za-z0-9_.-]+$"}
+_NAME = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": VISIBLE_TEXT}
+REQUESTS.update({
+    "AgentUpdate": {
+        "type": "object",
+        "minProperties": 1,
+        "description": "An admin's change of an agent: role, teams (slugs of existing teams), capacity "
+        "(chats at once; null: no limit), languages (e.g. de, pt-BR).",
+        "properties": {
+            "role": {"enum": ROLES},
+            "teams": {"type": "array", "maxItems": 20, "items": _SLUG},
+            "capacity": {"type": ["integer", "null"], "minimum": 1, "maximum": 50},
+            "languages": {"type": "array", "maxItems": 20,
+                          "items": {"type": "string", "pattern": r"^[a-z]{2,3}(-[A-Z]{2})?$"}},
+        },
+        "additionalProperties": False,
+    },
+    "InviteCreate": {
+        "type": "object",
+        "required": ["email"],
+        "properties": {
+            "email": MAILABLE_EMAIL,
+            "role": {"enum": ROLES, "default": "agent"},
+            "name": {**_NAME, "description": "How the admin calls them; the invitee chooses their own."},
+        },
+        "additionalProperties": False,
+    },
+    "InviteLookup": {
+        "type": "object",
+        "required": ["token"],
+        "properties": {"token": _INVITE_TOKEN},
+        "additionalProperties": False,
+    },
+    "InviteAccept": {
+        "type": "object",
+        "required": ["token", "name", "password"],
+        "properties": {
+            "token": _INVITE_TOKEN,
+            "name": _NAME,
+            "password": {"type": "string", "minLength": 8, "maxLength": 256},
+        },
+        "additionalProperties": False,
+    },
+    "TeamPut": {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": _NAME,
+            "members": {"type": "array", "maxItems": 200, "items": {"type": "string", "minLength": 1, "maxLength": 64},
+                        "description": "Exactly these agents are in the team (leave out: unchanged)."},
+        },
+        "additionalProperties": False,
+    },
+})
+RESPONSES["Agent"]["properties"].update({
+    "status": {"enum": ["active", "deactivated", "removed"]},
+    "teams": {"type": "array", "items": {"type": "string"}},
+    "capacity": {"type": ["integer", "null"]},
+    "languages": {"type": "array", "items": {"type": "string"}},
+})
+RESPONSES.update({
+    "Invite": {
+        "type": "object",
+        "required": ["id", "email", "role", "name", "invited_by", "created_at", "valid_until", "expired"],
+        "properties": {
+            "id": {"type": "string"},
+            "email": {"type": "string"},
+            "role": {"enum": ROLES},
+            "name": {"type": ["string", "null"]},
+            "invited_by": {"type": "string"},
+            "created_at": _TIME,
+            "valid_until": _TIME,
+            "expired": {"type": "boolean"},
+        },
+    },
+    "InviteList": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Invite"}}},
+    },
+    "InvitePreview": {
+        "type": "object",
+        "required": ["email", "role", "valid_until"],
+        "properties": {"email": {"type": "string"}, "role": {"enum": ROLES}, "valid_until": _TIME},
+    },
+    "InviteAccepted": {
+        "type": "object",
+        "required": ["agent", "token", "access_token", "expires_in", "token_type"],
+        "properties": {
+            "agent": {"$ref": "#/components/schemas/Agent"},
+            "token": {"type": "string"},
+            "access_token": {"type": "string"},
+            "refresh_token": {"type": "string"},
+            "expires_in": {"type": "integer"},
+            "token_type": {"const": "Bearer"},
+        },
+    },
+    "Team": {
+        "type": "object",
+        "required": ["id", "name", "members", "created_at"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "members": {"type": "array", "items": {"type": "string"}},
+            "created_at": _TIME,
+        },
+    },
+    "TeamList": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Team"}}},
+    },
+})
+# ---- the console's settings sections (routes/settings.py, the week preview of routes/calendars.py)
+_DAYS = {"type": ["integer", "null"], "minimum": 0, "maximum": 3650,
+         "description": "Days after closing; 0 keeps them; null: the deploy's default (DESK_RETENTION_DAYS)."}
+REQUESTS["MailSettingsPut"] = {
+    "type": "object",
+    "required": ["display_name", "signature"],
+    "properties": {
+        "display_name": {"type": ["string", "null"], "maxLength": 80, "pattern": r"^[^\x00-\x1f\x7f<>\"]*$",
+                         "description": "The business's name beside the agent's in From, e.g. Lamp Shop."},
+        "signature": {"type": ["string", "null"], "maxLength": 1000, "pattern": r"^[^\x00-\x08\x0b-\x1f\x7f]*$",
+                      "description": "Plain text after agents' replies by mail; {{agent.name}} is the agent's name."},
+    },
+    "additionalProperties": False,
+}
+REQUESTS["RetentionPut"] = {
+    "type": "object",
+    "required": ["tickets_days", "chats_days"],
+    "properties": {"tickets_days": _DAYS, "chats_days": _DAYS},
+    "additionalProperties": False,
+}
+RESPONSES["MailSettings"] = {
+    "type": "object",
+    "required": ["support_address", "display_name", "signature"],
+    "properties": {
+        "support_address": {"type": "string", "description": "Set at deploy (DESK_MAIL_FROM)."},
+        "display_name": {"type": ["string", "null"]},
+        "signature": {"type": ["string", "null"]},
+    },
+}
+RESPONSES["SendingDns"] = {
+    "type": "object",
+    "required": ["domain", "records", "checked", "verified", "error"],
+    "properties": {
+        "domain": {"type": "string"},
+        "checked": {"type": "boolean", "description": "Whether SES answered."},
+        "verified": {"type": ["boolean", "null"],
+                     "description": "Whether SES has verified the domain (null: SES did not answer)."},
+        "error": {"type": ["string", "null"]},
+        "records": {"type": "array", "items": {
+            "type": "object", "required": ["type", "name", "value", "purpose", "status"],
+            "properties": {"type": {"type": "string"}, "name": {"type": "string"}, "value": {"type": "string"},
+                           "purpose": {"type": "string"}, "status": {"enum": ["present", "missing", "unchecked"]}},
+        }},
+    },
+}
+RESPONSES["Retention"] = {
+    "type": "object",
+    "required": ["tickets_days", "chats_days", "default_days"],
+    "properties": {"tickets_days": _DAYS, "chats_days": _DAYS, "default_days": {"type": "integer"}},
+}
+RESPONSES["PrivacyRequests"] = {
+    "type": "object",
+    "required": ["items"],
+    "properties": {"items": {"type": "array", "items": {
+        "type": "object", "required": ["id", "kind", "customer_id", "by", "requested_at", "state"],
+        "properties": {
+            "id": {"type": "string"}, "kind": {"enum": ["export", "erasure"]}, "customer_id": {"type": "string"},
+            "by": {"type": "string"}, "requested_at": _TIME, "completed_at": {"type": ["string", "null"]},
+            "state": {"enum": ["in_progress", "completed"]}, "reason": {"type": "string"},
+            "audit_id": {"type": "string"}, "counts": {"type": "object"},
+        },
+    }}},
+}
+RESPONSES["CalendarWeek"] = {
+    "type": "object",
+    "required": ["calendar_id", "timezone", "now", "open_now", "next_opening", "days"],
+    "properties": {
+        "calendar_id": {"type": "string"}, "timezone": {"type": "string"}, "now": _TIME,
+        "open_now": {"type": "boolean"}, "next_opening": {"type": ["string", "null"]},
+        "days": {"type": "array", "items": {
+            "type": "object", "required": ["date", "weekday", "holiday", "closures", "open"],
+            "properties": {
+                "date": {"type": "string", "format": "date"}, "weekday": {"type": "string"},
+                "holiday": {"type": ["string", "null"]}, "closures": {"type": "array", "items": {"type": "string"}},
+                "open": {"type": "array", "items": {
+                    "type": "object", "required": ["start", "end", "local_start", "local_end"],
+                    "properties": {"start": _TIME, "end": _TIME, "local_start": {"type": "string"},
+                                   "local_end": {"type": "string"}},
+                }},
+            },
+        }},
+    },
+}
+# ---------------------------------------------------------------- the customer portal
+
+_LANGUAGE = {"enum": ["en", "de", "fr", "es", "he", "et"], "description": "The page's language."}
+_FORM_TOKEN = {"type": "string", "maxLength": 200, "pattern": r"^[A-Za-z0-9_.-]+$",
+               "description": "From GET /portal/form: names the form and when it was served."}
+_ATTACHMENT_TYPE = {"enum": ["application/pdf", "image/gif", "image/jpeg", "image/png", "image/webp", "text/plain"]}
+_PORTAL_MESSAGE = {
+    "type": "object",
+    "required": ["seq", "author", "body", "created_at", "attachments"],
+    "properties": {
+        "seq": {"type": "integer"},
+        "author": {"enum": ["customer", "agent", "system"]},
+        "body": {"type": "string"},
+        "created_at": _TIME,
+        "attachments": {"type": "array", "items": {
+            "type": "object", "required": ["filename", "content_type", "size", "url"],
+            "properties": {"filename": {"type": "string"}, "content_type": {"type": "string"},
+                           "size": {"type": "integer"}, "url": {"type": "string"}},
+        }},
+    },
+}
+_PORTAL_TICKET = {
+    "type": "object",
+    "required": ["number", "subject", "status", "channel", "created_at", "last_activity_at"],
+    "properties": {
+        "number": {"type": "integer"},
+        "subject": {"type": "string"},
+        "status": {"enum": STATUSES},
+        "channel": {"type": "string"},
+        "created_at": _TIME,
+        "last_activity_at": _TIME,
+        "messages": {"type": "array", "items": _PORTAL_MESSAGE},
+    },
+}
+REQUESTS.update({
+    "PortalUploadCreate": {
+        "type": "object",
+        "required": ["form_token", "filename", "content_type"],
+        "properties": {
+            "form_token": _FORM_TOKEN,
+            "filename": {"type": "string", "minLength": 1, "maxLength": 200},
+            "content_type": _ATTACHMENT_TYPE,
+        },
+        "additionalProperties": False,
+    },
+    "PortalTicketCreate": {
+        "type": "object",
+        "required": ["form_token", "email", "subject", "body"],
+        "properties": {
+            "form_token": _FORM_TOKEN,
+            "email": MAILABLE_EMAIL,
+            "name": {"type": "string", "maxLength": 100},
+            "subject": _SUBJECT,
+            "body": {**_BODY, "maxLength": 20000},
+            "attachments": {"type": "array", "maxItems": 5, "items": {"type": "string", "maxLength": 400}},
+            "language": _LANGUAGE,
+            "website": {"type": "string", "maxLength": 200,
+                        "description": "Left empty by people (it is hidden); bots fill it in."},
+        },
+        "additionalProperties": False,
+    },
+    "PortalLinkCreate": {
+        "type": "object",
+        "required": ["email"],
+        "properties": {"email": MAILABLE_EMAIL, "language": _LANGUAGE},
+        "additionalProperties": False,
+    },
+    "PortalSessionCreate": {
+        "type": "object",
+        "required": ["token"],
+        "properties": {"token": {"type": "string", "minLength": 20, "maxLength": 100, "pattern": r"^[A-Za-z0-9_-]+$"}},
+        "additionalProperties": False,
+    },
+    "PortalReply": {
+        "type": "object",
+        "required": ["body"],
+        "properties": {
+            "body": {**_BODY, "maxLength": 20000},
+            "attachments": {"type": "array", "maxItems": 5, "items": {"type": "string", "maxLength": 400},
+                            "description": "keys from POST /portal/tickets/{number}/uploads, uploaded first"},
+        },
+        "additionalProperties": False,
+    },
+    "PortalReplyUploadCreate": {
+        "type": "object",
+        "required": ["filename", "content_type"],
+        "properties": {"filename": {"type": "string", "minLength": 1, "maxLength": 200}, "content_type": _ATTACHMENT_TYPE},
+        "additionalProperties": False,
+    },
+})
+RESPONSES.update({
+    "PortalForm": {
+        "type": "object",
+        "required": ["form_token", "min_seconds", "max_files", "max_bytes", "content_types"],
+        "properties": {
+            "form_token": {"type": "string"}, "min_seconds": {"type": "integer"}, "max_files": {"type": "integer"},
+            "max_bytes": {"type": "integer"}, "content_types": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "PortalUpload": {
+        "type": "object",
+        "required": ["key", "url", "fields", "max_bytes"],
+        "properties": {"key": {"type": "string"}, "url": {"type": "string"}, "fields": {"type": "object"},
+                       "max_bytes": {"type": "integer"}},
+    },
+    "PortalTicketReceived": {"type": "object", "required": ["number"], "properties": {"number": {"type": "integer"}}},
+    "PortalLinkSent": {
+        "type": "object", "required": ["sent"],
+        "properties": {"sent": {"const": True, "description": "The same for every address."}},
+    },
+    "PortalSession": {
+        "type": "object", "required": ["token", "expires_in", "email"],
+        "properties": {"token": {"type": "string"}, "expires_in": {"type": "integer"}, "email": {"type": "string"}},
+    },
+    "PortalTicket": _PORTAL_TICKET,
+    "PortalTicketList": {
+        "type": "object", "required": ["email", "items"],
+        "properties": {"email": {"type": "string"}, "items": {"type": "array", "items": _PORTAL_TICKET}},
+    },
+    "PortalMessage": _PORTAL_MESSAGE,
+})
+
+# ---- the widget's settings and proactive chat campaigns (chalicelib/domain/campaigns.py)
+_LANGUAGES = {"type": "array", "uniqueItems": True, "maxItems": 6,
+              "items": {"enum": ["en", "de", "fr", "es", "he", "et"]}}
+_PRECHAT_FIELD = {"enum": ["off", "optional", "required"]}
+_WIDGET_SETTINGS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["color", "position", "greeting", "reply_time", "languages", "prechat", "allowed_origins"],
+    "properties": {
+        "color": {"type": "string", "pattern": r"^#[0-9a-fA-F]{6}$", "description": "The brand colour."},
+        "position": {"enum": ["right", "left"], "description": "The bottom corner the widget sits in."},
+        "greeting": {"type": ["string", "null"], "minLength": 1, "maxLength": 300, "pattern": VISIBLE_TEXT},
+        "reply_time": {"enum": ["minutes", "hours", "day", None],
+                       "description": "What the widget says of how soon the team answers."},
+        "languages": {**_LANGUAGES, "minItems": 1,
+                      "description": "The languages the widget speaks; a visitor's other language gets the first."},
+        "prechat": {"type": "object", "additionalProperties": False, "required": ["name", "email"],
+                    "properties": {"name": _PRECHAT_FIELD, "email": _PRECHAT_FIELD}},
+        "allowed_origins": {
+            "type": "array", "maxItems": 50, "uniqueItems": True,
+            "items": {"type": "string", "pattern": r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$"},
+            "description": "The sites (origins) that may use the widget; none: any site.",
+        },
+    },
+}
+_CAMPAIGN_CONDITIONS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "url": {"type": ["string", "null"], "maxLength": 300, "pattern": r"^[^\s]+$",
+                "description": "'*' is anything; against the page's path, or its whole address if it starts with http."},
+        "seconds_on_page": {"type": "integer", "minimum": 0, "maximum": 3600},
+        "pages_seen": {"type": "integer", "minimum": 1, "maximum": 100, "description": "at least, this visit"},
+        "visitor": {"enum": ["any", "new", "returning"]},
+        "business_hours_only": {"type": "boolean"},
+        "languages": {**_LANGUAGES, "description": "none: any language"},
+    },
+}
+_CAMPAIGN_ID = {"type": "string", "pattern": r"^cmp_[a-z0-9]{1,40}$"}
+REQUESTS.update({
+    "WidgetSettings": _WIDGET_SETTINGS,
+    "CampaignPut": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "message", "agent_id", "conditions"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": VISIBLE_TEXT},
+            "message": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": VISIBLE_TEXT},
+            "agent_id": {"type": "string", "minLength": 1, "maxLength": 64},
+            "enabled": {"type": "boolean"},
+            "conditions": _CAMPAIGN_CONDITIONS,
+        },
+    },
+    "CampaignShow": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["token", "url", "seconds_on_page", "pages_seen", "returning", "language"],
+        "properties": {
+            "token": {"type": "string", "minLength": 1, "maxLength": 2000, "description": "the visitor token"},
+            "url": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "seconds_on_page": {"type": "integer", "minimum": 0, "maximum": 86400},
+            "pages_seen": {"type": "integer", "minimum": 1, "maximum": 10000},
+            "returning": {"type": "boolean"},
+            "language": {"type": "string", "maxLength": 8},
+        },
+    },
+})
+_CAMPAIGN: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "name", "message", "agent_id", "enabled", "conditions", "shown", "replied"],
+    "properties": {
+        "id": _CAMPAIGN_ID, "name": {"type": "string"}, "message": {"type": "string"},
+        "agent_id": {"type": "string"}, "enabled": {"type": "boolean"}, "conditions": _CAMPAIGN_CONDITIONS,
+        "shown": {"type": "integer", "description": "visitors greeted"},
+        "replied": {"type": "integer", "description": "visitors who answered the greeting"},
+    },
+}
+RESPONSES.update({
+    "WidgetSettingsSaved": {
+        **_WIDGET_SETTINGS, "additionalProperties": True,
+        "properties": {**_WIDGET_SETTINGS["properties"],
+                       "widget_key": {"type": "string", "description": "the snippet's data-key (public)"}},
+    },
+    "Campaign": _CAMPAIGN,
+    "CampaignList": {"type": "object", "required": ["items"],
+                     "properties": {"items": {"type": "array", "items": _CAMPAIGN}}},
+    "CampaignShown": {
+        "type": "object", "required": ["show"],
+        "properties": {
+            "show": {"type": "boolean", "description": "false: this visitor was greeted by this campaign before "
+                     "(a visit that does not meet its conditions is refused: 422 campaign_not_eligible)"},
+            "message": {"type": "string"},
+            "agent": {"type": "object", "description": "name, title, avatar_url"},
+        },
+    },
+})
+
 _validators: dict[str, Any] = {}
 
 
@@ -752,3 +1192,98 @@ def validator(name: str) -> Any:
         found = Draft202012Validator(REQUESTS[name])
         _validators[name] = found
     return found
+
+
+# ---------------------------------------------------------------- daily work: search, merge, bulk
+_TAG = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_:\-]{0,49}$"}
+REQUESTS.update({
+    "TicketMerge": {
+        "type": "object",
+        "required": ["into"],
+        "properties": {
+            "into": {"type": "string", "pattern": r"^(#?[1-9][0-9]{0,11}|tkt_[a-z0-9]{1,40})$",
+                     "description": "The ticket (id or number) this one is merged into: same customer."},
+            "version": {"type": "integer", "minimum": 1,
+                        "description": "The version of this ticket the agent saw (or send If-Match)."},
+        },
+        "additionalProperties": False,
+    },
+    "TicketsBulkUpdate": {
+        "type": "object",
+        "required": ["tickets", "changes"],
+        "properties": {
+            "tickets": {
+                "type": "array", "minItems": 1, "maxItems": 50,
+                "items": {
+                    "type": "object", "required": ["id"],
+                    "properties": {
+                        "id": {"type": "string", "pattern": r"^(#?[1-9][0-9]{0,11}|tkt_[a-z0-9]{1,40})$"},
+                        "version": {"type": "integer", "minimum": 1,
+                                    "description": "The version the agent saw: changed since, it fails alone (409)."},
+                    },
+                    "additionalProperties": False,
+                },
+            },
+            "changes": {
+                "type": "object", "minProperties": 1,
+                "properties": {
+                    "status": {"enum": STATUSES},
+                    "priority": {"enum": PRIORITIES},
+                    "assignee_id": _AGENT_ID,
+                    "team": _TEAM,
+                    "add_tags": {"type": "array", "maxItems": 20, "items": _TAG},
+                    "remove_tags": {"type": "array", "maxItems": 20, "items": _TAG},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "additionalProperties": False,
+    },
+})
+RESPONSES.update({
+    "SearchResults": {
+        "type": "object",
+        "required": ["query", "kind", "terms", "tickets", "customers", "next_cursor"],
+        "properties": {
+            "query": {"type": "string"},
+            "kind": {"enum": ["number", "email", "words"],
+                     "description": "What the query was read as: a ticket number, an address, or words."},
+            "terms": {"type": "array", "items": {"type": "string"}, "description": "The words looked up."},
+            "tickets": {"type": "array", "items": {"$ref": "#/components/schemas/Ticket"}},
+            "customers": {"type": "array", "items": {"$ref": "#/components/schemas/Customer"},
+                          "description": "The customer an address names, else the customers of the tickets found."},
+            "next_cursor": {"type": ["string", "null"]},
+        },
+    },
+    "TicketMerged": {
+        "type": "object",
+        "required": ["source", "target", "copied"],
+        "properties": {
+            "source": {"$ref": "#/components/schemas/Ticket"},
+            "target": {"$ref": "#/components/schemas/Ticket"},
+            "copied": {"type": "integer", "description": "Messages appended to the target."},
+        },
+    },
+    "BulkResult": {
+        "type": "object",
+        "required": ["results", "succeeded", "failed"],
+        "properties": {
+            "succeeded": {"type": "integer"},
+            "failed": {"type": "integer"},
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object", "required": ["id", "ok"],
+                    "properties": {
+                        "id": {"type": "string", "description": "As asked for (an id or a number)."},
+                        "ok": {"type": "boolean"},
+                        "ticket": {"$ref": "#/components/schemas/Ticket"},
+                        "error": {"type": "object", "required": ["code", "message", "details"],
+                                  "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                                 "details": {}}},
+                    },
+                },
+            },
+        },
+    },
+})

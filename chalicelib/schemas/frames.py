@@ -9,6 +9,7 @@ from . import MAILABLE_EMAIL, VISIBLE_TEXT
 
 ACTIONS = [
     "ping", "send", "upload", "typing", "read", "join", "leave", "resume", "presence", "transcript", "rate", "page",
+    "confirm_email",
 ]
 
 _CONVERSATION = {"type": "string", "pattern": r"^tkt_[a-z0-9]{1,40}$"}
@@ -18,6 +19,7 @@ _CLIENT_ID = {
     "description": "Chosen by the client, unique per message: a resent frame is stored once.",
 }
 _SEQ = {"type": "integer", "minimum": 0, "maximum": 10**12}
+_ZONE = {"type": "string", "maxLength": 64, "pattern": r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$"}
 
 
 def _frame(action: str, properties: dict[str, Any] | None = None, required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -53,9 +55,16 @@ FRAMES: dict[str, dict[str, Any]] = {
                 "type": "array", "maxItems": MAX_ATTACHMENTS, "uniqueItems": True,
                 "items": {"type": "string", "maxLength": 400, "description": "a key from an upload frame"},
             },
-            "timezone": {
-                "type": "string", "maxLength": 64, "pattern": r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$",
-                "description": "The visitor's IANA time zone: out-of-hours notices name times in it.",
+            "timezone": {**_ZONE, "description": "The visitor's IANA time zone: out-of-hours notices name times in it."},
+            "language": {
+                "type": "string", "maxLength": 35, "pattern": r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}$",
+                "description": "The widget's language (a BCP 47 tag): the conversation's language when "
+                "the visitor's first words are too few to tell.",
+            },
+            "campaign_id": {
+                "type": "string", "pattern": r"^cmp_[a-z0-9]{1,40}$",
+                "description": "A visitor's first message answering a campaign's greeting: the greeting "
+                "opens the conversation.",
             },
         },
         ("text", "client_id"),
@@ -81,7 +90,9 @@ FRAMES: dict[str, dict[str, Any]] = {
         {"conversation_id": _CONVERSATION, "email": {
             **MAILABLE_EMAIL,
             "description": "Agents only: where to send it. A visitor's transcript goes to their "
-            "proven address (an identified visitor's), never to one the frame names."}},
+            "proven address (an identified visitor's), never to one the frame names."},
+            "timezone": {**_ZONE, "description": "The visitor's IANA time zone: the transcript's times are in it "
+                         "(else in the zone of their first message, else the business's)."}},
         ("conversation_id",),
     ),
     "rate": _frame(
@@ -108,6 +119,14 @@ FRAMES: dict[str, dict[str, Any]] = {
             },
         },
         ("url",),
+    ),
+    "confirm_email": _frame(
+        "confirm_email",
+        {"conversation_id": _CONVERSATION,
+         "email": {**MAILABLE_EMAIL, "description": "The address the visitor typed: a link to confirm it is "
+                   "mailed there (a fixed text); opening it sends the transcript."},
+         "timezone": _ZONE},
+        ("conversation_id", "email"),
     ),
 }
 

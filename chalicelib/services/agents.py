@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from ..domain.clock import utcnow
 from ..domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from ..domain.events import AgentProfileChanged
-from ..domain.people import Agent, Principal, Role, normalise_email, profile_changes
+from ..domain.people import Agent, AgentStatus, Principal, Role, normalise_email, profile_changes
 from .events import EventBus
 from .ports import AgentRepository
 
@@ -62,7 +62,15 @@ class AgentService:
             raise AuthenticationError(
                 "The Authorization header must be 'Bearer <token>'.", code="invalid_token"
             )
-        return principal_from_claims(self.verifier.verify(token.strip()))
+        principal = principal_from_claims(self.verifier.verify(token.strip()))
+        # The profile decides, not the token (valid for an hour): a deactivated or removed
+        # agent is refused at once, and a changed role holds at once. One GetItem.
+        profile = self.agents.get(principal.agent_id)
+        if profile is None:
+            return principal  # an account made outside the desk: its pool group is its role
+        if not profile.active:
+            raise AuthenticationError("This account is not active any more.", code="account_disabled")
+        return Principal(principal.agent_id, principal.email, profile.role)
 
     def sign_in(self, email: str, password: str) -> dict[str, Any]:
         result = self.directory.sign_in(normalise_email(email), password)
@@ -92,7 +100,8 @@ class AgentService:
         return self.agents.get(agent_id)
 
     def list(self) -> list[Agent]:
-        return sorted(self.agents.list(), key=lambda a: a.name.lower())
+        """The team: active and deactivated agents (removed ones are kept only for their name)."""
+        return sorted((a for a in self.agents.list() if a.status != AgentStatus.REMOVED), key=lambda a: a.name.lower())
 
     def update_profile(self, agent_id: str, requested: dict[str, str | None]) -> Agent:
         """An agent edits what visitors see of them: name, title, photo, time zone

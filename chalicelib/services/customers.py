@@ -40,11 +40,23 @@ class CustomerService:
         """The customer behind a business's signed-in user (the business vouched for the id
         with user_hash; for the address only with email_hash: ``email_proven``)."""
         address = normalise_email(email) if email else None
-        return self._find_or_create(
+        customer = self._find_or_create(
             external_claim(user_id),
             lambda: Customer(ids.customer_id(), address, _name(name), self.clock(), external_id=user_id,
                              email_proven=email_proven and address is not None),
         )
+        if email_proven and address is not None and customer.email == address and customer.email_proven:
+            # The business vouched for the address: its owner sees these chats in the portal.
+            self.customers.link_email(address, customer.id)
+        return customer
+
+    def ids_for_address(self, email: str) -> list[str]:
+        """Every customer the owner of this address is: the one the address finds (mail, the
+        web form, the API), then those the business proved it for (signed-in chat users)."""
+        address = normalise_email(email)
+        owner = self.customers.get_by_claim(email_claim(address))
+        found = [owner.id] if owner is not None else []
+        return found + [cid for cid in self.customers.linked_customer_ids(address) if cid not in found]
 
     def proven_email(self, customer: Customer) -> str | None:
         """The customer's address if a source proves it is theirs (see ``Customer.email_proven``;
@@ -56,6 +68,12 @@ class CustomerService:
             if owner is None or owner.id != customer.id:
                 return None
         return mail_address(customer.email)
+
+    def prove_email(self, customer_id: str, email: str) -> None:
+        """A visitor confirmed ``email`` (a link mailed there was opened): from now on it is
+        their proven address, where their transcripts may go."""
+        if not self.customers.prove_email(customer_id, normalise_email(email)):
+            raise NotFoundError(f"No customer {customer_id!r}.", code="customer_not_found")
 
     def create_anonymous(self, name: str | None, email: str | None) -> Customer:
         """A new website visitor. The address they typed is kept as contact information but

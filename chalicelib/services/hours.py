@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..domain.clock import utcnow
+from ..domain.clock import to_iso, utcnow
 from ..domain.errors import NotFoundError, UnprocessableError
 from ..domain.hours import Calendar, CalendarError, Slot
 from ..domain.tickets import Ticket
@@ -21,6 +22,7 @@ from .ports import CalendarStore
 
 DESK_CALENDAR = "desk"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+OWN_HOLIDAY = "Closed (the business's own holiday)"
 CACHE_SECONDS = 30  # other function instances see an edit within this long
 
 
@@ -31,16 +33,52 @@ def build_calendar(data: dict[str, Any], around: datetime) -> Calendar:
         day: tuple(Slot.parse(text) for text in (data.get("hours") or {}).get(name, ()))
         for day, name in enumerate(WEEKDAYS)
     }
-    holidays = {date.fromisoformat(d) for d in data.get("holidays", ())}
+    holidays = set(holiday_names(data, range(around.year - 1, around.year + 3)))
+    zone = ZoneInfo(data["timezone"])
+    closures = tuple(closure_span(c, zone) for c in data.get("closures", ()))
+    return Calendar(data["timezone"], week, frozenset(holidays), closures)
+
+
+def closure_span(closure: dict[str, Any], zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """When a stored closure keeps the desk shut: its period, or its whole local ``date`` in
+    the calendar's zone (so that it follows a change of time zone, as holidays do)."""
+    if "date" in closure:
+        day = date.fromisoformat(closure["date"])
+        return (datetime.combine(day, dtime(0), tzinfo=zone),
+                datetime.combine(day + timedelta(days=1), dtime(0), tzinfo=zone))
+    return datetime.fromisoformat(closure["start"]), datetime.fromisoformat(closure["end"])
+
+
+def _closure_problems(data: dict[str, Any]) -> list[dict[str, str]]:
+    """Closed dates that are not dates, or that are closed twice (two closures, or a closure
+    and one of the own holidays): field-level details for the console."""
+    problems = []
+    seen = set(data.get("holidays", ()))
+    for i, closure in enumerate(data.get("closures", ())):
+        if "date" not in closure:
+            continue
+        try:
+            date.fromisoformat(closure["date"])
+        except ValueError:
+            problems.append({"field": f"closures/{i}/date", "message": "is not a date"})
+            continue
+        if closure["date"] in seen:
+            problems.append({"field": f"closures/{i}/date", "message": f"{closure['date']} is already closed"})
+        seen.add(closure["date"])
+    return problems
+
+
+def holiday_names(data: dict[str, Any], years: range) -> dict[date, str]:
+    """The calendar's closed dates with what they are: the business's own ("Closed") and its
+    country's public holidays in ``years`` (named by the ``holidays`` package)."""
+    names: dict[date, str] = {}
     if data.get("country"):
         import holidays as public_holidays  # only where a calendar names a country
 
-        years = range(around.year - 1, around.year + 3)
-        holidays |= set(public_holidays.country_holidays(data["country"], subdiv=data.get("subdivision"), years=years))
-    closures = tuple(
-        (datetime.fromisoformat(c["start"]), datetime.fromisoformat(c["end"])) for c in data.get("closures", ())
-    )
-    return Calendar(data["timezone"], week, frozenset(holidays), closures)
+        found = public_holidays.country_holidays(data["country"], subdiv=data.get("subdivision"), years=years)
+        names.update({day: str(name) for day, name in found.items()})
+    names.update({date.fromisoformat(d): OWN_HOLIDAY for d in data.get("holidays", ())})
+    return names
 
 
 class CalendarService:
@@ -54,6 +92,9 @@ class CalendarService:
     def put(self, calendar_id: str, data: dict[str, Any]) -> dict[str, Any]:
         """Validate a calendar fully (it must build) and store it."""
         data = {k: v for k, v in data.items() if v is not None}
+        problems = _closure_problems(data)
+        if problems:
+            raise UnprocessableError("Some closed days are not valid.", code="invalid_closure", details=problems)
         try:
             build_calendar(data, self.clock())
         except (CalendarError, ValueError, KeyError, NotImplementedError) as error:
@@ -72,6 +113,40 @@ class CalendarService:
         if not self.store.delete_calendar(calendar_id):
             raise NotFoundError(f"No calendar {calendar_id!r}.", code="calendar_not_found")
         self._cache.pop(calendar_id, None)
+
+    def week(self, calendar_id: str, days: int = 7) -> dict[str, Any]:
+        """The coming ``days`` days (today first) as the desk counts them: each local date in
+        the calendar's time zone, its holiday if any, and its open intervals (UTC instants and
+        local wall times). Built from the stored calendar exactly as the SLA clocks and the
+        out-of-hours notices build it."""
+        data = self.get(calendar_id)
+        now = self.clock()
+        calendar = build_calendar(data, now)
+        zone = ZoneInfo(data["timezone"])
+        today = now.astimezone(zone).date()
+        names = holiday_names(data, range(today.year, today.year + 2))
+        out = []
+        for offset in range(days):
+            day = today + timedelta(days=offset)
+            start = datetime.combine(day, dtime(0), tzinfo=zone)
+            end = datetime.combine(day + timedelta(days=1), dtime(0), tzinfo=zone)
+            intervals = [
+                {"start": to_iso(a), "end": to_iso(b), "local_start": a.astimezone(zone).strftime("%H:%M"),
+                 "local_end": "24:00" if b >= end else b.astimezone(zone).strftime("%H:%M")}
+                for a, b in calendar.open_intervals(start, end)
+            ]
+            closures = [
+                c.get("reason") or "Closed" for c in data.get("closures", ())
+                if (span := closure_span(c, zone))[0] < end and span[1] > start
+            ]
+            out.append({"date": day.isoformat(), "weekday": WEEKDAYS[day.weekday()], "holiday": names.get(day),
+                        "closures": closures, "open": intervals})
+        try:
+            opening = calendar.next_opening(now)
+        except CalendarError:  # shut for longer than the search looks
+            opening = None
+        return {"calendar_id": calendar_id, "timezone": data["timezone"], "now": to_iso(now),
+                "open_now": calendar.is_open(now), "next_opening": to_iso(opening) if opening else None, "days": out}
 
     def all(self) -> dict[str, dict[str, Any]]:
         return self.store.calendars()

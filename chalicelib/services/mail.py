@@ -29,6 +29,7 @@ from ..domain.mail.threading import (
 )
 from ..domain.mail.visible import visible_text
 from ..domain.phrases import RIGHT_TO_LEFT, acknowledgement, language_or_default
+from ..domain.sending import MailIdentity
 from ..domain.storage import attachment_key, mail_html_key, mail_text_key, quarantine_key
 from ..domain.tickets import Attachment, AuthorType, Delivery, Message, Ticket
 from ..observability import logger
@@ -87,6 +88,7 @@ class MailService:
         expected_response_minutes: Callable[[Ticket], int] = lambda ticket: 24 * 60,
         out_of_hours: OutOfHours | None = None,
         clock: Callable[[], datetime] = utcnow,
+        identity: Callable[[], MailIdentity] = MailIdentity,
     ) -> None:
         self.tickets = tickets
         self.threads = threads
@@ -103,6 +105,7 @@ class MailService:
         self.expected_response_minutes = expected_response_minutes
         self.out_of_hours = out_of_hours
         self.clock = clock
+        self.identity = identity  # the display name and signature admins set
 
     def ingest(
         self,
@@ -188,6 +191,8 @@ class MailService:
             ticket = self.tickets.get(reference)
         except NotFoundError:
             return None
+        if ticket.merged_into:  # merged: its mail goes on in the ticket it went into
+            return self._ticket(ticket.merged_into)
         return None if ticket.status.value == "closed" else ticket
 
     # ------------------------------------------------------------------ storing
@@ -405,7 +410,8 @@ class MailService:
             text = notice.text
         else:
             return  # open again by now, or told already in this closed period
-        self._send(ticket, message.auto_reply_to, text, sender_name="Support", automatic=True)
+        self._send(ticket, message.auto_reply_to, text, sender_name=self.identity().sender_name(None),
+                   automatic=True)
 
     # ------------------------------------------------------------------ agents' replies
 
@@ -421,9 +427,11 @@ class MailService:
         if not customer.email:
             self.tickets.set_delivery(ticket, message.seq, Delivery.FAILED, error="The customer has no e-mail address.")
             return
-        agent = self.agent_names(message.author_id) if message.author_id else "Support"
+        agent = self.agent_names(message.author_id) if message.author_id else None
+        identity = self.identity()
         try:
-            mail_id = self._send(ticket, customer.email, message.body, sender_name=agent, automatic=False)
+            mail_id = self._send(ticket, customer.email, identity.signed(message.body, agent),
+                                 sender_name=identity.sender_name(agent), automatic=False)
         except Exception as error:
             self.tickets.set_delivery(ticket, message.seq, Delivery.RETRYING, error=describe(error))
             raise
@@ -447,8 +455,10 @@ class MailService:
         if not customer.email:
             logger.info("chat reply not mailed", ticket_id=ticket.id, reason="the visitor left no address")
             return None
-        agent = self.agent_names(message.author_id) if message.author_id else "Support"
-        return self._send(ticket, customer.email, message.body, sender_name=agent, automatic=False)
+        agent = self.agent_names(message.author_id) if message.author_id else None
+        identity = self.identity()
+        return self._send(ticket, customer.email, identity.signed(message.body, agent),
+                          sender_name=identity.sender_name(agent), automatic=False)
 
     def on_feedback(self, notification: dict[str, Any]) -> list[str]:
         """SES bounce and complaint notifications: addresses that bounced for good or

@@ -22,6 +22,7 @@ from ..domain.audit import AuditEntry
 from ..domain.canned import CannedResponse
 from ..domain.people import Agent, Customer, VisitedPage
 from ..domain.privacy import inbound_delivery_ref, ses_ref
+from ..domain.team import Invite, Team
 from ..domain.tickets import Delivery, Message, Rating, Ticket, TicketFilter
 
 T = TypeVar("T")
@@ -53,12 +54,14 @@ class TicketRepository(Protocol):
     def get_by_number(self, number: int) -> Ticket | None: ...
     def list(self, query: TicketFilter, *, limit: int, cursor: str | None) -> Page[Ticket]: ...
 
-    def update(self, before: Ticket, after: Ticket, *, by: str) -> Ticket:
-        """Store an edit made on ``before``; ConflictError if the ticket changed since."""
+    def update(self, before: Ticket, after: Ticket, *, by: str | None) -> Ticket:
+        """Store an edit made on ``before`` (by an agent, or None: the customer);
+        ConflictError if the ticket changed since."""
 
     def reserve_message(self, before: Ticket, after: Ticket, *, by: str | None = None) -> Ticket | None:
         """Take the next message number (``message_count`` of what is returned) and store
-        ``after``'s activity and status; None when the status is no longer ``before``'s."""
+        ``after``'s activity, status and (when ``before`` had none) assignee; None when the
+        status is no longer ``before``'s, or the ticket was assigned meanwhile."""
 
     def rate(self, ticket_id: str, rating: Rating) -> tuple[Ticket, Ticket] | None:
         """Store a rating if the ticket is solved or closed: (before, after), else None."""
@@ -98,7 +101,15 @@ class CustomerRepository(Protocol):
 
     def get_many(self, customer_ids: list[str]) -> dict[str, Customer]: ...
     def fill_in(self, customer_id: str, name: str | None, email: str | None) -> Customer | None: ...
+    def prove_email(self, customer_id: str, email: str) -> bool:
+        """The customer's address is now ``email``, proven theirs (a confirmation link); False: no such customer."""
+        ...
     def add_visit_page(self, customer_id: str, page: VisitedPage) -> bool: ...
+
+    def link_email(self, address: str, customer_id: str) -> None:
+        """Note that another customer has this address, proven (the portal lists their tickets)."""
+
+    def linked_customer_ids(self, address: str) -> list[str]: ...
 
 
 class AgentLookup(Protocol):
@@ -113,6 +124,13 @@ class AgentRepository(AgentLookup, Protocol):
     def list(self) -> builtins.list[Agent]: ...
     def save(self, agent: Agent) -> None: ...
     def update_profile(self, agent_id: str, changes: dict[str, str | None]) -> Agent | None: ...
+
+    def admin_update(
+        self, agent_id: str, changes: dict[str, Any], *, by: str, keep_admin: str | None = None
+    ) -> Agent | None:
+        """Set role, status, teams, capacity or languages (empty: removed); None if no such
+        agent. ``keep_admin``: only while that agent is an active admin (ConflictError
+        ``last_admin`` otherwise), in the same write."""
 
 
 # ---------------------------------------------------------------- the desk's configuration
@@ -240,6 +258,7 @@ class StoredCustomer:
     profile: dict[str, Any]  # the customer item, as stored
     connection_ids: list[str]  # their live chat connections
     written_on: list[str]  # other people's tickets they wrote on
+    campaign_ids: list[str] = field(default_factory=list)  # proactive chat campaigns that greeted them
 
 
 @dataclass
@@ -290,6 +309,10 @@ class PrivacyStore(Protocol):
     def copied_on(self, address: str) -> list[str]: ...
     def note_written_on(self, customer_id: str, ticket_id: str) -> None: ...
     def delete_claim(self, claim: str, customer_id: str) -> bool: ...
+    def unlink_address(self, address: str, customer_id: str) -> None: ...
+    def proven_address(self, address: str, customer_id: str) -> bool: ...
+    def portal_links(self, address: str) -> list[dict[str, Any]]: ...
+    def delete_portal_links(self, address: str) -> int: ...
     def delete_suppression(self, address: str) -> bool: ...
     def delete_ack_counters(self, address: str, hours: Iterable[str]) -> None: ...
     def delete_dedupe_records(self, who: str) -> int: ...
@@ -298,6 +321,7 @@ class PrivacyStore(Protocol):
     def erase_messages(self, ticket: StoredTicket, seqs: set[int], body: str) -> list[str]: ...
     def uncopy(self, ticket_id: str, address: str) -> None: ...
     def unlink_written_on(self, customer_id: str, ticket_id: str) -> None: ...
+    def delete_campaign_marks(self, customer_id: str, campaign_id: str) -> None: ...
     def begin_erasure(self, customer_id: str, at: str) -> None: ...
     def delete_customer(self, customer_id: str) -> None: ...
     def expire(self, ticket: StoredTicket, at: int | None) -> int: ...
@@ -327,3 +351,101 @@ class VisitorTokenIssuer(Protocol):
 
     def verify(self, token: str) -> str:
         """The customer id the token speaks for (AuthenticationError if it is not valid)."""
+
+
+# ---------------------------------------------------------------- the team: invitations, teams
+
+
+class InviteStore(Protocol):
+    """Invitations to join the team (InviteService)."""
+
+    def get(self, invite_id: str) -> Invite | None: ...
+    def list(self) -> builtins.list[Invite]: ...
+
+    def put(self, invite: Invite) -> Invite:
+        """Make or renew the invitation: its ``rev`` goes up by one (every earlier link dies),
+        which the stream sees as ``agent.invited``. Returns it as stored."""
+
+    def delete(self, invite_id: str, rev: int | None = None) -> bool:
+        """Remove it (at revision ``rev`` only, when given); False if it was not there so."""
+
+
+class TeamStore(Protocol):
+    """Teams (TeamService); their members are on the agents."""
+
+    def get(self, team_id: str) -> Team | None: ...
+    def list(self) -> builtins.list[Team]: ...
+    def put(self, team: Team) -> None: ...
+    def delete(self, team_id: str) -> bool: ...
+# ---------------------------------------------------------------- settings set in the console
+
+
+class SettingStore(Protocol):
+    """Settings an admin sets in the console, by name, as validated JSON."""
+
+    def setting(self, name: str) -> dict[str, Any] | None: ...
+    def put_setting(self, name: str, data: dict[str, Any]) -> None: ...
+
+
+class SendingIdentityStatus(Protocol):
+    """What SES reports of a domain (SES v2 ``GetEmailIdentity``: verification, DKIM and MAIL
+    FROM attributes); empty when SES does not know it."""
+
+    def identity(self, domain: str) -> dict[str, Any]: ...
+
+
+class PrivacyRequestStore(Protocol):
+    """Customers' export and erasure requests with their state, newest first."""
+
+    def put_request(self, record: dict[str, Any]) -> None: ...
+    def requests(self, limit: int) -> builtins.list[dict[str, Any]]: ...
+# ---------------------------------------------------------------- the customer portal
+
+
+class PortalLinkStore(Protocol):
+    """One-time sign-in links of the customer portal, by their token's digest (PortalService)."""
+
+    def add(
+        self, digest: str, email: str, valid_until: int, *, nonce: str | None = None, language: str | None = None,
+        base_url: str | None = None,
+    ) -> bool:
+        """Store a link; False if one with this digest exists (a retry's). With a ``nonce``
+        (the token derives from it), the stream mails it: ``portal.link_requested``."""
+
+    def use(self, digest: str, now: int) -> tuple[str, str | None]:
+        """Use a link once: (``LinkState.VALID``, its address) or the reason it is refused."""
+
+
+class PortalFiles(Protocol):
+    """The bucket as the web form uses it: a browser's upload, checked after."""
+
+    def presign_upload(self, key: str, content_type: str, max_bytes: int) -> dict[str, Any]: ...
+    def describe(self, key: str) -> tuple[int, str] | None: ...
+    def download_url(self, key: str, filename: str) -> str: ...
+
+
+class PortalSessionIssuer(Protocol):
+    """Signed, short-lived sessions of customers who proved an address (PortalService)."""
+
+    def issue(self, email: str, now: int, seconds: int) -> str: ...
+
+    def verify(self, token: str, now: int) -> str:
+        """The address the session speaks for (AuthenticationError if it is not valid)."""
+class WidgetSettingsStore(Protocol):
+    """The widget's settings (adapters/dynamodb/campaigns.py)."""
+
+    def widget_settings(self) -> dict[str, Any] | None: ...
+    def put_widget_settings(self, data: dict[str, Any]) -> None: ...
+
+
+class CampaignStore(WidgetSettingsStore, Protocol):
+    """Proactive chat campaigns, who was greeted and who answered, and the counts."""
+
+    def campaigns(self) -> list[dict[str, Any]]: ...
+    def campaign(self, campaign_id: str) -> dict[str, Any] | None: ...
+    def put_campaign(self, campaign_id: str, data: dict[str, Any]) -> None: ...
+    def delete_campaign(self, campaign_id: str) -> bool: ...
+    def counts(self, campaign_ids: list[str]) -> dict[str, dict[str, int]]: ...
+    def count(self, campaign_id: str, what: str) -> None: ...
+    def mark(self, campaign_id: str, customer_id: str, what: str) -> bool: ...
+    def was_shown(self, campaign_id: str, customer_id: str) -> bool: ...

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..domain import ids
 from ..domain.clock import from_iso, to_iso, utcnow
 from ..domain.errors import NotFoundError, UnprocessableError
 from ..domain.events import MessageCreated, TicketChanged
@@ -39,7 +40,7 @@ from ..domain.tickets import AuthorType
 from ..observability import logger
 from .audit import AuditLog
 from .customers import email_claim, external_claim
-from .ports import PrivacyFiles, PrivacyStore, StoredCustomer
+from .ports import PrivacyFiles, PrivacyRequestStore, PrivacyStore, StoredCustomer
 
 
 class PrivacyService:
@@ -52,6 +53,8 @@ class PrivacyService:
         close_connection: Callable[[str], None],
         retention_days: int = 0,
         clock: Callable[[], datetime] = utcnow,
+        retention_for: Callable[[str | None], int] | None = None,
+        requests: PrivacyRequestStore | None = None,
     ) -> None:
         self.store = store
         self.files = files
@@ -59,6 +62,9 @@ class PrivacyService:
         self.close_connection = close_connection
         self.retention_days = retention_days
         self.clock = clock
+        # The console's setting (days by channel) when there is one, else the deploy's number.
+        self.retention_for = retention_for or (lambda channel: self.retention_days)
+        self.requests = requests
 
     # ------------------------------------------------------------------ export
 
@@ -92,10 +98,14 @@ class PrivacyService:
                 })
         address = self._own_address(customer_id, stored.profile.get("email"))
         suppressed = self.store.suppression(address) if address else None
+        typed = _address(stored.profile)
+        proven = [typed] if typed and self.store.proven_address(typed, customer_id) else []
         entry = self.audit.record(
             by, "customer.exported", "customer", customer_id,
             tickets=len(tickets), messages=sum(len(t["messages"]) for t in tickets),
         )
+        self._request(entry.id, "export", customer_id, by, now, "completed", audit_id=entry.id,
+                      counts={"tickets": len(tickets)})
         return {
             "format": EXPORT_FORMAT,
             "exported_at": to_iso(now),
@@ -105,6 +115,8 @@ class PrivacyService:
             "tickets": tickets,
             "messages_on_other_tickets": elsewhere,
             "mail_suppression": suppressed,
+            "proven_addresses": proven,
+            "portal_sign_in_links": self.store.portal_links(address or proven[0]) if address or proven else [],
         }
 
     # ------------------------------------------------------------------ erasure
@@ -121,6 +133,9 @@ class PrivacyService:
         removed: Counter[str] = Counter()
         profile = stored.profile
         address, external_id = self._own_address(customer_id, profile.get("email")), profile.get("external_id")
+        started = self.clock()
+        request_id = ids.new_id("prq")
+        self._request(request_id, "erasure", customer_id, by, started, "in_progress", reason=reason)
         # Before anything else, the customer is no one's to find: a widget renewing its session
         # while its connection is closed below gets a 404, and opens nothing new to miss.
         self.store.begin_erasure(customer_id, to_iso(self.clock()))
@@ -130,6 +145,10 @@ class PrivacyService:
             removed["claims"] += 1
         if external_id and self.store.delete_claim(external_claim(external_id), customer_id):
             removed["claims"] += 1
+        typed = _address(profile)
+        if typed:  # the portal's note that the business proved this address theirs, its sign-in links
+            self.store.unlink_address(typed, customer_id)
+            removed["portal_sign_in_links"] += self.store.delete_portal_links(typed)
         closed: set[str] = set()
         for connection_id in stored.connection_ids:
             self._disconnect(customer_id, connection_id, closed)
@@ -174,12 +193,17 @@ class PrivacyService:
                 removed["mail_suppressions"] += 1
             self.store.delete_ack_counters(address, hours_around(mail_received))
         removed["chat_dedupe_records"] += self.store.delete_dedupe_records(customer_id)
+        for campaign_id in stored.campaign_ids:  # greeted (and answered) by a campaign
+            self.store.delete_campaign_marks(customer_id, campaign_id)
+            removed["campaign_greetings"] += 1
         removed["live_connections"] = len(closed)
         # Last: until the customer item goes, an erasure cut short finds everything again.
         self.store.delete_customer(customer_id)
         removed["customers"] = 1
         counts = {name: removed[name] for name in sorted(removed)}
         entry = self.audit.record(by, "customer.erased", "customer", customer_id, reason=reason, removed=counts)
+        self._request(request_id, "erasure", customer_id, by, started, "completed", reason=reason,
+                      audit_id=entry.id, counts=counts)
         return {"customer_id": customer_id, "erased_at": to_iso(entry.at), "audit_id": entry.id, "removed": counts}
 
     # ------------------------------------------------------------------ listeners
@@ -199,7 +223,8 @@ class PrivacyService:
         messages, mail references and files (DynamoDB's TTL; the files are tagged for the
         bucket's lifecycle rule); a ticket that leaves closed is kept again."""
         move = retention_move(event.changes)
-        if move is None or (move == "expire" and self.retention_days <= 0):
+        days = self.retention_for(event.ticket.channel)
+        if move is None or (move == "expire" and days <= 0):
             return
         ticket = self.store.ticket(event.ticket.id)
         if ticket is None:
@@ -207,7 +232,7 @@ class PrivacyService:
         at = None
         if move == "expire":
             closed_at = ticket.attributes.get("closed_at")
-            at = expiry(from_iso(closed_at) if closed_at else self.clock(), self.retention_days)
+            at = expiry(from_iso(closed_at) if closed_at else self.clock(), days)
         self.store.expire(ticket, at)
         files = [key for msg in ticket.messages for key in message_files(msg)]
         for prefix in ticket_file_prefixes(ticket.id):
@@ -217,6 +242,25 @@ class PrivacyService:
                 self.files.untag(key)
             else:
                 self.files.tag_for_expiry(key, RETENTION_TAG)
+
+    # ------------------------------------------------------------------ requests
+
+    def _request(
+        self, request_id: str, kind: str, customer_id: str, by: str, requested_at: datetime, state: str,
+        **details: Any,
+    ) -> None:
+        """Keep the request's record: an erasure is 'in_progress' until its last step, so one
+        cut short (a timeout) shows as such until it is run again."""
+        if self.requests is None:
+            return
+        record = {"id": request_id, "kind": kind, "customer_id": customer_id, "by": by,
+                  "requested_at": to_iso(requested_at), "state": state,
+                  "completed_at": to_iso(self.clock()) if state == "completed" else None, **details}
+        self.requests.put_request(record)
+
+    def request_log(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest export and erasure requests, newest first."""
+        return self.requests.requests(limit) if self.requests is not None else []
 
     # ------------------------------------------------------------------ helpers
 
@@ -242,6 +286,11 @@ class PrivacyService:
             logger.exception("closing an erased visitor's connection failed", connection_id=connection_id)
         self.store.forget_connection(customer_id, connection_id)
         closed.add(connection_id)
+
+
+def _address(profile: dict[str, Any]) -> str | None:
+    """The address on a customer's profile, as the portal keys it."""
+    return str(profile["email"]).strip().lower() if profile.get("email") else None
 
 
 def _mail_from(messages: list[dict[str, Any]], customer_id: str) -> list[datetime]:

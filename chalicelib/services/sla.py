@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..domain import sla
+from ..domain import phrases, sla
 from ..domain.clock import to_iso, utcnow
 from ..domain.errors import DeskError, UnprocessableError
 from ..domain.events import MessageCreated, SlaClocksChanged, SlaEscalated, TicketChanged, TicketOpened
@@ -23,7 +23,7 @@ from ..domain.people import Principal, Role
 from ..domain.tickets import AuthorType, Priority, Ticket, TicketChanges
 from ..observability import logger
 from .events import EventBus
-from .hours import CalendarService
+from .hours import CalendarService, local
 from .ports import PolicyStore, SlaRecord, SlaStore
 from .tickets import TicketService
 
@@ -80,7 +80,9 @@ class SlaService:
         webhook_secret: str = "",
         clock: Callable[[], datetime] = utcnow,
         events: EventBus | None = None,
+        console_url: str = "",
     ) -> None:
+        self.console_url = console_url  # alert mails link to the ticket there (empty: no link)
         self.store = store
         self.config = config
         self.calendars = calendars
@@ -112,18 +114,25 @@ class SlaService:
         """Replace the policies (the first that matches a ticket applies)."""
         ids = [p["id"] for p in policies]
         if len(set(ids)) != len(ids):
-            raise UnprocessableError("Two policies have the same id.", code="duplicate_policy")
+            again = next(i for i, p in enumerate(policies) if p["id"] in ids[:i])
+            raise UnprocessableError("Two policies have the same id.", code="duplicate_policy",
+                                     details=[{"field": f"policies/{again}/id", "message": "is already another policy's id"}])
         calendars = set(self.calendars.all())
-        for p in policies:
+        for i, p in enumerate(policies):
             if p.get("business_hours", True) and p.get("calendar", "desk") not in calendars:
                 raise UnprocessableError(
                     f"Policy {p['id']!r} counts business hours on calendar {p.get('calendar', 'desk')!r}, "
                     "which does not exist: create it first, or set business_hours to false.",
                     code="unknown_calendar",
+                    details=[{"field": f"policies/{i}/business_hours", "message": "no such calendar yet"}],
                 )
-            for item in p.get("on_warning", []) + p.get("on_breach", []):
-                if item["action"] in ("assign_team", "assign_agent", "add_tag", "webhook") and not item.get("value"):
-                    raise UnprocessableError(f"The {item['action']} action needs a value.", code="action_value")
+            for level in ("on_warning", "on_breach"):
+                for j, item in enumerate(p.get(level, [])):
+                    if item["action"] in ("assign_team", "assign_agent", "add_tag", "webhook") and not item.get("value"):
+                        raise UnprocessableError(
+                            f"The {item['action']} action needs a value.", code="action_value",
+                            details=[{"field": f"policies/{i}/{level}/{j}/value", "message": "is required"}],
+                        )
             policy_from_json(p)
         self.config.put_policies(policies)
         self._policies = None
@@ -312,9 +321,14 @@ class SlaService:
             return
         ticket = event.ticket
         what = "is about to miss" if event.level == sla.Level.WARNING else "missed"
-        self.mail_agents(ticket, f"Ticket #{ticket.number} ({ticket.subject}) {what} its "
-                         f"{event.metric.replace('_', ' ')} target, due {to_iso(event.due_at)}.",
-                         self._alert_targets(event))
+        # Read by a person: the due time in the business's zone, and a way to the ticket.
+        calendar = self.calendars.for_ticket(ticket)
+        due, zone = local(event.due_at, None, calendar.timezone if calendar else "UTC")
+        text = (f"Ticket #{ticket.number} ({ticket.subject}) {what} its {event.metric.replace('_', ' ')} "
+                f"target, due {phrases.when(due, zone, None)}.")
+        if self.console_url:
+            text += f"\n\nOpen it in the console: {self.console_url}#ticket/{ticket.id}"
+        self.mail_agents(ticket, text, self._alert_targets(event))
 
     def on_escalated_webhook(self, event: SlaEscalated) -> None:
         """Each webhook of the escalation, signed; a failure (no answer, not a 2xx) raises,

@@ -58,6 +58,7 @@ class OpenTicket:
     ticket_id: str | None = None
     first: PostMessage | None = None
     mail_refs: Sequence[str] = ()  # the mail's Message-ID, the start of the ticket's mail thread
+    public_url: str | None = None  # where the request that opened it reached the desk (the web form)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class TicketService:
             tags=command.tags,
             language=command.language,
             customer_timezone=command.customer_timezone,
+            public_url=command.public_url,
         )
         message = None
         if command.first is not None:
@@ -215,10 +217,11 @@ class TicketService:
         for _ in range(self.APPEND_ATTEMPTS):
             now = self.clock()
             decided = record_message(
-                ticket, kind=command.kind, author_type=author_type, now=now, status=command.status
+                ticket, kind=command.kind, author_type=author_type, now=now, status=command.status,
+                author_id=by_agent,
             )
             stored = self.tickets.reserve_message(ticket, decided, by=by_agent)
-            if stored is None:  # the status changed under us: decide again on the new state
+            if stored is None:  # status or assignee changed under us: decide again on the new state
                 ticket = self.get(ticket.id)
                 continue
             message = Message(
@@ -242,12 +245,26 @@ class TicketService:
             )
             self.tickets.put_message(message)
             self.events.publish(MessageCreated(stored, message, origin))
+            changes: dict[str, list[str | None]] = {}
             if stored.status != ticket.status:
-                self.events.publish(
-                    TicketChanged(stored, {"status": [ticket.status.value, stored.status.value]}, by=by_agent)
-                )
+                changes["status"] = [ticket.status.value, stored.status.value]
+            if stored.assignee_id != ticket.assignee_id:
+                changes["assignee_id"] = [ticket.assignee_id, stored.assignee_id]
+            if changes:
+                self.events.publish(TicketChanged(stored, changes, by=by_agent))
             return stored, message
         raise ConflictError("The ticket's status keeps changing; try again.", code="ticket_busy")
+
+    def solve_for_customer(self, ticket: Ticket) -> Ticket:
+        """The customer says their request is done: the ticket is solved (their next message
+        reopens it, as any of theirs does). The change is the customer's (``changed_by`` is
+        their id), so the audit log records who closed it."""
+        updated, diff = apply_changes(ticket, TicketChanges(status=Status.SOLVED), self.clock())
+        if not diff:
+            return ticket
+        stored = self.tickets.update(ticket, updated, by=ticket.customer_id)
+        self.events.publish(TicketChanged(stored, diff, by=ticket.customer_id))
+        return stored
 
     def set_delivery(
         self, ticket: Ticket, seq: int, state: Delivery, *, error: str | None = None, mail_id: str | None = None
@@ -309,7 +326,8 @@ class TicketService:
             after = next_after
 
     def _require_agent(self, agent_id: str) -> None:
-        if self.agents.get(agent_id) is None:
+        found = self.agents.get(agent_id)
+        if found is None or not found.active:
             raise UnprocessableError(
                 f"No agent {agent_id!r} to assign the ticket to.",
                 code="unknown_assignee",

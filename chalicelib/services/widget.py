@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from ..domain.campaigns import origin_allowed, widget_settings
 from ..domain.chat import verify_email_hash, verify_user_hash
-from ..domain.errors import AuthenticationError
+from ..domain.clock import utcnow
+from ..domain.errors import AuthenticationError, PermissionDeniedError
+from .cache import Kept
 from .customers import CustomerService
-from .ports import VisitorTokenIssuer
+from .ports import VisitorTokenIssuer, WidgetSettingsStore
+
+CACHE_SECONDS = 30  # how long a function instance keeps the settings for page views
 
 
 class WidgetService:
     def __init__(
-        self, customers: CustomerService, visitor_tokens: VisitorTokenIssuer, identity_secret: str, widget_key: str = ""
+        self, customers: CustomerService, visitor_tokens: VisitorTokenIssuer, identity_secret: str, widget_key: str = "",
+        store: WidgetSettingsStore | None = None, clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        self.store = store
+        # what every page view reads (the config, the allowed sites): once per instance a while
+        self._kept = Kept(self.settings, CACHE_SECONDS, clock)
         self.customers = customers
         self.visitor_tokens = visitor_tokens
         self.identity_secret = identity_secret
@@ -25,6 +36,28 @@ class WidgetService:
         if not self.widget_key:
             return True
         return key is not None and hmac.compare_digest(key.encode(), self.widget_key.encode())
+
+    def settings(self, *, kept: bool = False) -> dict[str, Any]:
+        """The widget's settings in force (the defaults until an admin saves some); ``kept``:
+        as this instance read them up to ``CACHE_SECONDS`` ago (for page views; admins read
+        them fresh)."""
+        if kept:
+            return self._kept.get()
+        return widget_settings(self.store.widget_settings() if self.store is not None else None)
+
+    def put_settings(self, body: dict[str, Any]) -> dict[str, Any]:
+        assert self.store is not None
+        self.store.put_widget_settings(body)
+        self._kept.clear()
+        return self.settings()
+
+    def check_origin(self, origin: str | None) -> None:
+        """Refuse a page whose origin is not among the allowed sites (when there is a list)."""
+        if not origin_allowed(self.settings(kept=True)["allowed_origins"], origin):
+            raise PermissionDeniedError(
+                "This site may not use the desk's chat widget: add it to the widget's allowed sites.",
+                code="origin_not_allowed", details={"origin": origin},
+            )
 
     def start(self, body: dict[str, Any]) -> dict[str, Any]:
         """A visitor token for this browser.

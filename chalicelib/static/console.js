@@ -5,7 +5,13 @@
   "use strict";
   var api = location.origin;
   var wsUrl = document.body.getAttribute("data-websocket-url");
-  var auth = JSON.parse(sessionStorage.getItem("desk-console") || "null"); // token, refresh_token
+  // The session (token, refresh_token) is kept in localStorage, so that a reload and a new tab
+  // stay signed in; signing out removes it, and every tab hears of that ("storage" event).
+  // A script injected into the page could read it, but so could it use the page's session
+  // anyway: the console's CSP allows only its own scripts, and customers' text is set as text.
+  var AUTH_KEY = "desk-console";
+  sessionStorage.removeItem(AUTH_KEY); // where earlier versions kept it
+  var auth = loadAuth();
   var me = null;
   var agents = {};
   var view = "mine";
@@ -31,6 +37,20 @@
     $("toasts").appendChild(t);
     setTimeout(function () { t.remove(); }, 8000);
   }
+  function loadAuth() {
+    try { var a = JSON.parse(localStorage.getItem(AUTH_KEY) || "null"); return a && a.refresh_token ? a : null; } catch (e) { return null; }
+  }
+  function saveAuth() { localStorage.setItem(AUTH_KEY, JSON.stringify(auth)); }
+  // One name per customer wherever it shows: their name, else their e-mail, else "Visitor"
+  // and the end of their id (two anonymous visitors are told apart).
+  function customerName(c) {
+    if (c && (c.name || c.email)) return c.name || c.email;
+    return "Visitor " + String((c && c.id) || "").slice(-4).toUpperCase();
+  }
+  function initials(name) {
+    var words = String(name || "?").replace(/[^\p{L}\p{N}\s]/gu, " ").trim().split(/\s+/);
+    return ((words[0] || "?").charAt(0) + (words.length > 1 ? words[words.length - 1].charAt(0) : "")).toUpperCase();
+  }
   function when(iso) {
     if (!iso) return "";
     return new Date(iso).toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
@@ -49,12 +69,15 @@
     if (body !== undefined) h["Content-Type"] = "application/json";
     return fetch(api + path, { method: method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (r) {
-        if (r.status === 401 && auth && auth.refresh_token && !(headers && headers["X-Retry"])) {
-          return refresh().then(function () { return call(method, path, body, Object.assign({ "X-Retry": "1" }, headers || {})); });
-        }
         if (r.status === 204) return null;
         return r.json().then(function (data) {
-          if (!r.ok) { var e = new Error((data.error && data.error.message) || r.statusText); e.status = r.status; e.code = data.error && data.error.code; throw e; }
+          var code = data.error && data.error.code;
+          // A deactivated or removed account: no new token helps; the console signs out.
+          if (r.status === 401 && code === "account_disabled" && auth) signOut(DISABLED);
+          else if (r.status === 401 && auth && auth.refresh_token && !(headers && headers["X-Retry"])) {
+            return refresh().then(function () { return call(method, path, body, Object.assign({ "X-Retry": "1" }, headers || {})); });
+          }
+          if (!r.ok) { var e = new Error((data.error && data.error.message) || r.statusText); e.status = r.status; e.code = code; e.details = data.error && data.error.details; throw e; }
           return data;
         });
       });
@@ -62,7 +85,7 @@
   function refresh() {
     return fetch(api + "/auth/refresh", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refresh_token: auth.refresh_token }) })
       .then(function (r) { if (!r.ok) { signOut(); throw new Error("signed out"); } return r.json(); })
-      .then(function (tokens) { auth.token = tokens.token; sessionStorage.setItem("desk-console", JSON.stringify(auth)); });
+      .then(function (tokens) { if (!auth) throw new Error("signed out"); auth.token = tokens.token; saveAuth(); });
   }
 
   // ------------------------------------------------------------------ signing in
@@ -87,17 +110,29 @@
           localStorage.setItem("desk-devices", JSON.stringify(devices));
         }
         auth = { token: data.token, refresh_token: data.refresh_token };
-        sessionStorage.setItem("desk-console", JSON.stringify(auth));
+        saveAuth();
         boot();
       });
     }).catch(function (e) { $("signin-error").textContent = e.message; });
   });
-  function signOut() {
-    auth = null; sessionStorage.removeItem("desk-console");
-    if (ws) { ws.onclose = null; ws.close(); }
+  var DISABLED = "You were signed out: this account is not active any more.";
+  function signOut(reason) {
+    stopTyping();
+    auth = null; me = null; localStorage.removeItem(AUTH_KEY);
+    if (ws) { ws.onclose = null; ws.close(); ws = null; }
+    $("signin-error").textContent = typeof reason === "string" ? reason : "";
     $("app").hidden = true; $("signin").hidden = false; $("signin-email").focus();
   }
   $("signout").addEventListener("click", signOut);
+  // Another tab signed out (or in, or refreshed the token): this one follows.
+  window.addEventListener("storage", function (event) {
+    if (event.key !== AUTH_KEY && event.key !== null) return;
+    var stored = loadAuth();
+    if (!stored) { if (auth) signOut(); return; }
+    var signedIn = !!auth;
+    auth = stored;
+    if (!signedIn) boot();
+  });
 
   function boot() {
     call("GET", "/agents/me").then(function (agent) {
@@ -114,7 +149,15 @@
       connect();
       loadList();
       loadFailed();
-    }).catch(function () { signOut(); });
+      ready();
+    }).catch(function (e) {
+      if (!auth) return; // signed out meanwhile
+      // The session is shared by every tab: only a refusal ends it, not a network failure.
+      if (e && e.status) { signOut(); return; }
+      $("signin").hidden = true;
+      toast("Cannot reach the desk; trying again…", "breach");
+      setTimeout(boot, 3000);
+    });
   }
 
   // ------------------------------------------------------------------ views and the list
@@ -170,7 +213,7 @@
         if (current && current.id === ticket.id) b.setAttribute("aria-current", "true");
         b.appendChild(el("span", { "class": "subject" }, "#" + ticket.number + " " + ticket.subject));
         var meta = el("span", { "class": "meta" });
-        meta.appendChild(el("span", {}, (ticket.customer && (ticket.customer.name || ticket.customer.email)) || "Visitor"));
+        meta.appendChild(el("span", {}, customerName(ticket.customer)));
         meta.appendChild(el("span", { "class": "pill" }, ticket.channel));
         meta.appendChild(el("span", { "class": "pill" }, ticket.status));
         if (ticket.priority !== "normal") meta.appendChild(el("span", { "class": "pill " + ticket.priority }, ticket.priority));
@@ -181,6 +224,7 @@
         li.appendChild(b);
         list.appendChild(li);
       });
+      hooks(listListeners, list, page.items);
     }).catch(function (e) { toast(e.message, "breach"); });
   }
 
@@ -188,9 +232,43 @@
 
   function fillAssignees() {
     var select = $("assignee");
+    var was = select.value;
     clear(select);
     select.appendChild(el("option", { value: "" }, "Unassigned"));
-    Object.keys(agents).forEach(function (id) { select.appendChild(el("option", { value: id }, agents[id].name)); });
+    Object.keys(agents).forEach(function (id) {
+      if (!agents[id].gone || id === was) select.appendChild(el("option", { value: id }, agents[id].name));
+    });
+    select.value = was;
+  }
+  // The team changes while the console is open (an invited agent joins, one is removed): the
+  // list is read again when something names an agent it does not know, and by the settings
+  // that offer agents to choose from. One read at a time; an agent no longer listed is kept
+  // (marked gone) so that their name stays on past work.
+  var agentsRead = null;
+  var agentsAsked = {};
+  function refreshAgents() {
+    if (!agentsRead) {
+      agentsRead = call("GET", "/agents").then(function (list) {
+        var listed = {};
+        list.items.forEach(function (a) { listed[a.id] = true; agents[a.id] = a; });
+        Object.keys(agents).forEach(function (id) { if (!listed[id]) agents[id].gone = true; });
+        fillAssignees();
+        agentsRead = null;
+        return agents;
+      }, function (e) { agentsRead = null; throw e; });
+    }
+    return agentsRead;
+  }
+  function unknownAgent(id) {
+    if (!id || agents[id] || agentsAsked[id]) return;
+    agentsAsked[id] = true;
+    refreshAgents().then(function () {
+      if (!agents[id]) return;
+      // Redraw what this agent wrote in the open conversation, now with their name.
+      Array.prototype.forEach.call($("timeline").querySelectorAll("li[data-seq]"), function (li) {
+        if (li.message && li.message.author_id === id) replaceMessage(li.message);
+      });
+    }).catch(function () { /* the name waits for the next read */ });
   }
 
   function open(id) {
@@ -198,9 +276,11 @@
       if (current && current.id !== ticket.id && ws && ws.readyState === 1) {
         ws.send(JSON.stringify({ action: "leave", conversation_id: current.id }));
       }
+      if (!current || current.id !== ticket.id) stopTyping();
       current = ticket;
       editing = false;
       showTicket(ticket);
+      showPane(ticket.id);
       Array.prototype.forEach.call(document.querySelectorAll("[data-ticket]"), function (b) {
         if (b.getAttribute("data-ticket") === ticket.id) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
       });
@@ -209,6 +289,7 @@
       loadTimeline();
       loadCustomer(ticket.customer);
       $("main").focus();
+      hooks(openListeners, ticket);
     }).catch(function (e) { toast(e.message, "breach"); });
   }
 
@@ -237,20 +318,28 @@
       var kind = c.breached ? "overdue" : c.met_at ? "ok" : c.due_at && new Date(c.due_at) < Date.now() ? "overdue" : "ok";
       sla.appendChild(el("span", { "class": "pill " + kind, title: c.due_at ? "Due " + when(c.due_at) : "" }, text));
     });
-    if (ticket.csat) sla.appendChild(el("span", { "class": "pill ok" }, "Rated " + ticket.csat.score + "/5"));
+    if (ticket.csat) {
+      sla.appendChild(el("span", { "class": "pill ok" }, "Rated " + ticket.csat.score + "/5"));
+      if (ticket.csat.comment) sla.appendChild(el("q", { "class": "csat-comment" }, ticket.csat.comment));
+    }
   }
 
+  // A message: a bubble with its author's avatar (an agent's picture, else initials), name and time.
   function messageItem(m) {
-    var kind = m.kind === "note" ? "note" : m.author_type;
-    var li = el("li", { "class": kind, "data-seq": String(m.seq) });
+    var li = el("li", { "class": "msg from-" + m.author_type + (m.kind === "note" ? " note" : ""), "data-seq": String(m.seq) });
+    li.message = m;
+    if (m.author_type === "agent") unknownAgent(m.author_id);
+    var agent = m.author_type === "agent" ? (agents[m.author_id] || {}) : null;
+    var author = agent ? (agent.name || "Agent") : m.author_type === "system" ? "Automatic" : customerName(current.customer);
+    li.appendChild(avatar(author, agent && agent.avatar_url));
+    var bubble = el("div", { "class": "bubble" });
     var head = el("div", { "class": "head" });
-    var author = m.author_type === "agent" ? ((agents[m.author_id] || {}).name || "Agent")
-      : m.author_type === "system" ? "Automatic" : (current.customer && (current.customer.name || current.customer.email)) || "Customer";
-    head.appendChild(el("strong", {}, author));
+    head.appendChild(el("strong", { "class": "author" }, author));
     head.appendChild(el("span", {}, m.kind === "note" ? "internal note" : "via " + m.channel));
-    head.appendChild(el("time", { datetime: m.created_at }, when(m.created_at)));
-    li.appendChild(head);
-    li.appendChild(el("div", { "class": "body" }, m.body));
+    head.appendChild(el("time", { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() }, when(m.created_at)));
+    bubble.appendChild(head);
+    bubble.appendChild(el("div", { "class": "body" }, m.body));
+    li.appendChild(bubble);
     var links = el("div", { "class": "links" });
     (m.attachments || []).forEach(function (a) {
       if (a.url) links.appendChild(el("a", { href: a.url, rel: "noopener noreferrer", target: "_blank" }, a.filename));
@@ -263,9 +352,16 @@
       }
       links.appendChild(el("a", { href: m.mail.original_url, rel: "noopener noreferrer" }, "Original message"));
     }
-    if (links.childNodes.length) li.appendChild(links);
-    if (m.delivery) li.appendChild(deliveryNote(m.delivery));
+    if (links.childNodes.length) bubble.appendChild(links);
+    if (m.delivery) bubble.appendChild(deliveryNote(m.delivery));
     return li;
+  }
+  function avatar(name, url) {
+    var letters = el("span", { "class": "avatar", "aria-hidden": "true" }, initials(name));
+    if (!url) return letters;
+    var img = el("img", { "class": "avatar", src: url, alt: "" });
+    img.addEventListener("error", function () { img.replaceWith(letters); });
+    return img;
   }
 
   // An agent's reply by mail: the mail goes out after the reply is saved, and may have to be
@@ -278,9 +374,16 @@
   };
   function deliveryNote(d) {
     var text = DELIVERY[d.state] || d.state;
-    if (d.error && d.state !== "sent") text += ": " + d.error;
-    if (d.state === "failed") text += (me && me.role === "admin") ? " (send it again from Failed events)" : " (an admin can send it again)";
+    if (d.error && d.state !== "sent") text += ": " + d.error.replace(/^Not sent: /, "");
+    // Only a reply whose attempts were used up is parked (Failed events, for admins) and can be
+    // sent again; one to a customer without an address, or to one that bounced, cannot.
+    if (d.state === "failed" && parkedReply(d)) text += " (send it again from Failed events)";
     return el("p", { "class": "delivery " + d.state, "data-delivery": d.state, role: d.state === "failed" ? "alert" : "status" }, text);
+  }
+  function parkedReply(d) {
+    return !!current && failedList.some(function (f) {
+      return f.reaction === "mail.send_reply" && f.event && f.event.ticket_id === current.id && f.error === d.error;
+    });
   }
   function replaceMessage(m) {
     var old = $("timeline").querySelector('[data-seq="' + m.seq + '"]');
@@ -298,6 +401,10 @@
       button.hidden = !failedList.length;
       $("failed-count").textContent = String(failedList.length);
       if ($("failed-view").open) showFailed();
+      // The open ticket's failed replies say whether they can be sent again.
+      Array.prototype.forEach.call($("timeline").querySelectorAll("li[data-seq]"), function (li) {
+        if (li.message && li.message.delivery && li.message.delivery.state === "failed") replaceMessage(li.message);
+      });
     }).catch(function () { /* shown on the next change */ });
   }
   function showFailed() {
@@ -353,15 +460,17 @@
       var list = $("timeline");
       clear(list);
       page.items.forEach(function (m) { list.appendChild(messageItem(m)); });
-      list.lastChild && list.lastChild.scrollIntoView({ block: "end" });
+      toNewest();
     });
   }
   function append(m) {
     var list = $("timeline");
     if (list.querySelector('[data-seq="' + m.seq + '"]')) return;
     list.appendChild(messageItem(m));
-    list.lastChild.scrollIntoView({ block: "end" });
+    toNewest();
   }
+  // The timeline scrolls by itself (the header and the composer stay): to its end.
+  function toNewest() { var list = $("timeline"); list.scrollTop = list.scrollHeight; }
 
   function showHtml(seq) {
     call("GET", "/tickets/" + current.id + "/messages/" + seq + "/html").then(function (data) {
@@ -373,6 +482,7 @@
   function loadCustomer(customer) {
     var aside = $("customer");
     aside.hidden = false;
+    $("customer-title").textContent = customerName(customer);
     var dl = $("customer-profile");
     clear(dl);
     function row(k, v) { if (v) { dl.appendChild(el("dt", {}, k)); dl.appendChild(el("dd", {}, v)); } }
@@ -380,9 +490,16 @@
     call("GET", "/customers/" + customer.id).then(function (full) {
       var pages = $("pages");
       clear(pages);
-      (full.visit_pages || []).slice(-10).forEach(function (p) {
+      // A page opened again and again in a row (a reload, a cart) is one line with a count.
+      var runs = [];
+      (full.visit_pages || []).forEach(function (p) {
+        var last = runs[runs.length - 1], text = p.title || p.url;
+        if (last && last.text === text) last.times += 1; else runs.push({ text: text, url: p.url, times: 1 });
+      });
+      runs.slice(-10).forEach(function (run) {
         var li = el("li");
-        li.appendChild(el("span", { title: p.url }, p.title || p.url));
+        li.appendChild(el("span", { title: run.url }, run.text));
+        if (run.times > 1) li.appendChild(el("span", { "class": "times" }, " (" + run.times + " times)"));
         pages.appendChild(li);
       });
     }).catch(function () { /* a customer we may not read: the list stays empty */ });
@@ -425,6 +542,7 @@
   Array.prototype.forEach.call(document.querySelectorAll('input[name="kind"]'), function (r) {
     r.addEventListener("change", function () {
       $("composer").classList.toggle("note", kind() === "note");
+      if (kind() === "note") stopTyping();
       $("reply").placeholder = kind() === "note" ? "Only agents see notes…" : "Write a reply…";
     });
   });
@@ -435,6 +553,7 @@
     if (solve && body.kind === "reply") body.status = "solved";
     var ticket = current;
     $("reply").value = "";
+    stopTyping();
     serial(function () {
       return call("POST", "/tickets/" + ticket.id + "/messages", body).then(function (result) {
         if (current && current.id === ticket.id) { append(result.message); current = result.ticket; showTicket(result.ticket); }
@@ -469,6 +588,29 @@
     if (ws && ws.readyState === 1) ws.send(JSON.stringify({ action: "presence", status: $("presence").value }));
   });
 
+  // Visitors see "… is typing": a frame when the agent starts a chat reply (again every few
+  // seconds while typing), and one when they stop, send, or switch to a note or another ticket.
+  // Notes are never announced.
+  var typing = { conversation: null, sent: 0, idle: null };
+  function typingFrame(conversation, state) {
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify({ action: "typing", conversation_id: conversation, state: state }));
+  }
+  function stopTyping() {
+    clearTimeout(typing.idle);
+    if (typing.conversation) typingFrame(typing.conversation, false);
+    typing.conversation = null;
+  }
+  $("reply").addEventListener("input", function () {
+    if (!current || current.channel !== "chat" || kind() !== "reply" || !$("reply").value.trim()) { stopTyping(); return; }
+    var now = Date.now();
+    if (typing.conversation !== current.id || now - typing.sent > 3000) {
+      typing.conversation = current.id; typing.sent = now;
+      typingFrame(current.id, true);
+    }
+    clearTimeout(typing.idle);
+    typing.idle = setTimeout(stopTyping, 4000);
+  });
+
   function connect() {
     if (!wsUrl || !auth) return;
     ws = new WebSocket(wsUrl + "/?token=" + encodeURIComponent(auth.token));
@@ -480,6 +622,7 @@
     };
     ws.onmessage = function (event) {
       var f = JSON.parse(event.data);
+      frameListeners.forEach(function (fn) { try { fn(f); } catch (e) { /* a module's fault stays its own */ } });
       if (f.type === "conversation.created") {
         toast("New conversation: " + f.conversation.subject);
         loadList();
@@ -508,10 +651,86 @@
     ws.onclose = function () {
       $("connection").textContent = "Reconnecting…";
       if (!auth) return;
-      setTimeout(function () { refresh().then(connect, connect); }, backoff);
+      // Asked first whether the session still holds (the desk closes a deactivated agent's
+      // connections): a refusal signs out, anything else connects again (a fresh token on the way).
+      setTimeout(function () {
+        if (!auth) return;
+        call("GET", "/agents/me").then(connect, function (e) {
+          if (!auth) return;
+          if (e && (e.status === 401 || e.status === 403)) signOut(); else connect();
+        });
+      }, backoff);
       backoff = Math.min(backoff * 2, 15000);
     };
   }
+
+  // ------------------------------------------------------------------ layout and the address
+
+  // The open ticket is in the address (#ticket/<id>): a reload or a link opens it again.
+  // settings.js owns #settings…; any other address shows the list (one pane on a phone).
+  function ticketInAddress() {
+    var m = /^#ticket\/(tkt_[a-z0-9]{1,40})$/.exec(location.hash);
+    return m && m[1];
+  }
+  function showPane(ticketId) {
+    if (ticketId && location.hash !== "#ticket/" + ticketId) location.hash = "#ticket/" + ticketId;
+    $("app").classList.toggle("pane-conversation", !!ticketInAddress());
+  }
+  function route() {
+    if (!me) return;
+    var id = ticketInAddress();
+    $("app").classList.toggle("pane-conversation", !!id);
+    if (id && (!current || current.id !== id)) open(id);
+    if (!id) closeCustomer(false);
+  }
+  window.addEventListener("hashchange", route);
+  $("back-to-list").addEventListener("click", function () {
+    location.hash = "";
+    var b = current && document.querySelector('[data-ticket="' + current.id + '"]');
+    if (b) b.focus();
+  });
+  $("toggle-properties").addEventListener("click", function () {
+    var shown = $("conversation").classList.toggle("show-properties");
+    $("toggle-properties").setAttribute("aria-expanded", String(shown));
+  });
+  // The customer panel: beside the conversation on a wide screen, over it when narrower.
+  function closeCustomer(refocus) {
+    if (!$("app").classList.contains("customer-open")) return;
+    $("app").classList.remove("customer-open");
+    $("toggle-customer").setAttribute("aria-expanded", "false");
+    if (refocus) $("toggle-customer").focus();
+  }
+  $("toggle-customer").addEventListener("click", function () {
+    $("app").classList.add("customer-open");
+    $("toggle-customer").setAttribute("aria-expanded", "true");
+    $("close-customer").focus();
+  });
+  $("close-customer").addEventListener("click", function () { closeCustomer(true); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && $("app").classList.contains("customer-open")) closeCustomer(true);
+  });
+
+  // ------------------------------------------------------------------ for the console's modules
+
+  // What static/console/*.js (the settings sections and the like) build on.
+  var readyListeners = [], frameListeners = [], listListeners = [], openListeners = [];
+  function hooks(list, a, b) { list.forEach(function (fn) { try { fn(a, b); } catch (e) { /* the module's own fault */ } }); }
+  window.Desk = {
+    call: call, el: el, clear: clear, toast: toast, when: when,
+    customerName: customerName, // the one name a customer goes by in the console
+    me: function () { return me; },
+    agents: function () { return agents; },
+    refreshAgents: function () { return refreshAgents(); }, // a promise of the agents, read again
+    open: function (id) { return open(id); },
+    onReady: function (fn) { readyListeners.push(fn); if (me) fn(me); },
+    onFrame: function (fn) { frameListeners.push(fn); },
+    onList: function (fn) { listListeners.push(fn); },  // (the list element, its tickets) after each render
+    onOpen: function (fn) { openListeners.push(fn); },  // (the ticket) when one opens
+    current: function () { return current; },
+    send: function (frame) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame)); },
+    reload: function () { if (current) open(current.id); return loadList(); }
+  };
+  function ready() { route(); readyListeners.forEach(function (fn) { fn(me); }); }
 
   if (auth) boot(); else { $("signin").hidden = false; }
 })();

@@ -21,7 +21,11 @@
   var api = new URL(script.src).origin;
   var data = script.dataset || {};
   var cfg = window.DeskWidget || {};
-  var store = window.localStorage;
+  // The console's live preview: the widget with unsaved settings, no session, nothing kept.
+  var preview = data.preview ? JSON.parse(data.preview) : null;
+  var memory = {};
+  var store = preview ? { getItem: function (k) { return memory[k] || null; }, setItem: function (k, v) { memory[k] = v; } } : window.localStorage;
+  var opened = Date.now(); // when this page opened: campaigns wait for their seconds from here
   var KEY = "desk-widget:" + api;
   var state = JSON.parse(store.getItem(KEY) || "{}"); // token, conversation, lastSeq, prechat, email
   var seen = {};
@@ -50,10 +54,12 @@
       joined: "{name} joined the chat", typing: "{name} is typing\u2026", localTime: "{time} local time",
       email: "Your email, so we can answer you", name: "Your name",
       prechat: "Tell us who you are, so we can also answer by email.", start: "Start chat",
+      required: "This field is required.", badEmail: "Please enter a valid email address.",
       transcript: "Email me this conversation", transcriptSent: "We sent the conversation to {to}.",
       rate: "How did we do?", star: "{n} out of 5", comment: "Anything to add? (optional)",
       sendRating: "Send rating", thanks: "Thank you for your rating!", solved: "This conversation is solved.",
-      newMessage: "New message", messages: "Messages"
+      newMessage: "New message", messages: "Messages",
+      replyMinutes: "We usually reply in a few minutes.", replyHours: "We usually reply within a few hours.", replyDay: "We usually reply within a day."
     },
     de: {
       launcher: "Chat starten", title: "Kundenservice", close: "Chat schlie\u00dfen", connecting: "Verbinde\u2026",
@@ -64,10 +70,12 @@
       joined: "{name} ist dem Chat beigetreten", typing: "{name} schreibt\u2026", localTime: "{time} Ortszeit",
       email: "Ihre E-Mail-Adresse f\u00fcr unsere Antwort", name: "Ihr Name",
       prechat: "Sagen Sie uns, wer Sie sind, damit wir auch per E-Mail antworten k\u00f6nnen.", start: "Chat beginnen",
+      required: "Dieses Feld ist erforderlich.", badEmail: "Bitte geben Sie eine g\u00fcltige E-Mail-Adresse ein.",
       transcript: "Gespr\u00e4ch per E-Mail senden", transcriptSent: "Wir haben das Gespr\u00e4ch an {to} gesendet.",
       rate: "Wie zufrieden waren Sie?", star: "{n} von 5", comment: "M\u00f6chten Sie etwas erg\u00e4nzen? (optional)",
       sendRating: "Bewertung senden", thanks: "Danke f\u00fcr Ihre Bewertung!", solved: "Dieses Gespr\u00e4ch ist gel\u00f6st.",
-      newMessage: "Neue Nachricht", messages: "Nachrichten"
+      newMessage: "Neue Nachricht", messages: "Nachrichten",
+      replyMinutes: "Wir antworten meist in wenigen Minuten.", replyHours: "Wir antworten meist innerhalb weniger Stunden.", replyDay: "Wir antworten meist innerhalb eines Tages."
     },
     fr: {
       launcher: "Discuter avec nous", title: "Assistance", close: "Fermer la discussion", connecting: "Connexion\u2026",
@@ -78,10 +86,12 @@
       joined: "{name} a rejoint la discussion", typing: "{name} \u00e9crit\u2026", localTime: "{time} heure locale",
       email: "Votre e-mail, pour vous r\u00e9pondre", name: "Votre nom",
       prechat: "Dites-nous qui vous \u00eates, pour pouvoir aussi r\u00e9pondre par e-mail.", start: "Commencer",
+      required: "Ce champ est obligatoire.", badEmail: "Veuillez saisir une adresse e-mail valide.",
       transcript: "M'envoyer cette conversation par e-mail", transcriptSent: "Conversation envoy\u00e9e \u00e0 {to}.",
       rate: "Comment nous sommes-nous d\u00e9brouill\u00e9s ?", star: "{n} sur 5", comment: "Un commentaire ? (facultatif)",
       sendRating: "Envoyer la note", thanks: "Merci pour votre note !", solved: "Cette conversation est r\u00e9solue.",
-      newMessage: "Nouveau message", messages: "Messages"
+      newMessage: "Nouveau message", messages: "Messages",
+      replyMinutes: "Nous r\u00e9pondons en g\u00e9n\u00e9ral en quelques minutes.", replyHours: "Nous r\u00e9pondons en g\u00e9n\u00e9ral en quelques heures.", replyDay: "Nous r\u00e9pondons en g\u00e9n\u00e9ral dans la journ\u00e9e."
     },
     es: {
       launcher: "Habla con nosotros", title: "Soporte", close: "Cerrar el chat", connecting: "Conectando\u2026",
@@ -92,10 +102,12 @@
       joined: "{name} se ha unido al chat", typing: "{name} est\u00e1 escribiendo\u2026", localTime: "{time} hora local",
       email: "Tu correo, para poder responderte", name: "Tu nombre",
       prechat: "Dinos qui\u00e9n eres para poder responderte tambi\u00e9n por correo.", start: "Empezar el chat",
+      required: "Este campo es obligatorio.", badEmail: "Introduce un correo electr\u00f3nico v\u00e1lido.",
       transcript: "Enviarme esta conversaci\u00f3n por correo", transcriptSent: "Hemos enviado la conversaci\u00f3n a {to}.",
       rate: "\u00bfQu\u00e9 tal lo hicimos?", star: "{n} de 5", comment: "\u00bfAlgo m\u00e1s? (opcional)",
       sendRating: "Enviar valoraci\u00f3n", thanks: "\u00a1Gracias por tu valoraci\u00f3n!", solved: "Esta conversaci\u00f3n est\u00e1 resuelta.",
-      newMessage: "Nuevo mensaje", messages: "Mensajes"
+      newMessage: "Nuevo mensaje", messages: "Mensajes",
+      replyMinutes: "Solemos responder en unos minutos.", replyHours: "Solemos responder en unas horas.", replyDay: "Solemos responder en un d\u00eda."
     },
     he: {
       launcher: "\u05e6'\u05d0\u05d8 \u05d0\u05d9\u05ea\u05e0\u05d5", title: "\u05ea\u05de\u05d9\u05db\u05d4", close: "\u05e1\u05d2\u05d9\u05e8\u05ea \u05d4\u05e6'\u05d0\u05d8", connecting: "\u05de\u05ea\u05d7\u05d1\u05e8\u2026",
@@ -106,10 +118,12 @@
       joined: "{name} \u05d4\u05e6\u05d8\u05e8\u05e3/\u05d4 \u05dc\u05e6'\u05d0\u05d8", typing: "{name} \u05de\u05e7\u05dc\u05d9\u05d3/\u05d4\u2026", localTime: "{time} \u05e9\u05e2\u05d5\u05df \u05de\u05e7\u05d5\u05de\u05d9",
       email: "\u05d4\u05d0\u05d9\u05de\u05d9\u05d9\u05dc \u05e9\u05dc\u05da, \u05db\u05d3\u05d9 \u05e9\u05e0\u05d5\u05db\u05dc \u05dc\u05e2\u05e0\u05d5\u05ea", name: "\u05d4\u05e9\u05dd \u05e9\u05dc\u05da",
       prechat: "\u05e1\u05e4\u05e8\u05d5 \u05dc\u05e0\u05d5 \u05de\u05d9 \u05d0\u05ea\u05dd, \u05db\u05d3\u05d9 \u05e9\u05e0\u05d5\u05db\u05dc \u05dc\u05e2\u05e0\u05d5\u05ea \u05d2\u05dd \u05d1\u05d0\u05d9\u05de\u05d9\u05d9\u05dc.", start: "\u05d4\u05ea\u05d7\u05dc\u05ea \u05e6'\u05d0\u05d8",
+      required: "\u05e9\u05d3\u05d4 \u05d7\u05d5\u05d1\u05d4.", badEmail: "\u05e0\u05d0 \u05dc\u05d4\u05d6\u05d9\u05df \u05db\u05ea\u05d5\u05d1\u05ea \u05d0\u05d9\u05de\u05d9\u05d9\u05dc \u05ea\u05e7\u05d9\u05e0\u05d4.",
       transcript: "\u05e9\u05dc\u05d7\u05d5 \u05dc\u05d9 \u05d0\u05ea \u05d4\u05e9\u05d9\u05d7\u05d4 \u05d1\u05d0\u05d9\u05de\u05d9\u05d9\u05dc", transcriptSent: "\u05e9\u05dc\u05d7\u05e0\u05d5 \u05d0\u05ea \u05d4\u05e9\u05d9\u05d7\u05d4 \u05dc-{to}.",
       rate: "\u05d0\u05d9\u05da \u05d4\u05d9\u05d9\u05ea\u05d4 \u05d4\u05e9\u05d9\u05e8\u05d5\u05ea?", star: "{n} \u05de\u05ea\u05d5\u05da 5", comment: "\u05e8\u05d5\u05e6\u05d9\u05dd \u05dc\u05d4\u05d5\u05e1\u05d9\u05e3 \u05de\u05e9\u05d4\u05d5? (\u05e8\u05e9\u05d5\u05ea)",
       sendRating: "\u05e9\u05dc\u05d9\u05d7\u05ea \u05d3\u05d9\u05e8\u05d5\u05d2", thanks: "\u05ea\u05d5\u05d3\u05d4 \u05e2\u05dc \u05d4\u05d3\u05d9\u05e8\u05d5\u05d2!", solved: "\u05d4\u05e9\u05d9\u05d7\u05d4 \u05d4\u05d6\u05d5 \u05e0\u05e4\u05ea\u05e8\u05d4.",
-      newMessage: "\u05d4\u05d5\u05d3\u05e2\u05d4 \u05d7\u05d3\u05e9\u05d4", messages: "\u05d4\u05d5\u05d3\u05e2\u05d5\u05ea"
+      newMessage: "\u05d4\u05d5\u05d3\u05e2\u05d4 \u05d7\u05d3\u05e9\u05d4", messages: "\u05d4\u05d5\u05d3\u05e2\u05d5\u05ea",
+      replyMinutes: "\u05d1\u05d3\u05e8\u05da \u05db\u05dc\u05dc \u05d0\u05e0\u05d7\u05e0\u05d5 \u05e2\u05d5\u05e0\u05d9\u05dd \u05ea\u05d5\u05da \u05db\u05de\u05d4 \u05d3\u05e7\u05d5\u05ea.", replyHours: "\u05d1\u05d3\u05e8\u05da \u05db\u05dc\u05dc \u05d0\u05e0\u05d7\u05e0\u05d5 \u05e2\u05d5\u05e0\u05d9\u05dd \u05ea\u05d5\u05da \u05db\u05de\u05d4 \u05e9\u05e2\u05d5\u05ea.", replyDay: "\u05d1\u05d3\u05e8\u05da \u05db\u05dc\u05dc \u05d0\u05e0\u05d7\u05e0\u05d5 \u05e2\u05d5\u05e0\u05d9\u05dd \u05ea\u05d5\u05da \u05d9\u05d5\u05dd."
     },
     et: {
       launcher: "Vestle meiega", title: "Klienditugi", close: "Sulge vestlus", connecting: "\u00dchendan\u2026",
@@ -120,21 +134,27 @@
       joined: "{name} liitus vestlusega", typing: "{name} kirjutab\u2026", localTime: "kohalik aeg {time}",
       email: "Sinu e-post, et saaksime vastata", name: "Sinu nimi",
       prechat: "Anna teada, kes sa oled, et saaksime vastata ka e-postiga.", start: "Alusta vestlust",
+      required: "See v\u00e4li on kohustuslik.", badEmail: "Sisesta kehtiv e-posti aadress.",
       transcript: "Saada vestlus mulle e-postiga", transcriptSent: "Saatsime vestluse aadressile {to}.",
       rate: "Kuidas meil l\u00e4ks?", star: "{n} / 5", comment: "Midagi lisada? (vabatahtlik)",
       sendRating: "Saada hinnang", thanks: "Ait\u00e4h hinnangu eest!", solved: "See vestlus on lahendatud.",
-      newMessage: "Uus s\u00f5num", messages: "S\u00f5numid"
+      newMessage: "Uus s\u00f5num", messages: "S\u00f5numid",
+      replyMinutes: "Vastame tavaliselt m\u00f5ne minutiga.", replyHours: "Vastame tavaliselt m\u00f5ne tunni jooksul.", replyDay: "Vastame tavaliselt p\u00e4eva jooksul."
     }
   };
 
+  // The settings from the desk's console (GET /widget/config) come first; the widget is built
+  // with them. The snippet's own attributes, where given, win over them on that page.
+  function boot(site, desk) {
   function pickLanguage() {
     var wanted = [cfg.lang, data.lang].concat(navigator.languages || [navigator.language]);
+    var offered = site.languages && site.languages.length ? site.languages : Object.keys(STRINGS);
     for (var i = 0; i < wanted.length; i++) {
       var code = String(wanted[i] || "").toLowerCase().split("-")[0];
       if (code === "iw") code = "he";
-      if (STRINGS[code]) return code;
+      if (STRINGS[code] && offered.indexOf(code) >= 0) return code;
     }
-    return "en";
+    return STRINGS[offered[0]] ? offered[0] : "en";
   }
   var lang = pickLanguage();
   var rtl = lang === "he";
@@ -146,9 +166,11 @@
     return text.replace(/\{(\w+)\}/g, function (_, k) { return vars && vars[k] != null ? vars[k] : ""; });
   }
 
-  var color = /^#[0-9a-fA-F]{3,8}$/.test(data.color || cfg.color || "") ? (data.color || cfg.color) : "#1f4fd1";
-  var side = (data.position || cfg.position) === "left" ? "left" : "right";
-  var prechatMode = data.prechat || cfg.prechat || "off";
+  var color = [data.color, cfg.color, site.color].filter(function (c) { return /^#[0-9a-fA-F]{3,8}$/.test(c || ""); })[0] || "#1f4fd1";
+  var side = (data.position || cfg.position || site.position) === "left" ? "left" : "right";
+  var own = data.prechat || cfg.prechat; // the snippet's: one mode for both fields
+  var ask = own ? { name: own, email: own } : (site.prechat || { name: "off", email: "off" });
+  var prechatMode = ask.name === "off" && ask.email === "off" ? "off" : "on";
 
   function save() { store.setItem(KEY, JSON.stringify(state)); }
   function el(tag, attrs, text) {
@@ -181,6 +203,7 @@
     ".desk-mine .desk-text{background:" + color + ";color:#fff}",
     ".desk-theirs .desk-text{background:#eceff5;color:#1b1d23}",
     ".desk-system .desk-text{background:#fff7e0;color:#3a2f00}",
+    ".desk-greeting{margin:4px 0 8px;padding:8px 12px;border-radius:12px;background:#eceff5;color:#1b1d23;white-space:pre-wrap}",
     "form{margin:0}",
     ".composer{display:flex;border-top:1px solid #dde1ea}",
     ".composer textarea{flex:1;border:0;padding:12px 14px;font:inherit;resize:none;min-height:22px;max-height:120px;color:#1b1d23}",
@@ -188,6 +211,7 @@
     ".fields{padding:12px 16px;border-top:1px solid #dde1ea;display:flex;flex-direction:column;gap:8px}",
     ".fields[hidden],.rating[hidden],.composer[hidden]{display:none}",
     ".fields label{font-size:13px;color:#2b2f3a}",
+    ".desk-error{margin:-4px 0 0;font-size:13px;color:#b00020}.desk-error:empty{display:none}",
     ".fields input,.rating textarea{box-sizing:border-box;width:100%;padding:8px 10px;border:1px solid #8a90a0;border-radius:8px;font:inherit;color:#1b1d23}",
     ".primary{align-self:flex-start;border:0;border-radius:8px;background:" + color + ";color:#fff;padding:8px 14px;font:inherit;font-weight:600;cursor:pointer}",
     ".rating{padding:12px 16px;border-top:1px solid #dde1ea}",
@@ -205,6 +229,9 @@
   var host = el("div", { id: "desk-widget-host" });
   var shadow = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
   var style = el("style"); style.textContent = CSS;
+  try { // a constructed sheet also styles pages whose CSP allows no inline styles (the console's preview)
+    var sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); shadow.adoptedStyleSheets = [sheet]; style = document.createTextNode("");
+  } catch (err) { /* an older browser: the <style> element */ }
   // The corner is physical (the snippet's position); the text inside follows the language.
   var root = el("div", { "class": "root", dir: "ltr", lang: lang });
   var panel = el("section", { id: "desk-panel", "class": "panel", dir: rtl ? "rtl" : "ltr", role: "dialog", "aria-modal": "false", "aria-labelledby": "desk-title", hidden: "" });
@@ -222,14 +249,38 @@
   var log = el("ol", { id: "desk-messages", "class": "messages" });
   logBox.appendChild(log);
 
-  var prechat = el("form", { "class": "fields", id: "desk-prechat", hidden: "" });
+  // novalidate: the form's own errors below, in the widget's language, say what is missing
+  var prechat = el("form", { "class": "fields", id: "desk-prechat", hidden: "", novalidate: "" });
   prechat.appendChild(el("p", { style: "margin:0;font-size:14px" }, t("prechat")));
   var nameLabel = el("label", { "for": "desk-name" }, t("name"));
   var nameInput = el("input", { id: "desk-name", autocomplete: "name", maxlength: "100" });
   var preEmailLabel = el("label", { "for": "desk-pre-email" }, t("email"));
   var preEmail = el("input", { id: "desk-pre-email", type: "email", autocomplete: "email", maxlength: "254" });
   var startButton = el("button", { type: "submit", "class": "primary" }, t("start"));
-  [nameLabel, nameInput, preEmailLabel, preEmail, startButton].forEach(function (n) { prechat.appendChild(n); });
+  var nameError = el("p", { id: "desk-name-error", "class": "desk-error", role: "alert" });
+  var preEmailError = el("p", { id: "desk-pre-email-error", "class": "desk-error", role: "alert" });
+  nameInput.setAttribute("aria-describedby", nameError.id);
+  preEmail.setAttribute("aria-describedby", preEmailError.id);
+  [nameLabel, nameInput, nameError, preEmailLabel, preEmail, preEmailError, startButton].forEach(function (n) { prechat.appendChild(n); });
+  var asked = [[ask.name, nameLabel, nameInput, nameError], [ask.email, preEmailLabel, preEmail, preEmailError]];
+  asked.forEach(function (f) {
+    if (f[0] === "off") { f[1].setAttribute("hidden", ""); f[2].setAttribute("hidden", ""); f[3].setAttribute("hidden", ""); }
+    f[2].required = f[0] === "required";
+  });
+  function prechatValid() { // each asked field's error, or none; focus on the first wrong one
+    var wrong = null;
+    asked.forEach(function (f) {
+      var field = f[2], problem = "";
+      if (f[0] !== "off") {
+        if (field.required && !field.value.trim()) problem = t("required");
+        else if (field.type === "email" && field.value.trim() && !field.checkValidity()) problem = t("badEmail");
+      }
+      f[3].textContent = problem;
+      if (problem) { field.setAttribute("aria-invalid", "true"); wrong = wrong || field; } else field.removeAttribute("aria-invalid");
+    });
+    if (wrong) wrong.focus();
+    return !wrong;
+  }
 
   var offline = el("div", { "class": "fields", id: "desk-offline", hidden: "" });
   var emailLabel = el("label", { "for": "desk-email" }, t("email"));
@@ -260,6 +311,27 @@
   var footer = el("footer");
   var transcript = el("button", { type: "button", "class": "link", hidden: "" }, t("transcript"));
   footer.appendChild(transcript);
+  // Without an address the desk knows is theirs, the visitor types one: the desk mails a link
+  // there (a fixed text) and sends the conversation once the link is opened.
+  var TX = {
+    en: { email: "Your e-mail address", confirm: "Send me a confirmation link", sent: "We sent a link to {to}. Open it to get the conversation." },
+    de: { email: "Ihre E-Mail-Adresse", confirm: "Best\u00e4tigungslink senden", sent: "Wir haben einen Link an {to} gesendet. \u00d6ffnen Sie ihn, um das Gespr\u00e4ch zu erhalten." },
+    fr: { email: "Votre adresse e-mail", confirm: "M'envoyer un lien de confirmation", sent: "Nous avons envoy\u00e9 un lien \u00e0 {to}. Ouvrez-le pour recevoir la conversation." },
+    es: { email: "Su correo electr\u00f3nico", confirm: "Enviarme un enlace de confirmaci\u00f3n", sent: "Hemos enviado un enlace a {to}. \u00c1bralo para recibir la conversaci\u00f3n." },
+    he: { email: "\u05db\u05ea\u05d5\u05d1\u05ea \u05d4\u05d0\u05d9\u05de\u05d9\u05d9\u05dc \u05e9\u05dc\u05da", confirm: "\u05e9\u05dc\u05d7\u05d5 \u05dc\u05d9 \u05e7\u05d9\u05e9\u05d5\u05e8 \u05dc\u05d0\u05d9\u05e9\u05d5\u05e8", sent: "\u05e9\u05dc\u05d7\u05e0\u05d5 \u05e7\u05d9\u05e9\u05d5\u05e8 \u05dc-{to}. \u05e4\u05ea\u05d7\u05d5 \u05d0\u05d5\u05ea\u05d5 \u05db\u05d3\u05d9 \u05dc\u05e7\u05d1\u05dc \u05d0\u05ea \u05d4\u05e9\u05d9\u05d7\u05d4." },
+    et: { email: "Teie e-posti aadress", confirm: "Saada mulle kinnituslink", sent: "Saatsime lingi aadressile {to}. Avage see, et vestlus k\u00e4tte saada." }
+  };
+  function tx(name, vars) {
+    var text = (TX[lang] || TX.en)[name] || TX.en[name];
+    return text.replace(/\{(\w+)\}/g, function (_, k) { return vars && vars[k] != null ? vars[k] : ""; });
+  }
+  var confirmForm = el("form", { "class": "fields", hidden: "" });
+  var confirmEmail = el("input", { id: "desk-transcript-email", type: "email", autocomplete: "email", maxlength: "254", required: "" });
+  confirmForm.appendChild(el("label", { "for": "desk-transcript-email" }, tx("email")));
+  confirmForm.appendChild(confirmEmail);
+  confirmForm.appendChild(el("button", { type: "submit", "class": "primary" }, tx("confirm")));
+  footer.appendChild(confirmForm);
+  function askAddress() { confirmForm.removeAttribute("hidden"); confirmEmail.focus(); }
 
   [header, status, logBox, prechat, offline, rating, composer, footer].forEach(function (n) { panel.appendChild(n); });
   var launcher = el("button", { type: "button", "class": "launcher", dir: rtl ? "rtl" : "ltr", "aria-expanded": "false", "aria-controls": "desk-panel" }, t("launcher"));
@@ -310,7 +382,7 @@
     if (seen[message.seq]) return;
     seen[message.seq] = true;
     var mine = message.author_type === "customer";
-    var system = message.author_type === "system";
+    var system = message.author_type === "system" && !message.author; // not a greeting in an agent's name
     if (message.author && message.author.role === "agent") showAgent(message.author);
     var name = mine ? t("you") : ((message.author && message.author.name) || message.author_name || (agent && agent.name) || t("support"));
     var item = el("li", { "data-seq": String(message.seq), "class": mine ? "desk-mine" : ("desk-theirs" + (system ? " desk-system" : "")) });
@@ -322,7 +394,7 @@
     logBox.scrollTop = logBox.scrollHeight;
     if (!mine && message.seq > (state.lastSeq || 0)) notice();
     state.lastSeq = Math.max(state.lastSeq || 0, message.seq);
-    if (mailable()) transcript.removeAttribute("hidden");
+    transcript.removeAttribute("hidden"); // without a proven address it asks for one
     save();
   }
   // The desk mails a transcript only to an address it knows is the visitor's: that of a user
@@ -388,7 +460,7 @@
       if (state.closed) return; // the business-hours message says more than "away"
       status.textContent = f.available ? t("online") : t("away");
     } else if (f.type === "ack" || f.type === "message") {
-      if (!state.conversation) { state.conversation = f.conversation_id; save(); }
+      if (!state.conversation) { state.conversation = f.conversation_id; delete state.campaign; dropGreeting(); save(); }
       if (f.conversation_id === state.conversation) show(f.message);
       if (f.type === "ack") answered(f);
     } else if (f.type === "history") {
@@ -409,8 +481,12 @@
       input.focus();
     } else if (f.type === "transcript.sent") {
       status.textContent = t("transcriptSent", { to: f.to });
+    } else if (f.type === "transcript.confirmation_sent") {
+      confirmForm.setAttribute("hidden", "");
+      status.textContent = tx("sent", { to: f.to });
     } else if (f.type === "error") {
       if (f.action === "page") return; // a desk that does not track pages: nothing to tell
+      if (f.action === "transcript" && f.code === "transcript_address_unverified") { askAddress(); return; }
       if (f.code === "conversation_not_found" && (f.action === "resume" || f.action === "send")) {
         // Gone from the desk: what was on its way goes again, into a new conversation.
         if (inflight && (f.action === "resume" || f.client_id === inflight.client_id)) { pending.unshift(inflight); inflight = null; }
@@ -532,10 +608,10 @@
         prechat.removeAttribute("hidden");
         composer.setAttribute("hidden", "");
         offline.setAttribute("hidden", "");
-        if (prechatMode === "required") { nameInput.required = true; preEmail.required = true; }
       }
       if (!state.closed) status.textContent = s.available ? t("online") : t("away");
       remember();
+      campaigns();
       save();
       if (state.conversation || state.open) connect();
       if (state.open) setOpen(true);
@@ -544,7 +620,7 @@
 
   prechat.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (!prechat.reportValidity()) return;
+    if (!prechatValid()) return;
     var details = { token: state.token };
     if (nameInput.value.trim()) details.name = nameInput.value.trim();
     if (preEmail.value.trim()) { details.email = preEmail.value.trim(); state.email = details.email; }
@@ -579,6 +655,8 @@
     if (state.conversation) message.conversation_id = state.conversation;
     var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (zone) message.timezone = zone;
+    if (!state.conversation && state.campaign) message.campaign_id = state.campaign; // answers the greeting
+    message.language = lang; // what to answer in when the first words are too few to tell
     if (typingSent) { typingSent = 0; }
     queue(message);
     input.value = "";
@@ -599,9 +677,79 @@
   });
   transcript.addEventListener("click", function () {
     if (!state.conversation) return;
-    queue({ action: "transcript", conversation_id: state.conversation });
+    if (!mailable()) { askAddress(); return; }
+    var frame = { action: "transcript", conversation_id: state.conversation };
+    var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) frame.timezone = zone; // the transcript's times in the visitor's own
+    queue(frame);
   });
 
-  function mount() { document.body.appendChild(host); start(); }
+  confirmForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!state.conversation || !confirmEmail.checkValidity()) return;
+    var frame = { action: "confirm_email", conversation_id: state.conversation, email: confirmEmail.value.trim() };
+    var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) frame.timezone = zone;
+    queue(frame);
+  });
+
+  // ---- the desk's greeting, reply time, and proactive chat campaigns
+  if (site.greeting) logBox.insertBefore(el("p", { "class": "desk-greeting" }, site.greeting), log);
+  if (site.reply_time) { agentLine.textContent = t({ minutes: "replyMinutes", hours: "replyHours", day: "replyDay" }[site.reply_time]); agentLine.removeAttribute("hidden"); }
+  delete state.campaign; // a greeting shows on the page it came to, once: not after a reload
+  var visitKey = "desk-visit:" + api;
+  var visit = JSON.parse((!preview && window.sessionStorage.getItem(visitKey)) || "null");
+  if (!visit) { state.visits = (state.visits || 0) + 1; visit = { pages: 0 }; }
+  visit.pages += 1;
+  if (!preview) window.sessionStorage.setItem(visitKey, JSON.stringify(visit));
+  function glob(pattern, url) {
+    if (!pattern) return true;
+    var target = /^http/.test(pattern) ? url : new URL(url).pathname;
+    return new RegExp("^" + pattern.split("*").map(function (p) { return p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join(".*") + "$").test(target);
+  }
+  function campaigns() {
+    (desk.campaigns || []).forEach(function (c) {
+      var r = c.conditions, returning = state.visits > 1;
+      if ((state.greeted || []).indexOf(c.id) >= 0 || !glob(r.url, location.href) || visit.pages < (r.pages_seen || 1)) return;
+      if ((r.visitor === "new" && returning) || (r.visitor === "returning" && !returning)) return;
+      if ((r.business_hours_only && desk.open === false) || (r.languages && r.languages.length && r.languages.indexOf(lang) < 0)) return;
+      setTimeout(function () { greet(c); }, Math.max(0, (r.seconds_on_page || 0) * 1000 - (Date.now() - opened)));
+    });
+  }
+  var greeting = null;
+  function greet(c) {
+    if (greeting || state.conversation || !state.token) return; // one at a time, never into a chat
+    greeting = c.id;
+    fetch(api + "/widget/campaigns/" + c.id + "/shown", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: state.token, url: location.href.slice(0, 2000), seconds_on_page: Math.floor((Date.now() - opened) / 1000),
+        pages_seen: visit.pages, returning: state.visits > 1, language: lang })
+    }).then(function (r) { return r.ok ? r.json() : { show: false, refused: true }; }).then(function (g) {
+      // greeted (or greeted before): not asked again; refused (its conditions unmet now): another page may
+      if (!g.refused) state.greeted = (state.greeted || []).concat([c.id]);
+      if (!g.show) { greeting = null; save(); return; }
+      state.campaign = c.id; save();
+      showAgent(g.agent);
+      var item = el("li", { "class": "desk-theirs desk-campaign" });
+      item.appendChild(el("span", { "class": "author" }, g.agent.name));
+      item.appendChild(el("span", { "class": "desk-text" }, g.message));
+      log.appendChild(item);
+      if (!isOpen()) { panel.removeAttribute("hidden"); launcher.setAttribute("aria-expanded", "true"); } // focus stays where it is
+    }, function () { greeting = null; });
+  }
+  function dropGreeting() { Array.prototype.forEach.call(log.querySelectorAll(".desk-campaign"), function (n) { n.remove(); }); }
+
+  function mount() {
+    document.body.appendChild(host);
+    if (preview) { status.textContent = t("online"); panel.removeAttribute("hidden"); launcher.setAttribute("aria-expanded", "true"); return; }
+    start();
+  }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+  }
+
+  if (preview) { boot(preview, {}); return; }
+  fetch(api + "/widget/config" + (data.key ? "?key=" + encodeURIComponent(data.key) : "")).then(function (r) {
+    if (r.status === 403) return null; // not one of the desk's allowed sites: no widget here
+    return r.ok ? r.json() : {};
+  }, function () { return {}; }).then(function (desk) { if (desk) boot(desk.settings || {}, desk); });
 })();

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.e2e.browser import ARGS, ARTIFACTS, CHROMIUM
 
 SUPPORT = "support@desk.localhost"
 WEEKDAYS_9_TO_17 = {day: ["09:00-17:00"] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}
@@ -52,3 +55,16 @@ def desk_hours(admin):
     yield r.json()
     admin.request("PUT", "/sla/policies", json={"policies": []})
     assert admin.request("DELETE", "/calendars/desk").status_code == 204
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, once per test module (see tests/e2e/browser.py)."""
+    from pathlib import Path
+
+    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (.ci/run installs Debian's package)"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()

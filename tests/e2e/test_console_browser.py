@@ -8,56 +8,12 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.desk_env import desk_settings
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM = os.environ.get("DESK_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (.ci/run installs Debian's package)"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
-
-
-def violations(page) -> list[str]:
-    """axe-core's WCAG 2.1 A/AA findings on the page, shadow DOM included, as readable lines."""
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    return [
-        f"{v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'][:3])})"
-        for v in results.response["violations"]
-    ]
-
-
-def widget_conversation(page, desk_url: str) -> str:
-    """The id of the ticket the widget on this page talks in: the widget keeps its state in
-    the page's localStorage under ``desk-widget:<the desk's origin>``."""
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(desk_url))
-    state = page.evaluate("key => JSON.parse(localStorage.getItem(key) || '{}')", f"desk-widget:{origin}")
-    assert state.get("conversation"), state
-    return state["conversation"]
-
-
-def sign_in(page, base: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
-    page.goto(f"{base}/console")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#connection")).to_have_text("Live")
+from tests.e2e.browser import ARTIFACTS, sign_in, violations, widget_conversation
 
 
 @pytest.mark.parametrize("width", [390, 1024])
@@ -420,7 +376,7 @@ def test_an_agent_answers_an_email_ticket_from_the_console_and_the_customer_gets
         console.get_by_role("button", name="Send and solve").click()
         expect(console.get_by_label("Status", exact=True)).to_have_value("solved")
         # The mail goes out after the reply is saved (from the table's stream); the agent sees it.
-        expect(console.locator("#timeline li.agent .delivery").last).to_have_text("Sent by email")
+        expect(console.locator("#timeline li.from-agent .delivery").last).to_have_text("Sent by email")
     finally:
         context.close()
     bodies = [m.get_body(("plain",)).get_content().strip() for m in sent_to(customer)]
@@ -446,7 +402,7 @@ def test_a_reply_that_could_not_be_sent_shows_it_and_an_admin_sends_it_from_fail
         with ses_refusing() as allow:
             console.get_by_label("Message").fill("Yes, until next spring.")
             console.get_by_role("button", name="Send", exact=True).click()
-            note = console.locator("#timeline li.agent .delivery").last
+            note = console.locator("#timeline li.from-agent .delivery").last
             expect(note).to_contain_text("Not sent: MessageRejected: Did not have authority")  # parked
             expect(note).to_contain_text("send it again from Failed events")
             badge = console.get_by_role("button", name=re.compile("Failed events"))
@@ -469,7 +425,7 @@ def test_a_reply_that_could_not_be_sent_shows_it_and_an_admin_sends_it_from_fail
             dialog.locator(f'li[data-failure="{failure["id"]}"]').get_by_role("button", name="Try again").click()
             expect(dialog.locator(f'li[data-failure="{failure["id"]}"]')).to_have_count(0)
         dialog.get_by_role("button", name="Close").click()
-        expect(console.locator("#timeline li.agent .delivery").last).to_have_text("Sent by email")
+        expect(console.locator("#timeline li.from-agent .delivery").last).to_have_text("Sent by email")
     finally:
         context.close()
     settle()

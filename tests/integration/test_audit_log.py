@@ -72,7 +72,9 @@ def test_ticket_work_is_recorded_by_whoever_did_it(agent, agent_account, admin):
         (agent_account["id"], "ticket.changed", {"type": "ticket", "id": ticket["id"]}),
     ]
     status_change, edit = log[2]["details"], log[3]["details"]
-    assert status_change == {"fields": ["status"], "changes": {"status": ["new", "pending"]}}
+    # The reply also made the unassigned ticket its author's (one write, one entry).
+    assert status_change == {"fields": ["assignee_id", "status"], "changes": {
+        "assignee_id": [None, agent_account["id"]], "status": ["new", "pending"]}}
     assert edit == {"fields": ["subject", "tags"], "changes": {"tags": [[], ["vip"]]}}
     assert u not in str(log)
     newest_first = entries(admin, target=ticket["id"])  # unless asked

@@ -109,9 +109,9 @@ def test_only_admins_change_canned_responses(agent, admin, unique):
 @pytest.mark.parametrize(
     "path_id,body,status,code",
     [
-        ("Not-Lower", {"title": "t", "body": "b"}, 404, "canned_response_not_found"),
-        ("-leading-dash", {"title": "t", "body": "b"}, 404, "canned_response_not_found"),
-        ("x" * 41, {"title": "t", "body": "b"}, 404, "canned_response_not_found"),
+        ("Not-Lower", {"title": "t", "body": "b"}, 400, "validation_failed"),
+        ("-leading-dash", {"title": "t", "body": "b"}, 400, "validation_failed"),
+        ("x" * 41, {"title": "t", "body": "b"}, 400, "validation_failed"),
         ("ok-id", {"title": "t" * 101, "body": "b"}, 400, "validation_failed"),
         ("ok-id", {"title": "t", "body": "b" * 5001}, 400, "validation_failed"),
         ("ok-id", {"title": " ", "body": "b"}, 400, "validation_failed"),
@@ -151,7 +151,7 @@ def test_filling_in_an_unknown_canned_response_or_ticket_is_404(agent, admin, un
     r = agent.get(f"/tickets/tkt_doesnotexist/canned-responses/c-{unique}")
     assert r.status_code == 404 and r.json()["error"]["code"] == "ticket_not_found"
     r = agent.get(f"/tickets/{ticket['id']}/canned-responses/NOT%20AN%20ID")
-    assert r.status_code == 404 and r.json()["error"]["code"] == "canned_response_not_found"
+    assert r.status_code == 400 and r.json()["error"]["code"] == "validation_failed"  # not an id at all
 
 
 # ---------------------------------------------------------------- tickets by channel
@@ -195,7 +195,8 @@ def test_the_widget_reads_its_config_before_a_session(anonymous):
     assert r.status_code == 200, r.text
     config = r.json()
     assert config["key_valid"] is True
-    assert set(config) == {"key_valid", "available", "open", "next_opening", "timezone"}
+    assert set(config) == {"key_valid", "available", "open", "next_opening", "timezone", "settings", "campaigns"}
+    assert "allowed_origins" not in config["settings"]  # enforced by the desk, not told to every page
     assert isinstance(config["available"], bool) and isinstance(config["open"], bool)
     assert r.headers["Access-Control-Allow-Origin"] == "*"  # read from the business's own site
     assert anonymous.get("/widget/config", params={"key": "pk_wrong"}).json()["key_valid"] is False

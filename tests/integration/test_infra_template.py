@@ -39,6 +39,12 @@ NOT_FROM_THE_TEMPLATE = {
     "DESK_RATE_LIMIT_LOGIN_EMAIL": "has a default; tune per stage in .chalice/config.json",
     "DESK_RATE_LIMIT_LOGIN_DEVICE": "has a default; tune per stage in .chalice/config.json",
     "DESK_RATE_LIMIT_REFRESH": "has a default; tune per stage in .chalice/config.json",
+    "DESK_RATE_LIMIT_INVITES": "has a default; tune per stage in .chalice/config.json",
+    "DESK_RATE_LIMIT_ADDRESS_CONFIRMATIONS_PER_VISITOR": "has a default; tune per stage in .chalice/config.json",
+    "DESK_RATE_LIMIT_ADDRESS_CONFIRMATIONS_PER_ADDRESS": "has a default; tune per stage in .chalice/config.json",
+    "DESK_RATE_LIMIT_ADDRESS_CONFIRMATION_LINKS": "has a default; tune per stage in .chalice/config.json",
+    **{f"DESK_RATE_LIMIT_PORTAL{part}": "has a default; tune per stage in .chalice/config.json"
+       for part in ("", "_FORM", "_FORM_EMAIL", "_UPLOADS", "_LINKS", "_LINKS_EMAIL", "_SIGN_IN")},
     "DESK_TRUSTED_PROXY_HOPS": "0 behind API Gateway (it reports the client's address)",
     "DESK_CORS_ORIGINS": "same-origin by default; set per stage in .chalice/config.json (read at packaging)",
 }
@@ -311,13 +317,18 @@ def test_only_ticket_records_invoke_the_stream_function(template: dict[str, Any]
     props = function["Properties"]["Events"][fn.dynamodb_event]["Properties"]
     [rule] = props["FilterCriteria"]["Filters"]
     pattern = json.loads(rule["Pattern"])
-    assert pattern == stream.RECORD_FILTER == {"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "TICKET#"}]}}}}
+    assert pattern == stream.RECORD_FILTER == {
+        "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "TICKET#"}, {"prefix": "CAMPAIGN#"}, {"prefix": "PORTALLINK#"},
+                                     "INVITES", "AGENTS"]}}}}
 
     def record(pk: str) -> dict[str, Any]:
         return {"dynamodb": {"Keys": {"pk": {"S": pk}, "sk": {"S": "x"}}}}
 
     assert stream.wanted(record("TICKET#tkt_1")) and not stream.wanted(record("EVENT#abc"))
+    assert stream.wanted(record("CAMPAIGN#cmp_1")) and not stream.wanted(record("CONFIG"))
     assert not stream.wanted(record("CONN#abc")) and not stream.wanted({})
+    assert stream.wanted(record("INVITES")) and stream.wanted(record("AGENTS")) and not stream.wanted(record("AGENTSX"))
+    assert stream.wanted(record("PORTALLINK#abc")) and not stream.wanted(record("EMAIL#ann@example.org"))
 
 
 def test_a_batch_lambda_gives_up_on_is_described_in_the_dead_letter_queue_within_the_apps_bounds(
@@ -414,6 +425,31 @@ def test_the_functions_may_do_only_what_they_do_on_only_this_stage(template: dic
         *storage.ticket_file_prefixes("t1"),
     ]
     assert [k for k in built if not any(k.startswith(prefix) for prefix in BUCKET_GRANTS)] == []
+
+
+# SES actions that IAM authorises on an identity's ARN, as AWS's Service Authorization Reference
+# lists them for "ses" (resource type "identity", required). SES v1's GetIdentityVerification-,
+# GetIdentityDkim- and GetIdentityMailFromDomainAttributes list no resource type: granted on an
+# ARN they are refused, so the desk reads the identity with SES v2's GetEmailIdentity instead.
+SES_ON_THE_IDENTITY = {"ses:SendEmail", "ses:SendRawEmail", "ses:GetEmailIdentity"}
+
+
+def test_every_ses_grant_is_one_ses_authorises_on_the_support_identity(template: dict[str, Any], stage: str) -> None:
+    identity_arns = [
+        {"Fn::Sub": f"arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:identity/{who}"}
+        for who in ("${SupportDomain}", "${SupportMailbox}@${SupportDomain}")
+    ]
+    for fn in chalice_functions(stage):
+        granted = [
+            (set(_listed(s["Action"])), _listed(s["Resource"])) for s in _statements(template, fn.role_id)
+            if any(a.startswith("ses:") for a in _listed(s["Action"]))
+        ]
+        assert granted, fn.name
+        for actions, resources_ in granted:
+            assert actions <= SES_ON_THE_IDENTITY, (fn.name, actions - SES_ON_THE_IDENTITY)
+            assert resources_ == identity_arns, fn.name
+        # The console's DNS records: what SES knows of the support domain, in one read.
+        assert any(actions == {"ses:GetEmailIdentity"} for actions, _ in granted), fn.name
 
 
 def test_every_function_uses_only_its_stages_dead_letter_queue(template: dict[str, Any], stage: str) -> None:

@@ -31,6 +31,7 @@ def start(data_dir: Path, http_port: int, aws_port: int) -> tuple[subprocess.Pop
     env.update(
         DESK_HTTP_PORT=str(http_port), DESK_AWS_PORT=str(aws_port), DESK_DATA_DIR=str(data_dir),
         DESK_WS_PORT=str(free_port()), DESK_SMTP_PORT=str(free_port()), PYTHONUNBUFFERED="1",
+        DESK_DEMO_PORT=str(free_port()),  # not 8003: another desk on the machine may hold it
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "local"], cwd=ROOT, env=env,

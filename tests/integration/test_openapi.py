@@ -30,7 +30,15 @@ def test_agent_routes_declare_bearer_auth_and_the_schemas_are_the_enforced_ones(
     public = {
         ("GET", "/health"), ("GET", "/openapi.json"), ("POST", "/auth/login"), ("POST", "/auth/refresh"),
         ("POST", "/widget/sessions"), ("GET", "/widget.js"), ("GET", "/widget/config"),
+            ("POST", "/widget/campaigns/{campaign_id}/shown"),
         ("GET", "/console"), ("GET", "/console/app.js"), ("GET", "/console/app.css"),
+        ("GET", "/console/assets/{name}"), ("POST", "/invites/lookup"), ("POST", "/invites/accept"),
+        ("GET", "/portal"), ("GET", "/portal/new"), ("GET", "/portal/app.js"), ("GET", "/portal/app.css"),
+        ("GET", "/portal/form"), ("POST", "/portal/uploads"), ("POST", "/portal/tickets"), ("POST", "/portal/links"),
+        ("POST", "/portal/sessions"), ("GET", "/portal/tickets"), ("GET", "/portal/tickets/{number}"),
+        ("POST", "/portal/tickets/{number}/messages"), ("POST", "/portal/tickets/{number}/close"),
+        ("POST", "/portal/tickets/{number}/uploads"),
+        ("GET", "/widget/transcripts/confirm"),
     }
     for path, ops in document["paths"].items():
         for method, op in ops.items():

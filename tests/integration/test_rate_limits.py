@@ -67,7 +67,27 @@ def test_the_defaults_are_the_documented_ones(behind_a_proxy):
     assert {name: (limit.requests, limit.seconds) for name, limit in settings.rate_limits.items()} == {
         "widget_sessions": (60, 60), "login": (20, 60), "login_email": (4, 900), "login_device": (10, 900),
         "refresh": (30, 60),
+        "invites": (10, 300),  # an invitation's lookup and acceptance (docs/team.md)
+        # the customer portal (docs/portal.md)
+        "portal_form": (10, 3600), "portal_form_email": (5, 3600), "portal_uploads": (30, 3600),
+        "portal_links": (10, 900), "portal_links_email": (3, 900), "portal_sign_in": (20, 900), "portal": (120, 60),
+        "address_confirmations_per_visitor": (3, 3600),
+        "address_confirmations_per_address": (3, 86400), "address_confirmation_links": (30, 60),
     }
+
+
+def test_the_web_form_and_sign_in_links_are_limited_per_ip(anonymous, behind_a_proxy):
+    busy, other = new_ip(), new_ip()
+    for _ in range(10):
+        assert anonymous.get("/portal/form", headers=from_ip(busy)).status_code == 200
+    refused = anonymous.post("/portal/tickets", json={}, headers=from_ip(busy))  # counted before it is read
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
+    assert anonymous.get("/portal/form", headers=from_ip(other)).status_code == 200
+    for _ in range(10):
+        address = f"l-{uuid.uuid4().hex[:8]}@customer.example"
+        assert anonymous.post("/portal/links", json={"email": address}, headers=from_ip(busy)).status_code == 202
+    assert_rate_limited(anonymous.post("/portal/links", json={"email": "x@customer.example"}, headers=from_ip(busy)),
+                        10, 900)
 
 
 def test_widget_sessions_are_limited_per_ip_and_the_next_window_is_open_again(anonymous, behind_a_proxy):

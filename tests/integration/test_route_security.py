@@ -29,9 +29,33 @@ PUBLIC_ROUTES = {
     ("GET", "/widget.js"): "the chat widget's script, loaded by businesses' pages",
     ("POST", "/widget/sessions"): "a visitor token for the widget; rate-limited per IP",
     ("GET", "/widget/config"): "whether a widget key is the desk's, availability, business hours",
+    ("POST", "/widget/campaigns/{campaign_id}/shown"): "a campaign's greeting for the visitor of a visitor "
+    "token, once; rate-limited per IP, refused to sites not allowed",
     ("GET", "/console"): "the console's page, which signs in through the API",
     ("GET", "/console/app.js"): "the console's script",
     ("GET", "/console/app.css"): "the console's styles",
+    ("GET", "/console/assets/{name}"): "the console's modules, only files shipped in static/console/",
+    ("POST", "/invites/lookup"): "what an invitation link is for, to its holder only (a signed token); "
+    "one answer for every bad link; rate-limited per IP",
+    ("POST", "/invites/accept"): "an invited person's sign-up with the link's signed, single-use token; "
+    "mails nothing; rate-limited per IP",
+    ("GET", "/portal"): "the customer portal's page, which signs in by a link mailed to the customer",
+    ("GET", "/portal/new"): "the web form's page (frameable: it holds no session)",
+    ("GET", "/portal/app.js"): "the portal's script",
+    ("GET", "/portal/app.css"): "the portal's styles",
+    ("GET", "/portal/form"): "a signed form token (no state); rate-limited per IP",
+    ("POST", "/portal/uploads"): "a pre-signed upload into a signed form's own folder; rate-limited per IP",
+    ("POST", "/portal/tickets"): "the web form: honeypot, minimum fill time, per-IP and per-address limits; "
+                                 "mails only fixed text, a number and a link",
+    ("POST", "/portal/links"): "mails a sign-in link (fixed text) to a known address only; same answer for any; "
+                               "rate-limited per IP and per address",
+    ("POST", "/portal/sessions"): "uses a one-time link's token (stored hashed, 15 minutes); rate-limited per IP",
+    ("GET", "/portal/tickets"): "a customer session's own tickets (its token checked by the portal); per IP",
+    ("GET", "/portal/tickets/{number}"): "one of the session's own tickets, public messages only; per IP",
+    ("POST", "/portal/tickets/{number}/messages"): "a reply on the session's own ticket; per IP",
+    ("POST", "/portal/tickets/{number}/close"): "solves the session's own ticket; per IP",
+    ("GET", "/widget/transcripts/confirm"): "a visitor's address confirmation link: a signed, single-use, "
+    "30-minute token; mails only the transcript, only to the address the link was mailed to; rate-limited per IP",
 }
 
 SERVED = {(method, path) for path, methods in desk_app.app.routes.items() for method in methods}

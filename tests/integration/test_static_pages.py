@@ -25,3 +25,9 @@ def test_the_console_page_names_its_websocket_and_loads_its_files(anonymous, sta
         r = anonymous.get(path)
         assert r.status_code == 200 and r.headers["Content-Type"].startswith(kind)
     assert anonymous.get("/console/nothing.js").status_code == 404
+    for path in ("/console/assets/settings.js", "/console/assets/settings.css"):
+        r = anonymous.get(path)
+        assert r.status_code == 200 and path.rsplit("/", 1)[1] in page.text
+    for missing in ("nothing.js", "..%2Fconsole.js", "settings.py", "%2Fetc%2Fpasswd"):
+        r = anonymous.get(f"/console/assets/{missing}")
+        assert r.status_code == 404 and r.json()["error"]["code"] in ("asset_not_found", "not_found"), missing

@@ -25,10 +25,11 @@ from chalicelib.adapters.dynamodb.stream import ticket_changes
 from chalicelib.domain import sla
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.canned import CannedResponse
-from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.errors import AuthenticationError, ConflictError
 from chalicelib.domain.events import MessageCreated, SlaEscalated, TicketChanged, TicketOpened
 from chalicelib.domain.people import Agent, Customer, Role, VisitedPage
 from chalicelib.domain.storage import inbound_mail_key
+from chalicelib.domain.team import Invite, Team
 from chalicelib.domain.tickets import (
     RATABLE_STATUSES,
     AuthorType,
@@ -58,6 +59,7 @@ from chalicelib.services.ports import (
     AgentRepository,
     AuditStore,
     CalendarStore,
+    CampaignStore,
     CannedResponseStore,
     CustomerRepository,
     Mailer,
@@ -69,10 +71,12 @@ from chalicelib.services.ports import (
     Page,
     PolicyStore,
     PrivacyFiles,
+    SettingStore,
     SlaRecord,
     SlaStore,
     TicketRepository,
 )
+from chalicelib.services.search import SearchService
 from chalicelib.services.sla import SlaService
 from chalicelib.services.tickets import PostMessage, TicketService
 
@@ -172,7 +176,7 @@ class FakeTickets:
                        key=lambda t: (t.last_activity_at, t.id), reverse=True)
         return _page(found, limit, cursor)
 
-    def update(self, before: Ticket, after: Ticket, *, by: str) -> Ticket:
+    def update(self, before: Ticket, after: Ticket, *, by: str | None) -> Ticket:
         current = self.tickets.get(before.id)
         if current is None or current.version != before.version:
             raise ConflictError("The ticket was changed by someone else; reload it and try again.",
@@ -188,12 +192,17 @@ class FakeTickets:
 
     def reserve_message(self, before: Ticket, after: Ticket, *, by: str | None = None) -> Ticket | None:
         current = self.tickets.get(before.id)
-        if current is None or current.status != before.status:
+        assigns = after.assignee_id != before.assignee_id
+        if current is None or current.status != before.status or (assigns and current.assignee_id is not None):
             return None
         stored = replace(current, message_count=current.message_count + 1,
                          last_activity_at=after.last_activity_at, updated_at=after.updated_at)
+        if after.status != before.status or assigns:
+            stored = replace(stored, version=current.version + 1)
         if after.status != before.status:
-            stored = replace(stored, status=after.status, version=current.version + 1, solved_at=after.solved_at)
+            stored = replace(stored, status=after.status, solved_at=after.solved_at)
+        if assigns:
+            stored = replace(stored, assignee_id=after.assignee_id)
         self._change(current, stored, by)
         return stored
 
@@ -328,6 +337,7 @@ class FakeCustomers:
     def __init__(self) -> None:
         self.customers: dict[str, Customer] = {}
         self.claims: dict[str, str] = {}
+        self.links: dict[str, list[str]] = {}
 
     def get(self, customer_id: str) -> Customer | None:
         return self.customers.get(customer_id)
@@ -355,12 +365,27 @@ class FakeCustomers:
         self.customers[customer_id] = customer
         return customer
 
+    def prove_email(self, customer_id: str, email: str) -> bool:
+        customer = self.customers.get(customer_id)
+        if customer is None:
+            return False
+        self.customers[customer_id] = replace(customer, email=email, email_proven=True)
+        return True
+
     def add_visit_page(self, customer_id: str, page: VisitedPage) -> bool:
         customer = self.customers.get(customer_id)
         if customer is None:
             return False
         self.customers[customer_id] = replace(customer, visit_pages=(*customer.visit_pages, page))
         return True
+
+    def link_email(self, address: str, customer_id: str) -> None:
+        self.links.setdefault(address, [])
+        if customer_id not in self.links[address]:
+            self.links[address].append(customer_id)
+
+    def linked_customer_ids(self, address: str) -> list[str]:
+        return list(self.links.get(address, []))
 
 
 class FakeAgents:
@@ -389,6 +414,30 @@ class FakeAgents:
         self.agents[agent_id] = agent
         return agent
 
+    def admin_update(
+        self, agent_id: str, changes: dict[str, Any], *, by: str, keep_admin: str | None = None
+    ) -> Agent | None:
+        agent = self.agents.get(agent_id)
+        if agent is None:
+            return None
+        if keep_admin is not None:
+            other = self.agents.get(keep_admin)
+            if other is None or other.role != Role.ADMIN or not other.active:
+                raise ConflictError("The desk must keep at least one active admin.", code="last_admin")
+        fields: dict[str, Any] = {}
+        for name, value in changes.items():
+            if name == "role":
+                fields["role"] = Role(value)
+            elif name in ("teams", "languages"):
+                fields[name] = tuple(value or ())
+            elif name == "status":
+                fields["status"] = value or "active"
+            else:
+                fields[name] = value
+        agent = replace(agent, **fields)
+        self.agents[agent_id] = agent
+        return agent
+
 
 # ---------------------------------------------------------------- configuration
 
@@ -402,6 +451,7 @@ class FakeDeskConfig:
         self.stored_calendars: dict[str, dict[str, Any]] = {}
         self.stored_policies: list[dict[str, Any]] = []
         self.canned: dict[str, CannedResponse] = {}
+        self.stored_settings: dict[str, dict[str, Any]] = {}
 
     def calendar(self, calendar_id: str) -> dict[str, Any] | None:
         return self.stored_calendars.get(calendar_id)
@@ -433,6 +483,12 @@ class FakeDeskConfig:
 
     def delete_canned_response(self, canned_id: str) -> bool:
         return self.canned.pop(canned_id, None) is not None
+
+    def setting(self, name: str) -> dict[str, Any] | None:
+        return self.stored_settings.get(name)
+
+    def put_setting(self, name: str, data: dict[str, Any]) -> None:
+        self.stored_settings[name] = dict(data)
 
 
 # ---------------------------------------------------------------- mail
@@ -673,6 +729,31 @@ class FakeEventSource:
         return self.known.get(envelope["event_id"])
 
 
+# ---------------------------------------------------------------- the search index
+
+
+class FakeSearchIndex:
+    """The search index in memory: term -> {ticket number: ticket id}."""
+
+    def __init__(self, tickets: FakeTickets) -> None:
+        self.entries: dict[str, dict[int, str]] = {}
+        self.store = tickets
+
+    def add(self, ticket: Ticket, terms: Iterable[str]) -> int:
+        count = 0
+        for term in set(terms):
+            self.entries.setdefault(term, {})[ticket.number] = ticket.id
+            count += 1
+        return count
+
+    def numbers(self, term: str, *, below: int | None, limit: int) -> dict[int, str]:
+        found = sorted((n for n in self.entries.get(term, {}) if below is None or n < below), reverse=True)
+        return {n: self.entries[term][n] for n in found[:limit]}
+
+    def tickets(self, ticket_ids: list[str]) -> dict[str, Ticket]:
+        return {t.id: t for tid in ticket_ids if (t := self.store.get(tid)) is not None}
+
+
 # ---------------------------------------------------------------- the desk over the fakes
 
 
@@ -734,6 +815,8 @@ class Desk:
             out_of_hours=self.out_of_hours, clock=self.clock,
         )
         self.audit = AuditLog(self.audit_store, clock=self.clock)
+        self.search_index = FakeSearchIndex(self.store)
+        self.search = SearchService(self.search_index, self.tickets, self.customers)
         self.stream = TableEvents(
             source=FakeEventSource(), ledger=self.ledger, dead_letters=self.dead_letters,
             resolve=self._listener, resolve_parked=self._parked_listener, clock=self.clock, container=self,
@@ -812,6 +895,7 @@ if TYPE_CHECKING:  # mypy checks that each fake is what it stands in for (the De
     _calendars: CalendarStore = FakeDeskConfig()
     _policies: PolicyStore = FakeDeskConfig()
     _canned: CannedResponseStore = FakeDeskConfig()
+    _settings: SettingStore = FakeDeskConfig()
     _refs: MailRefs = FakeMailRefs()
     _limits: MailLimits = FakeMailLimits()
     _mailer: Mailer = FakeMailer()
@@ -821,3 +905,143 @@ if TYPE_CHECKING:  # mypy checks that each fake is what it stands in for (the De
     _ledger: ReactionLedger = FakeLedger()
     _dead_letters: DeadLetters = FakeDeadLetters()
     _source: EventSource = FakeEventSource()
+
+
+# ---------------------------------------------------------------- the team
+
+
+class FakeInvites:
+    """InviteStore: invitations by id, each ``put`` one revision up."""
+
+    def __init__(self) -> None:
+        self.invites: dict[str, Invite] = {}
+
+    def get(self, invite_id: str) -> Invite | None:
+        return self.invites.get(invite_id)
+
+    def list(self) -> builtins.list[Invite]:
+        return builtins.list(self.invites.values())
+
+    def put(self, invite: Invite) -> Invite:
+        before = self.invites.get(invite.id)
+        stored = replace(invite, rev=(before.rev if before else 0) + 1)
+        self.invites[invite.id] = stored
+        return stored
+
+    def delete(self, invite_id: str, rev: int | None = None) -> bool:
+        found = self.invites.get(invite_id)
+        if found is None or (rev is not None and found.rev != rev):
+            return False
+        del self.invites[invite_id]
+        return True
+
+
+class FakeTeams:
+    """TeamStore: teams by slug."""
+
+    def __init__(self) -> None:
+        self.teams: dict[str, Team] = {}
+
+    def get(self, team_id: str) -> Team | None:
+        return self.teams.get(team_id)
+
+    def list(self) -> builtins.list[Team]:
+        return builtins.list(self.teams.values())
+
+    def put(self, team: Team) -> None:
+        self.teams[team.id] = team
+
+    def delete(self, team_id: str) -> bool:
+        return self.teams.pop(team_id, None) is not None
+
+
+class FakeDirectory:
+    """The user pool (AccountDirectory): accounts by address, with password, group, enabled."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[str, dict[str, Any]] = {}
+
+    def create_user(self, *, email: str, name: str, password: str, role: Role) -> str:
+        if email in self.accounts:
+            raise ConflictError("An agent with this e-mail address already exists.", code="agent_exists")
+        self.accounts[email] = {"sub": f"sub-{len(self.accounts) + 1}", "password": password, "group": role,
+                                "enabled": True, "name": name}
+        return str(self.accounts[email]["sub"])
+
+    def sign_in(self, email: str, password: str) -> dict[str, Any]:
+        account = self.accounts.get(email)
+        if account is None or account["password"] != password or not account["enabled"]:
+            raise AuthenticationError("The e-mail address or password is not right.", code="invalid_credentials")
+        return {"IdToken": f"id-{account['sub']}", "AccessToken": "access", "ExpiresIn": 3600}
+
+    def refresh(self, refresh_token: str) -> dict[str, Any]:
+        raise AuthenticationError("No refresh here.", code="invalid_token")
+
+    def set_role(self, email: str, role: Role) -> None:
+        self.accounts[email]["group"] = role
+
+    def disable(self, email: str) -> None:
+        self.accounts[email]["enabled"] = False
+
+    def enable(self, email: str) -> None:
+        self.accounts[email]["enabled"] = True
+
+    def delete(self, email: str) -> None:
+        self.accounts.pop(email, None)
+
+
+if TYPE_CHECKING:
+    from chalicelib.services.ports import InviteStore, TeamStore
+    from chalicelib.services.team import AccountDirectory
+
+    _invites: InviteStore = FakeInvites()
+    _teams: TeamStore = FakeTeams()
+    _directory: AccountDirectory = FakeDirectory()
+class FakeCampaignStore:
+    """The widget's settings and campaigns in memory (adapters/dynamodb/campaigns.py)."""
+
+    def __init__(self) -> None:
+        self.settings: dict[str, Any] | None = None
+        self.items: dict[str, dict[str, Any]] = {}
+        self.marks: set[tuple[str, str, str]] = set()
+        self.counted: dict[str, dict[str, int]] = {}
+
+    def widget_settings(self) -> dict[str, Any] | None:
+        return self.settings
+
+    def put_widget_settings(self, data: dict[str, Any]) -> None:
+        self.settings = dict(data)
+
+    def campaigns(self) -> list[dict[str, Any]]:
+        return [{**c, "id": cid} for cid, c in self.items.items()]
+
+    def campaign(self, campaign_id: str) -> dict[str, Any] | None:
+        found = self.items.get(campaign_id)
+        return None if found is None else {**found, "id": campaign_id}
+
+    def put_campaign(self, campaign_id: str, data: dict[str, Any]) -> None:
+        self.items[campaign_id] = dict(data)
+
+    def delete_campaign(self, campaign_id: str) -> bool:
+        return self.items.pop(campaign_id, None) is not None
+
+    def counts(self, campaign_ids: list[str]) -> dict[str, dict[str, int]]:
+        return {cid: {"shown": 0, "replied": 0, **self.counted.get(cid, {})} for cid in campaign_ids}
+
+    def count(self, campaign_id: str, what: str) -> None:
+        mine = self.counted.setdefault(campaign_id, {})
+        mine[what] = mine.get(what, 0) + 1
+
+    def mark(self, campaign_id: str, customer_id: str, what: str) -> bool:
+        key = (campaign_id, customer_id, what)
+        if key in self.marks:
+            return False
+        self.marks.add(key)
+        return True
+
+    def was_shown(self, campaign_id: str, customer_id: str) -> bool:
+        return (campaign_id, customer_id, "shown") in self.marks
+
+
+if TYPE_CHECKING:
+    _campaigns: CampaignStore = FakeCampaignStore()

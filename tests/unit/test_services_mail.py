@@ -218,15 +218,6 @@ def test_an_agents_reply_goes_out_threaded_and_the_answer_comes_back(desk):
     assert bodies(desk, ticket.id)[-1] == "Got it, thanks!"
 
 
-def test_a_reply_on_a_ticket_opened_by_an_agent_is_not_mailed(desk):
-    from chalicelib.services.tickets import OpenTicket
-
-    ticket, _ = desk.tickets.open(OpenTicket(subject="Phone call", customer_email=ANN), AS_ALEX)
-    _, message = desk.tickets.post_message(ticket.id, PostMessage(body="As discussed."), AS_ALEX)
-    desk.deliver()
-    assert message.delivery is None and desk.mailer.sent == []
-
-
 def test_a_failed_send_is_retried_and_one_that_never_goes_out_is_marked_failed(desk):
     ticket_id = str(desk.receive(mail(ANN, "Invoice", "Resend it please.")).ticket_id)
     desk.mailer.failures = 1  # SES fails once: the stream's next delivery sends it

@@ -85,8 +85,10 @@ def test_warning_and_breach_come_at_their_business_minute_and_escalate_once(desk
         ("warning", "first_response", {ALEX.id}), ("breach", "first_response", {ALEX.id}),
     ]
     assert [text for _, text, _ in desk.agent_mail] == [
-        f"Ticket #{ticket.number} (Site down) is about to miss its first response target, due 2026-11-30T08:20:00.000000Z.",
-        f"Ticket #{ticket.number} (Site down) missed its first response target, due 2026-11-30T08:20:00.000000Z.",
+        f"Ticket #{ticket.number} (Site down) is about to miss its first response target, due Monday, "
+        "30 November at 09:20 (Europe/Berlin time).",
+        f"Ticket #{ticket.number} (Site down) missed its first response target, due Monday, "
+        "30 November at 09:20 (Europe/Berlin time).",
     ]
     after = desk.tickets.get(ticket.id)
     assert "sla-breached" in after.tags and after.team == "escalations"

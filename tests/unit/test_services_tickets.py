@@ -236,8 +236,10 @@ def test_the_audit_log_records_agents_ticket_work_by_whoever_did_it_and_no_words
     entries = desk.audit.target(ticket.id, limit=10, cursor=None, newest_first=False).items
     assert [(e.actor, e.action) for e in entries] == [
         (ALEX.id, "ticket.opened"), (SAM.id, "ticket.changed"), (ALEX.id, "note.added"), (ALEX.id, "message.replied"),
+        (ALEX.id, "ticket.changed"),  # the reply made the unassigned ticket Alex's
     ]
     assert entries[1].details == {"fields": ["status", "subject"], "changes": {"status": ["new", "open"]}}
+    assert entries[4].details == {"fields": ["assignee_id"], "changes": {"assignee_id": [None, ALEX.id]}}
     everything = repr([e.details for e in entries])
     assert not any(words in everything for words in ("Secret", "Renamed", "Private", "Public", "Customer"))
 

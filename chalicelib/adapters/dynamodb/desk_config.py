@@ -17,6 +17,7 @@ CONFIG_PK = "CONFIG"
 CALENDAR_PREFIX = "CALENDAR#"
 POLICIES_SK = "SLA#POLICIES"
 CANNED_PREFIX = "CANNED#"
+SETTING_PREFIX = "SETTING#"
 
 
 class DynamoDeskConfig:
@@ -94,6 +95,15 @@ class DynamoDeskConfig:
                 return False
             raise
         return True
+
+    # ------------------------------------------------------------- settings
+
+    def setting(self, name: str) -> dict[str, Any] | None:
+        """A setting set in the console (``mail``, ``retention``), or None when never set."""
+        return self._get(SETTING_PREFIX + name)
+
+    def put_setting(self, name: str, data: dict[str, Any]) -> None:
+        self._put(SETTING_PREFIX + name, data)
 
 
 def _canned(item: m.ConfigItem) -> CannedResponse:

@@ -25,9 +25,14 @@ Items (pk / sk):
     RATE#<limit>#<client>#<window> #RATE            a client's requests to a public endpoint in
                                                     one rate window (client: an IP, or a hash
                                                     of an e-mail address; TTL)
+    RATE#used#<link nonce>  #RATE                   a single-use link's uses (a visitor's address
+                                                    confirmation; the first to count 1 uses it; TTL)
     CONFIG                  CALENDAR#<id>           business hours of the desk or a team
     CONFIG                  SLA#POLICIES            the SLA policies, in order
     CONFIG                  CANNED#<id>             a canned response (title, body with placeholders)
+    CONFIG                  SETTING#<name>          a setting set in the console (mail: display name and
+                                                    signature; retention: days by channel)
+    PRIVACY                 <requested at>#<id>     a customer export or erasure and its state
     CUSTOMER#<customer id>  CONN#<connection id>    a live connection of this chat visitor (TTL)
     CUSTOMER#<customer id>  TICKET#<ticket id>      someone else's ticket this customer wrote on
     EMAIL#<address>         CC#<ticket id>          a ticket this address is copied on
@@ -37,6 +42,27 @@ Items (pk / sk):
                                                     or parked (TTL)
     FAILED                  <failure id>            a reaction given up on: the event's envelope
                                                     and the error, until replayed or dismissed
+    INVITES                 INVITE#<invite id>      an invitation to join the team (address, role,
+                                                    revision, valid until; TTL some days after)
+    CONFIG                  TEAM#<slug>             a team (its name); members are on the agents
+    PORTALLINK#<sha256 of token> #PORTALLINK        a customer portal sign-in link: the address it
+                                                    signs in, until when, whether used; one asked
+                                                    for also its nonce, language, base URL (TTL)
+    EMAIL#<address>         PORTALLINK#<sha256>     a sign-in link mailed to this address (written
+                                                    before the link: erasure finds it by it; TTL)
+    EMAIL#<address>         CUSTOMER#<customer id>  another customer with this address, proven by
+                                                    the business (a signed-in widget user): the
+                                                    portal shows their tickets to the address
+    CONFIG                  WIDGET#SETTINGS         the chat widget's settings (adapters/dynamodb/campaigns.py)
+    CONFIG                  CAMPAIGN#<id>           a proactive chat campaign (Query begins_with CAMPAIGN#)
+    CAMPAIGN#<id>           SHOWN#<customer id>     this visitor was greeted (PutItem if not exists: once)
+    CAMPAIGN#<id>           REPLIED#<customer id>   this visitor answered the greeting (the same)
+    CUSTOMER#<customer id>  CAMPAIGN#<id>           a campaign that greeted this customer (written
+                                                    before SHOWN#: erasure finds both marks by it)
+    COUNTER#campaign#<id>#shown|replied #COUNTER    the counts (ADD from the stream; BatchGetItem)
+    SEARCH#<term>           T#<ticket number, 12 digits>  a ticket has this word (or prefix of one)
+                                                    in its subject, messages or customer
+                                                    (docs/search.md; written from the stream)
 
 Attributes that ride on an item rather than having their own: a ticket's ``csat`` (the
 customer's latest rating), a customer's ``visit_pages`` (the last pages a chat visitor
@@ -90,9 +116,13 @@ message (a mail's has a message.created of its own) always finds its ticket.
     an agent's profile edit               UpdateItem SET/REMOVE name, title, avatar_url, timezone
     canned responses / one                Query CONFIG begins_with CANNED#; GetItem CONFIG / CANNED#id
     save / delete a canned response       PutItem / DeleteItem if it exists  CONFIG / CANNED#id
+    a console setting / save it           GetItem / PutItem CONFIG / SETTING#name (cached 30 s)
+    privacy requests, newest first        Query    PRIVACY, read backwards, limit n
+    a privacy request's state             PutItem  PRIVACY / <requested at>#<id> (same key each time)
     everything about a customer           Query CUSTOMER#id (profile, live connections, tickets of
-      (export, erasure)                   others written on); Query tickets_by_customer; Query
-                                          TICKET#id per ticket; Query EMAIL#address begins_with CC#;
+      (export, erasure)                   others written on, campaigns that greeted them: then
+                                          CAMPAIGN#id / SHOWN#, REPLIED# by key); Query
+                                          tickets_by_customer; Query TICKET#id per ticket; Query EMAIL#address begins_with CC#;
                                           Query DEDUPE#customer id; GetItem MAILREF# for each of the
                                           ticket's ``mailref_keys``; then DeleteItem/BatchWriteItem
     expire a closed ticket (retention)    UpdateItem SET expires_at on each item the ticket reaches
@@ -105,13 +135,41 @@ message (a mail's has a message.created of its own) always finds its ticket.
     its reactions done / failed / parked  PutItem  the same item, once per delivery
     failed reactions, newest first        Query    FAILED, read backwards
     one failed reaction                   GetItem  FAILED / <failure id>
+    an agent, checked on every request    GetItem  AGENTS / AGENT#id (deactivated or removed:
+                                          refused; the role is the profile's)
+    an admin's edit of an agent           UpdateItem AGENTS / AGENT#id if it exists; a demotion,
+                                          deactivation or removal of an admin is a transaction
+                                          with a condition check that another admin stays active
+    an agent by address (invite, accept)  Query AGENTS (the team: tens of items)
+    invitations / one / make or renew     Query INVITES; GetItem INVITES / INVITE#id; UpdateItem
+                                          ADD rev 1 (the stream sees the new revision: the mail)
+    accept an invitation (single use)     DeleteItem INVITES / INVITE#id if rev is the link's
+    revoke an invitation                  DeleteItem if it exists
+    teams / one / save / delete           Query CONFIG begins_with TEAM#; GetItem; PutItem;
+                                          DeleteItem if it exists (then UpdateItem each member)
+    an agent's open tickets (departure)   Query tickets_by_assignee assignee_key = agent id
+    store a portal sign-in link           PutItem EMAIL#address / PORTALLINK#<digest>, then
+                                          PutItem if not exists PORTALLINK#<digest>
+    an address's sign-in links (erasure,  Query EMAIL#address begins_with PORTALLINK#, then
+      export)                             GetItem / DeleteItem PORTALLINK#<digest> each
+    use a portal sign-in link once        UpdateItem SET used_at if not used and not expired
+                                          (a refusal reads the item: used, expired or unknown)
+    a portal customer's tickets           GetItem EMAIL#address / #CLAIM and Query EMAIL#address
+                                          begins_with CUSTOMER#, then Query tickets_by_customer
+                                          for each customer id
+    tickets with a search term            Query    SEARCH#term, sk < T#<cursor>, read backwards,
+                                                   at most a few hundred per term (newest first)
+    index a ticket's words                BatchWriteItem SEARCH#term / T#number (idempotent puts)
+    a merged ticket's target              GetItem  TICKET#id (``merged_into``), then GetItem the target
 
 The table's stream (new and old images) carries every change to the stream function, which
 derives the events from it: a ticket written is ``ticket.opened``; a ticket whose subject,
 status, priority, assignee, team, tags or rating changed is ``ticket.changed`` (by the agent
 in ``changed_by``, set by every write that changes one of those); a new mark in
 ``sla_fired`` is ``sla.escalated``; a message written is ``message.created`` (unless it was
-written with its ticket: ``opening``).
+written with its ticket: ``opening``); an invitation written with a new ``rev`` is
+``agent.invited``; an agent whose ``status`` left ``active`` is ``agent.departed``; a portal
+sign-in link written with a ``nonce`` (asked for) is ``portal.link_requested`` (its mail).
 """
 
 from __future__ import annotations
@@ -146,6 +204,10 @@ NONE_KEY = "-"  # stands for 'no assignee' / 'no team' in index keys
 EVENT_PK_PREFIX = "EVENT#"
 REACTIONS_SK = "#REACTIONS"
 FAILED_PK = "FAILED"
+INVITES_PK = "INVITES"
+INVITE_SK_PREFIX = "INVITE#"
+CONFIG_PK = "CONFIG"
+TEAM_SK_PREFIX = "TEAM#"
 # The stream function reads both images: a change is the difference between them.
 STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
 
@@ -298,6 +360,8 @@ class TicketItem(DeskModel):
     # absent for a customer (their message reopened it, their rating).
     changed_by = UnicodeAttribute(null=True)
     customer_timezone = UnicodeAttribute(null=True)  # a chat visitor's, for notices in their time
+    merged_into = UnicodeAttribute(null=True)  # merged (and closed): the ticket it went into
+    public_url = UnicodeAttribute(null=True)  # where the web form's request reached the desk (its mail's links)
 
 
 class AttachmentMap(MapAttribute):
@@ -363,6 +427,35 @@ class AgentItem(DeskModel):
     title = UnicodeAttribute(null=True)  # the profile visitors see: "Support lead"
     avatar_url = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(null=True)
+    # Set by admins (absent on older profiles: active, no teams, no limit, no languages).
+    status = UnicodeAttribute(null=True)  # active / deactivated / removed
+    teams = UnicodeSetAttribute(null=True)
+    capacity = NumberAttribute(null=True)  # chats at once
+    # PynamoDB's stubs type a list 'of' an attribute class as holding that class; it holds str.
+    languages: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[arg-type]
+    changed_by = UnicodeAttribute(null=True)  # the admin who last changed status (agent.departed)
+
+
+class InviteItem(DeskModel):
+    """An invitation to join the team (``INVITES`` / ``INVITE#<id>``)."""
+
+    id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    invited_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    valid_until = UnicodeAttribute()
+    rev = NumberAttribute(default=0)
+    console_url = UnicodeAttribute()
+    expires_at = NumberAttribute(null=True)  # TTL: some days after valid_until
+
+
+class TeamItem(DeskModel):
+    """A team (``CONFIG`` / ``TEAM#<slug>``); its members are the agents whose ``teams`` name it."""
+
+    name = UnicodeAttribute()
+    created_at = UnicodeAttribute()
 
 
 class ConnectionItem(DeskModel):
@@ -465,6 +558,26 @@ class FailedReactionItem(DeskModel):
     parked_at = UnicodeAttribute()
 
 
+class PortalLinkItem(DeskModel):
+    """A one-time sign-in link of the customer portal, keyed by its token's SHA-256."""
+
+    email = UnicodeAttribute()  # the address it signs in (its owner read the mail)
+    valid_until = NumberAttribute()  # epoch seconds
+    used_at = NumberAttribute(null=True)
+    expires_at = NumberAttribute()  # TTL: a day after it stopped being valid
+    # A link someone asked for (not the web form's acknowledgement's): what its mail needs.
+    # Never the token: it derives from the nonce with the desk's key (domain.portal).
+    nonce = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(null=True)
+    base_url = UnicodeAttribute(null=True)  # where the request reached the desk
+
+
+class SearchItem(DeskModel):
+    """A ticket has a term (``SEARCH#<term>`` / ``T#<number>``): one entry of the search index."""
+
+    ticket_id = UnicodeAttribute()
+
+
 MODELS: tuple[type[DeskModel], ...] = (
     DeskModel,
     TicketItem,
@@ -483,6 +596,10 @@ MODELS: tuple[type[DeskModel], ...] = (
     AuditItem,
     ReactionItem,
     FailedReactionItem,
+    InviteItem,
+    TeamItem,
+    PortalLinkItem,
+    SearchItem,
 )
 
 

@@ -2,11 +2,14 @@
 erasure, and the retention of closed tickets (see ``models.py`` for the keys).
 
 Nothing here scans. A customer's own items are in their partition (``CUSTOMER#id``: the
-profile, their live chat connections, links to other people's tickets they wrote on); their
+profile, their live chat connections, links to other people's tickets they wrote on and to
+the proactive chat campaigns that greeted them); their
 tickets come from ``tickets_by_customer``; a ticket's items from its partition
 (``TICKET#id``: the ticket, its messages, its subscriptions); the mail references of a
 ticket from its ``mailref_keys``; the tickets an address is copied on from
-``EMAIL#address`` / ``CC#ticket``; a visitor's chat dedupe records from ``DEDUPE#id``.
+``EMAIL#address`` / ``CC#ticket``; the portal's note of a proven address and the sign-in
+links mailed to it from ``EMAIL#address`` (``CUSTOMER#id``, ``PORTALLINK#digest``); a
+visitor's chat dedupe records from ``DEDUPE#id``.
 Items are returned as plain dicts of what is stored, so that an export holds every field,
 including ones added after this was written.
 """
@@ -21,9 +24,14 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from ...domain.privacy import message_files, ses_ref
+from ...domain.search import address_texts, index_terms
 from ...services.ports import StoredCustomer, StoredTicket
 from . import models as m
+from .campaigns import CAMPAIGN_PREFIX, campaign_marks
 from .connections import visitor_connection_key
+from .portal import DynamoPortalLinks
+from .search import PREFIX as SEARCH_PREFIX
+from .search import search_sk
 
 KEYS = ("pk", "sk")
 
@@ -78,9 +86,10 @@ class DynamoPrivacyStore:
     # ---------------------------------------------------------------- reading
 
     def customer(self, customer_id: str) -> StoredCustomer | None:
-        """The customer's partition: profile, live connections, tickets of others written on."""
+        """The customer's partition: profile, live connections, tickets of others written on,
+        campaigns that greeted them."""
         profile = None
-        connections, written_on = [], []
+        connections, written_on, campaigns = [], [], []
         for item in _partition(f"CUSTOMER#{customer_id}"):
             sk = item["sk"]
             if sk == m.CUSTOMER_SK:
@@ -89,9 +98,11 @@ class DynamoPrivacyStore:
                 connections.append(sk.removeprefix("CONN#"))
             elif sk.startswith("TICKET#"):
                 written_on.append(sk.removeprefix("TICKET#"))
+            elif sk.startswith(CAMPAIGN_PREFIX):
+                campaigns.append(sk.removeprefix(CAMPAIGN_PREFIX))
         if profile is None:
             return None
-        return StoredCustomer(profile, connections, written_on)
+        return StoredCustomer(profile, connections, written_on, campaigns)
 
     def ticket_ids(self, customer_id: str) -> list[str]:
         """Every ticket of the customer (``tickets_by_customer``), newest activity first."""
@@ -192,6 +203,7 @@ class DynamoPrivacyStore:
     def delete_ticket(self, ticket: StoredTicket) -> None:
         """Delete a ticket and everything that leads to it. The ticket item goes last: until
         then ``tickets_by_customer`` still finds it, so an erasure cut short can run again."""
+        self._forget_search(ticket, customer=True)
         self._delete_mail_refs(ticket.id, ticket.mail_ref_keys())
         links = [(f"EMAIL#{address}", f"CC#{ticket.id}") for address in ticket.copied()]
         links += [(f"CUSTOMER#{author}", f"TICKET#{ticket.id}") for author in ticket.other_authors()]
@@ -204,6 +216,7 @@ class DynamoPrivacyStore:
         (author id, files, mail references); the messages keep their place in the timeline.
         Returns the S3 keys they pointed at."""
         M = m.MessageItem
+        self._forget_search(ticket, seqs=seqs)
         gone_refs = {ref for ref, where in self.mail_refs(ticket.mail_ref_keys()).items()
                      if where["ticket_id"] == ticket.id and where["seq"] in seqs}
         self._delete_mail_refs(ticket.id, gone_refs)
@@ -234,8 +247,32 @@ class DynamoPrivacyStore:
         self._update_ticket(ticket_id, [m.TicketItem.cc_emails.delete({address})])
         self._delete([(f"EMAIL#{address}", f"CC#{ticket_id}")])
 
+    def proven_address(self, address: str, customer_id: str) -> bool:
+        """Whether the business proved this address the customer's (``EMAIL#address`` /
+        ``CUSTOMER#id``, the portal's note)."""
+        try:
+            m.LinkItem.get(f"EMAIL#{address}", f"CUSTOMER#{customer_id}")
+        except DoesNotExist:
+            return False
+        return True
+
+    def portal_links(self, address: str) -> list[dict[str, Any]]:
+        """The portal sign-in links mailed to an address (when each was good until, used)."""
+        return [{k: v for k, v in link.items() if k != "digest"} for link in DynamoPortalLinks().of_address(address)]
+
+    def delete_portal_links(self, address: str) -> int:
+        return DynamoPortalLinks().delete_of_address(address)
+
+    def unlink_address(self, address: str, customer_id: str) -> None:
+        """Remove the note that this customer has this (proven) address (the portal's)."""
+        self._delete([(f"EMAIL#{address}", f"CUSTOMER#{customer_id}")])
+
     def unlink_written_on(self, customer_id: str, ticket_id: str) -> None:
         self._delete([(f"CUSTOMER#{customer_id}", f"TICKET#{ticket_id}")])
+
+    def delete_campaign_marks(self, customer_id: str, campaign_id: str) -> None:
+        """A campaign's greeting of the customer and their answer, then the link to them."""
+        self._delete(campaign_marks(customer_id, campaign_id))
 
     def begin_erasure(self, customer_id: str, at: str) -> None:
         """Mark the customer as being erased (if it is still there): no one finds it any more."""
@@ -286,6 +323,29 @@ class DynamoPrivacyStore:
             m.TicketItem(m.ticket_pk(ticket_id), m.TICKET_SK).update(actions=actions, condition=m.TicketItem.pk.exists())
         except UpdateError as error:
             _ignore_missing(error)
+
+    def _forget_search(self, ticket: StoredTicket, *, customer: bool = False, seqs: set[int] | None = None) -> None:
+        """Delete the ticket's search index entries made from what is erased (docs/search.md):
+        the whole ticket (its subject, messages and customer), or only these messages' words
+        that no other text of the ticket has. The terms are derived again, as indexing did."""
+        number = ticket.attributes.get("number")
+        if number is None:
+            return
+        texts = lambda msgs: [str(msg.get("body") or "") for msg in msgs]  # noqa: E731
+        if seqs is None:
+            erased = texts(ticket.messages) + [str(ticket.attributes.get("subject") or "")]
+            if customer:
+                try:
+                    who = m.CustomerItem.get(f"CUSTOMER#{ticket.customer_id}", m.CUSTOMER_SK)
+                    erased += address_texts(who.email, who.name)
+                except DoesNotExist:
+                    pass
+            terms = index_terms(erased)
+        else:
+            kept = texts(msg for msg in ticket.messages if msg.get("seq") not in seqs)
+            terms = index_terms(texts(msg for msg in ticket.messages if msg.get("seq") in seqs)) - index_terms(
+                kept + [str(ticket.attributes.get("subject") or "")])
+        self._delete([(f"{SEARCH_PREFIX}{term}", search_sk(int(number))) for term in sorted(terms)])
 
     @staticmethod
     def _delete(keys: list[tuple[str, str]]) -> int:

@@ -97,6 +97,7 @@ def _ticket_to_item(ticket: Ticket) -> m.TicketItem:
     item.message_count = ticket.message_count
     item.language = ticket.language
     item.customer_timezone = ticket.customer_timezone
+    item.public_url = ticket.public_url
     item.activity = f"{item.last_activity_at}#{ticket.id}"
     item.assignee_key = ticket.assignee_id or m.NONE_KEY
     item.team_key = ticket.team or m.NONE_KEY
@@ -126,6 +127,8 @@ def _ticket_from_item(item: m.TicketItem) -> Ticket:
         sla=sla.from_dict(json.loads(item.sla)) if item.sla else None,
         csat=Rating(int(item.csat.score), item.csat.comment, from_iso(item.csat.rated_at)) if item.csat else None,
         customer_timezone=item.customer_timezone,
+        merged_into=item.merged_into,
+        public_url=item.public_url,
     )
 
 
@@ -242,10 +245,14 @@ class DynamoTicketRepository:
             return _ticket_from_item(item)
         return None
 
-    def update(self, before: Ticket, after: Ticket, *, by: str) -> Ticket:
-        """Write an edit if nobody else changed the ticket since ``before`` was read."""
+    def update(self, before: Ticket, after: Ticket, *, by: str | None) -> Ticket:
+        """Write an edit if nobody else changed the ticket since ``before`` was read (``by``:
+        the agent, or None for the customer)."""
         new_item = _ticket_to_item(after)
-        actions: list[Action] = [m.TicketItem.version.set(before.version + 1), m.TicketItem.changed_by.set(by)]
+        actions: list[Action] = [
+            m.TicketItem.version.set(before.version + 1),
+            m.TicketItem.changed_by.set(by) if by is not None else m.TicketItem.changed_by.remove(),
+        ]
         for name in _MUTABLE:
             attr = getattr(m.TicketItem, name)
             value = getattr(new_item, name)
@@ -269,7 +276,8 @@ class DynamoTicketRepository:
 
         The number comes from an atomic ADD, so concurrent writers never wait for each other
         and never get the same number. The write is conditioned only on the status the
-        caller's decision was based on; None means the status moved on: reload, decide again.
+        caller's decision was based on (and, when it assigns the ticket, on its having no
+        assignee); None means the ticket moved on: reload, decide again.
         Returns the ticket as stored, its ``message_count`` being the reserved number.
         """
         item = _ticket_to_item(after)
@@ -279,17 +287,25 @@ class DynamoTicketRepository:
             m.TicketItem.activity.set(item.activity),
             m.TicketItem.updated_at.set(item.updated_at),
         ]
+        assigns = after.assignee_id != before.assignee_id
+        condition = m.TicketItem.status == before.status.value
+        if after.status != before.status or assigns:
+            actions += [
+                m.TicketItem.version.add(1),
+                m.TicketItem.changed_by.set(by) if by else m.TicketItem.changed_by.remove(),
+            ]
         if after.status != before.status:
             actions += [
                 m.TicketItem.status.set(item.status),
-                m.TicketItem.version.add(1),
-                m.TicketItem.changed_by.set(by) if by else m.TicketItem.changed_by.remove(),
                 m.TicketItem.solved_at.remove() if item.solved_at is None
                 else m.TicketItem.solved_at.set(item.solved_at),
             ]
+        if assigns:  # a reply makes an unassigned ticket its author's, never one someone else took meanwhile
+            actions += [m.TicketItem.assignee_id.set(item.assignee_id), m.TicketItem.assignee_key.set(item.assignee_key)]
+            condition = condition & m.TicketItem.assignee_id.does_not_exist()
         target = m.TicketItem(m.ticket_pk(before.id), m.TICKET_SK)
         try:
-            target.update(actions=actions, condition=m.TicketItem.status == before.status.value)
+            target.update(actions=actions, condition=condition)
         except UpdateError as error:
             if _conditional_failure(error):
                 return None
@@ -566,6 +582,18 @@ class DynamoCustomerRepository:
                     raise
         return self.get(customer_id)
 
+    def prove_email(self, customer_id: str, email: str) -> bool:
+        """The customer's address is ``email`` and proven theirs (one UpdateItem)."""
+        C = m.CustomerItem
+        try:
+            C(f"CUSTOMER#{customer_id}", m.CUSTOMER_SK).update(
+                actions=[C.email.set(email), C.email_proven.set(True)], condition=C.pk.exists())
+        except UpdateError as error:
+            if not _conditional_failure(error):
+                raise
+            return False
+        return True
+
     # Pages are appended in one UpdateItem; only past this many a second one trims the list
     # back to MAX_VISIT_PAGES (one extra write per ten pages, instead of a read per page).
     STORED_VISIT_PAGES = MAX_VISIT_PAGES + 10
@@ -596,6 +624,17 @@ class DynamoCustomerRepository:
     def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
         keys = [(f"CUSTOMER#{cid}", m.CUSTOMER_SK) for cid in dict.fromkeys(customer_ids)]
         return {item.id: _customer(item) for item in m.CustomerItem.batch_get(keys)}
+
+    def link_email(self, address: str, customer_id: str) -> None:
+        """Note another customer with this (proven) address: ``EMAIL#address`` / ``CUSTOMER#id``."""
+        m.LinkItem(f"EMAIL#{address}", f"CUSTOMER#{customer_id}").save()
+
+    def linked_customer_ids(self, address: str) -> builtins.list[str]:
+        """The customers noted with ``link_email`` for this address (one Query)."""
+        return [
+            item.sk.removeprefix("CUSTOMER#")
+            for item in m.LinkItem.query(f"EMAIL#{address}", m.LinkItem.sk.startswith("CUSTOMER#"))
+        ]
 
 
 # ---------------------------------------------------------------- agents
@@ -651,6 +690,51 @@ class DynamoAgentRepository:
         if int(item.live_connections or 0) < 0:  # a lost connect: never count below zero
             item.update(actions=[m.AgentItem.live_connections.set(0)])
 
+    def admin_update(
+        self, agent_id: str, changes: dict[str, Any], *, by: str, keep_admin: str | None = None
+    ) -> Agent | None:
+        """An admin's change of an agent's ``role``, ``status``, ``teams``, ``capacity`` or
+        ``languages`` (an empty value removes it); None if there is no such profile. With
+        ``keep_admin``, only if that other agent is still an active admin, checked in the same
+        transaction: two admins demoting each other at once cannot leave the desk without one."""
+        A = m.AgentItem
+        actions: list[Action] = [A.changed_by.set(by)]
+        for name, value in changes.items():
+            attribute = getattr(A, name)
+            if value is None or value == [] or value == ():
+                actions.append(attribute.remove())
+            elif name == "teams":
+                actions.append(attribute.set(set(value)))
+            elif name == "languages":
+                actions.append(attribute.set(list(value)))
+            else:
+                actions.append(attribute.set(value))
+        key = (m.AGENTS_PK, f"AGENT#{agent_id}")
+        if keep_admin is None:
+            item = A(*key)
+            try:
+                item.update(actions=actions, condition=A.pk.exists())
+            except UpdateError as error:
+                if _conditional_failure(error):
+                    return None
+                raise
+            return self._from_item(item)
+        try:
+            with TransactWrite(connection=m.DeskModel._get_connection().connection) as transaction:
+                transaction.update(A(*key), actions=actions, condition=A.pk.exists())
+                transaction.condition_check(
+                    A, m.AGENTS_PK, f"AGENT#{keep_admin}",
+                    condition=(A.role == Role.ADMIN.value) & (A.status.does_not_exist() | (A.status == "active")),
+                )
+        except TransactWriteError as error:
+            reasons = [r.code for r in error.cancellation_reasons or () if r is not None]
+            if "ConditionalCheckFailed" in reasons or "TransactionConflict" in reasons:
+                raise ConflictError(
+                    "The desk must keep at least one active admin.", code="last_admin"
+                ) from None
+            raise
+        return self.get(agent_id)
+
     @staticmethod
     def _from_item(item: m.AgentItem) -> Agent:
         live = int(item.live_connections or 0)
@@ -659,4 +743,7 @@ class DynamoAgentRepository:
             presence=(item.presence or "online") if live > 0 else "offline",
             live_connections=live,
             title=item.title, avatar_url=item.avatar_url, timezone=item.timezone,
+            status=item.status or "active", teams=tuple(sorted(item.teams or ())),
+            capacity=int(item.capacity) if item.capacity is not None else None,
+            languages=tuple(item.languages or ()),
         )

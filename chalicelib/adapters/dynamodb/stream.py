@@ -9,17 +9,29 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError
 
 from ...domain import ids, sla
+from ...domain.campaigns import CAMPAIGN_EVENTS, CampaignReplied, CampaignShown
 from ...domain.clock import from_iso, to_iso
-from ...domain.events import MessageCreated, SlaEscalated, TicketChanged, TicketOpened
+from ...domain.events import (
+    AgentDeparted,
+    AgentInvited,
+    MessageCreated,
+    PortalLinkRequested,
+    SlaEscalated,
+    TicketChanged,
+    TicketOpened,
+)
 from ...domain.tickets import Ticket
 from ...services.events import FailedReaction, LedgerEntry
 from . import models as m
+from .campaigns import CAMPAIGN_PREFIX, campaign_events
+from .portal import LINK_PREFIX, DynamoPortalLinks, link_events
 from .repositories import (
     Page,
     _conditional_failure,
@@ -28,6 +40,7 @@ from .repositories import (
     _message_from_item,
     _ticket_from_item,
 )
+from .team import invite_from_item
 
 # The fields whose change is a ticket.changed (the rest are bookkeeping: counters, clocks,
 # index keys, read receipts).
@@ -61,10 +74,16 @@ class DynamoEventSource:
         change = record.get("dynamodb") or {}
         keys = change.get("Keys") or {}
         pk, sk = (keys.get("pk") or {}).get("S", ""), (keys.get("sk") or {}).get("S", "")
-        if not pk.startswith("TICKET#"):
-            return []
+        if pk.startswith(CAMPAIGN_PREFIX):
+            return campaign_events(record)
         kind, event_id = record.get("eventName"), str(record.get("eventID"))
         new, old = change.get("NewImage"), change.get("OldImage")
+        if pk in (m.INVITES_PK, m.AGENTS_PK):
+            return _team_events(pk, kind, event_id, new, old)
+        if pk.startswith(LINK_PREFIX):
+            return link_events(kind, event_id, new)
+        if not pk.startswith("TICKET#"):
+            return []
         if sk == m.TICKET_SK and kind == "INSERT" and new:
             item = m.TicketItem.from_raw_data(new)
             return [TicketOpened(_ticket_from_item(item), None, by=item.changed_by, event_id=event_id)]
@@ -98,6 +117,17 @@ class DynamoEventSource:
     def envelope(event: Any) -> dict[str, Any]:
         """What a parked reaction keeps of its event: ids and the change, no content (the
         ticket and message are read again when it is replayed)."""
+        if isinstance(event, AgentInvited):
+            return {"event": event.name, "event_id": event.event_id, "invite_id": event.invite.id,
+                    "rev": event.invite.rev}
+        if isinstance(event, AgentDeparted):
+            return {"event": event.name, "event_id": event.event_id, "agent_id": event.agent_id,
+                    "status": event.status, "by": event.by}
+        if isinstance(event, (CampaignShown, CampaignReplied)):
+            return {"event": event.name, "event_id": event.event_id, "campaign_id": event.campaign_id,
+                    "customer_id": event.customer_id}
+        if isinstance(event, PortalLinkRequested):  # the link's key; its address is read again
+            return {"event": event.name, "event_id": event.event_id, "digest": event.digest}
         data: dict[str, Any] = {"event": event.name, "event_id": event.event_id, "ticket_id": event.ticket.id}
         if isinstance(event, MessageCreated):
             data["seq"] = event.message.seq
@@ -112,6 +142,21 @@ class DynamoEventSource:
     @staticmethod
     def event(envelope: dict[str, Any]) -> Any | None:
         """The event again, on the ticket (and message) as they are now; None if gone."""
+        if envelope.get("event") == AgentInvited.name:
+            try:
+                invite = m.InviteItem.get(m.INVITES_PK, m.INVITE_SK_PREFIX + str(envelope.get("invite_id")))
+            except m.InviteItem.DoesNotExist:
+                return None  # used or withdrawn: nothing to mail
+            return AgentInvited(invite_from_item(invite), event_id=envelope.get("event_id"))
+        if envelope.get("event") == AgentDeparted.name:
+            return AgentDeparted(str(envelope.get("agent_id")), str(envelope.get("status")), by=envelope.get("by"),
+                                 event_id=envelope.get("event_id"))
+        if envelope.get("event") == PortalLinkRequested.name:
+            found = DynamoPortalLinks().requested(str(envelope.get("digest")))
+            return None if found is None else replace(found, event_id=envelope.get("event_id"))
+        if envelope.get("event") in CAMPAIGN_EVENTS:
+            return CAMPAIGN_EVENTS[envelope["event"]](
+                str(envelope["campaign_id"]), str(envelope["customer_id"]), event_id=envelope.get("event_id"))
         ticket = _ticket(str(envelope.get("ticket_id")))
         if ticket is None:
             return None
@@ -130,6 +175,25 @@ class DynamoEventSource:
             return SlaEscalated(ticket, envelope["metric"], envelope["level"], from_iso(envelope["due_at"]),
                                 envelope["mark"], event_id=event_id)
         return None
+
+
+def _team_events(pk: str, kind: Any, event_id: str, new: Any, old: Any) -> list[Any]:
+    """An invitation written with a new revision is ``agent.invited`` (its mail); an agent
+    whose status left ``active`` is ``agent.departed`` (their open tickets)."""
+    if pk == m.INVITES_PK:
+        if kind not in ("INSERT", "MODIFY") or not new or "rev" not in new:
+            return []  # (the emulator reports an UpdateItem of a new item as its bare keys first)
+        item = m.InviteItem.from_raw_data(new)
+        if old and int(m.InviteItem.from_raw_data(old).rev or 0) == int(item.rev or 0):
+            return []
+        return [AgentInvited(invite_from_item(item), event_id=event_id)]
+    if kind != "MODIFY" or not new or not old:
+        return []
+    before, after = m.AgentItem.from_raw_data(old), m.AgentItem.from_raw_data(new)
+    was, now = before.status or "active", after.status or "active"
+    if was == now or now == "active" or (was, now) == ("deactivated", "removed"):
+        return []  # a removal after a deactivation: the tickets went back to the queue then
+    return [AgentDeparted(after.id, now, by=after.changed_by, event_id=event_id)]
 
 
 def _ticket(ticket_id: str) -> Ticket | None:

@@ -21,6 +21,7 @@ from ...domain.chat import (
 )
 from ...domain.clock import to_iso, utcnow
 from ...domain.errors import AuthenticationError, RateLimitedError
+from ...domain.events import AgentDeparted
 from ..agents import AgentService
 from .ports import Broadcaster, ChatAgentStore, ConnectionStore, VisitorTokens
 
@@ -118,6 +119,16 @@ class Connections:
         )
         if gone is not None and gone.is_agent:
             self.agent_store.count_connection(gone.id, -1)
+
+    def on_agent_departed(self, event: AgentDeparted) -> None:
+        """Close a deactivated or removed agent's live connections: only ``connect`` checks
+        the agent, so an open console would otherwise keep receiving until it closed. Her
+        console then finds itself refused and signs out. Every agent connection is subscribed
+        to the agents' topic: one Query of it finds hers. Safe to repeat (a gone one is skipped)."""
+        for s in self.store.subscribers(agents_topic()):
+            if s.role == ParticipantRole.AGENT and s.principal_id == event.agent_id:
+                self.broadcaster.close(s.connection_id)
+                self.forget(s.connection_id)
 
     # ------------------------------------------------------------- topics
 

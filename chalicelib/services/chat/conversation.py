@@ -12,20 +12,20 @@ client missed, in order.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ...domain.chat import (
-    ATTACHMENT_TYPES,
     MAX_ATTACHMENT_BYTES,
     LiveConnection,
     Participant,
+    ParticipantRole,
     agents_topic,
     attachment_prefix,
     conversation_topic,
     safe_filename,
 )
-from ...domain.clock import to_iso
 from ...domain.errors import ConflictError, NotFoundError, PermissionDeniedError, UnprocessableError
 from ...domain.people import mail_address, normalise_email
 from ...domain.storage import attachment_key
@@ -34,7 +34,9 @@ from ..customers import CustomerService
 from ..events import EventBus
 from ..rate_limits import RateLimiter
 from ..tickets import OpenTicket, PostMessage, TicketService
+from ..uploads import uploaded_attachments
 from .cards import AgentCards
+from .confirmations import AddressConfirmations, Confirmation
 from .connections import Connections
 from .delivery import Delivery
 from .ports import AttachmentFiles, Dedupe, Frames, Mailer
@@ -55,7 +57,15 @@ class Conversations:
         mailer: Mailer | None = None,
         events: EventBus | None = None,
         limits: RateLimiter | None = None,
+        greeting: Callable[[str, str], tuple[str, str] | None] | None = None,
+        detect_language: Callable[[str, str | None], str | None] = lambda text, hint: None,
+        business_zone: Callable[[Ticket], str | None] = lambda ticket: None,
+        confirmations: AddressConfirmations | None = None,
     ) -> None:
+        self.greeting = greeting  # a campaign's greeting a visitor answers: (campaign, visitor) -> (text, agent)
+        self.confirmations = confirmations  # proving an address a visitor typed
+        self.business_zone = business_zone  # the zone of the ticket's business hours, if any
+        self.detect_language = detect_language  # (text, the widget's language) -> ISO 639-1 or None
         self.tickets = tickets
         self.customers = customers
         self.connections = connections
@@ -122,9 +132,17 @@ class Conversations:
         text = frame["text"]
         if "conversation_id" not in frame:
             subject = " ".join(text.split())[:80]
+            greeting = None
+            if "campaign_id" in frame and self.greeting is not None and not who.is_agent:
+                greeting = self.greeting(frame["campaign_id"], who.id)
+            if greeting is not None:
+                return self._open_with_greeting(who, frame, subject, *greeting)
             ticket, message = self.tickets.open(
                 OpenTicket(subject=subject, customer_id=who.id, body=text, channel="chat",
-                           customer_timezone=_zone(frame.get("timezone"))),
+                           customer_timezone=_zone(frame.get("timezone")),
+                           # What the visitor writes in, else what their widget speaks: the
+                           # out-of-hours notice and the desk's other words follow it.
+                           language=self.detect_language(text, frame.get("language"))),
                 None, origin=who.connection_id,
             )
             assert message is not None
@@ -138,6 +156,24 @@ class Conversations:
         )
         return ticket, message, False
 
+    def _open_with_greeting(
+        self, who: Participant, frame: dict[str, Any], subject: str, greeting: str, agent_id: str
+    ) -> tuple[Ticket, Message, bool]:
+        """A visitor answers a campaign: the conversation starts with its greeting, from its
+        agent (an automatic message: it neither opens the ticket nor meets an SLA), then theirs."""
+        ticket, _ = self.tickets.open(
+            OpenTicket(subject=subject, customer_id=who.id, channel="chat", customer_timezone=_zone(frame.get("timezone"))),
+            None, origin=who.connection_id,
+        )
+        ticket, _ = self.tickets.post_message(
+            ticket.id, PostMessage(body=greeting), author_type=AuthorType.SYSTEM, author_id=agent_id, ticket=ticket,
+        )
+        ticket, message = self.tickets.post_message(
+            ticket.id, PostMessage(body=frame["text"]), author_type=AuthorType.CUSTOMER, author_id=who.id,
+            ticket=ticket, origin=who.connection_id,
+        )
+        return ticket, message, True
+
     def _attachments(self, who: Participant, ticket_id: str, keys: list[str]) -> tuple[Attachment, ...]:
         """Files this participant uploaded to this conversation, checked as stored in S3:
         the upload's policy limits size and type, and they are checked again here."""
@@ -146,19 +182,7 @@ class Conversations:
         files = self.files
         if files is None:
             raise UnprocessableError("Attachments are not set up on this desk.", code="attachments_unavailable")
-        found = []
-        prefix = attachment_prefix(ticket_id, who.id)
-        for key in keys:
-            described = files.describe(key) if key.startswith(prefix) else None
-            if described is None:
-                raise UnprocessableError("Upload the file first (an upload frame), then send.",
-                                         code="attachment_not_found", details={"key": key})
-            size, content_type = described
-            if size > MAX_ATTACHMENT_BYTES or content_type not in ATTACHMENT_TYPES:
-                raise UnprocessableError("That file is too large or of a type the chat does not take.",
-                                         code="attachment_refused", details={"key": key})
-            found.append(Attachment(key, key.rsplit("/", 1)[-1], content_type, size))
-        return tuple(found)
+        return uploaded_attachments(files.describe, keys, attachment_prefix(ticket_id, who.id), "an upload frame")
 
     def _on_upload(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
         """A pre-signed POST for one file (type and size from the allow-list)."""
@@ -191,11 +215,22 @@ class Conversations:
         self.delivery.reply(who.connection_id, self.frames.joined(ticket))
         if who.is_agent:
             self.delivery.publish(topic, self.frames.agent_joined(ticket.id, who.id), exclude=who.connection_id)
+            self._tell_viewers(ticket.id)
 
     def _on_leave(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
         topic = conversation_topic(frame["conversation_id"])
         self.connections.unsubscribe(who, topic, topics)
         self.delivery.reply(who.connection_id, self.frames.left(frame["conversation_id"]))
+        if who.is_agent:
+            self._tell_viewers(frame["conversation_id"])
+
+    def _tell_viewers(self, ticket_id: str) -> None:
+        """The agents who have a conversation open learn who else has (two agents about to
+        answer one customer): a ``viewers`` frame to each, listing them all."""
+        watching = [s for s in self.connections.subscribers(conversation_topic(ticket_id))
+                    if s.role == ParticipantRole.AGENT]
+        frame = self.frames.viewers(ticket_id, sorted({s.principal_id for s in watching}))
+        self.delivery.deliver([s.connection_id for s in watching], frame)
 
     def _on_resume(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
         """Subscribe first, then read the history: a message stored in between arrives both
@@ -258,12 +293,51 @@ class Conversations:
             raise UnprocessableError("E-mail is not set up on this desk.", code="mail_unavailable")
         if self.limits is not None:
             self.limits.hit("transcripts", ticket.id)
-        lines = [f"Transcript of your conversation #{ticket.number}: {ticket.subject}", ""]
+        self.send_transcript(ticket, to, frame.get("timezone"))
+        self.delivery.reply(who.connection_id, self.frames.transcript_sent(ticket.id, to))
+
+    def _on_confirm_email(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        """A visitor without a proven address typed one for the transcript: a link to confirm
+        it goes there (a fixed text, nothing they wrote); opening it sends the transcript."""
+        if who.is_agent:
+            raise PermissionDeniedError("Agents name the address in the transcript frame.", code="visitors_only")
+        ticket = self._conversation(who, frame["conversation_id"])
+        to = mail_address(frame["email"].strip())
+        if to is None:
+            raise UnprocessableError("That is not an e-mail address.", code="invalid_email",
+                                     details=[{"field": "email", "message": "not an e-mail address"}])
+        if self.confirmations is None:
+            raise UnprocessableError("E-mail is not set up on this desk.", code="mail_unavailable")
+        self.confirmations.request(Confirmation(who.id, ticket.id, normalise_email(to), _zone(frame.get("timezone"))))
+        self.delivery.reply(who.connection_id, self.frames.confirmation_sent(ticket.id, to))
+
+    def confirm_address(self, token: str, *, use: bool) -> tuple[Ticket, str]:
+        """A confirmation link opened: when ``use``d, its address becomes the visitor's proven
+        one and the conversation is mailed there. Raises for a forged, expired or used link."""
+        if self.confirmations is None:
+            raise UnprocessableError("E-mail is not set up on this desk.", code="mail_unavailable")
+        confirmation = self.confirmations.verify(token, use=use)
+        ticket = self.tickets.get(confirmation.ticket_id)
+        if use:
+            self.customers.prove_email(confirmation.customer_id, confirmation.address)
+            if self.limits is not None:
+                self.limits.hit("transcripts", ticket.id)
+            self.send_transcript(ticket, confirmation.address, confirmation.zone)
+        return ticket, confirmation.address
+
+    def send_transcript(self, ticket: Ticket, to: str, zone: str | None = None) -> None:
+        """Mail the conversation's public messages to ``to`` (already proven the visitor's),
+        its times in ``zone`` when valid, else the visitor's from their first message, else
+        the business's."""
+        assert self.mailer is not None
+        local_zone = _zone(zone) or ticket.customer_timezone or _zone(self.business_zone(ticket)) or "UTC"
+        tz = ZoneInfo(local_zone)
+        lines = [f"Transcript of your conversation #{ticket.number}: {ticket.subject}",
+                 f"Times are {local_zone} time.", ""]
         for message in self._history(ticket.id, 0, include_notes=False):
             speaker = "You" if message.author_type == AuthorType.CUSTOMER else self.cards.name(message.author_id or "")
-            lines.append(f"[{to_iso(message.created_at)[:16].replace('T', ' ')} UTC] {speaker}: {message.body}")
+            lines.append(f"[{message.created_at.astimezone(tz):%Y-%m-%d %H:%M}] {speaker}: {message.body}")
         self.mailer.send_text(to=to, subject=f"Your conversation #{ticket.number}", text="\n".join(lines))
-        self.delivery.reply(who.connection_id, self.frames.transcript_sent(ticket.id, to))
 
     def _on_rate(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
         """The visitor rates their solved conversation (CSAT); agents watching it hear of it."""

@@ -1,0 +1,57 @@
+"""What the browser tests share: Debian's headless Chromium driven by Playwright (the
+``browser`` fixture in conftest.py), axe-core's findings, signing in to the console, and
+screenshots kept in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("DESK_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# A phone, a laptop and a desktop: every page is tested at all three.
+WIDTHS = (390, 1024, 1440)
+
+
+def violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA findings on the page, shadow DOM included, as readable lines."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    return [
+        f"{v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        for v in results.response["violations"]
+    ]
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def widget_conversation(page, desk_url: str) -> str:
+    """The id of the ticket the widget on this page talks in: the widget keeps its state in
+    the page's localStorage under ``desk-widget:<the desk's origin>``."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(desk_url))
+    state = page.evaluate("key => JSON.parse(localStorage.getItem(key) || '{}')", f"desk-widget:{origin}")
+    assert state.get("conversation"), state
+    return state["conversation"]
+
+
+def sign_in(page, base: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
+    page.goto(f"{base}/console")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#connection")).to_have_text("Live")
+
+
+def fits(page) -> None:
+    """Nothing on the page is wider than the window: no sideways scrolling."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the window"
