@@ -59,7 +59,7 @@ class Reaction:
     handler: Callable[[Container], Callable[[Any], None]]  # picks the listener from the container
     must_succeed: bool = True
     when: Callable[[Any, Any], bool] = lambda event, container: True  # (event, container or None)
-    keyed: bool = False  # idempotent by its own conditional write: no ledger entry needed
+    keyed: bool = False  # idempotent by its own conditional write (or a put of the same item): no ledger entry
     on_parked: Callable[[Container], Callable[[Any, str], None]] | None = None  # given up on: (event, error)
 
 
@@ -133,11 +133,13 @@ REACTIONS: tuple[Reaction, ...] = (
     # ---- proactive chat: the counts of visitors greeted and of those who answered
     Reaction("campaigns.count_shown", CampaignShown, STREAM, lambda c: c.campaigns.on_event),
     Reaction("campaigns.count_replied", CampaignReplied, STREAM, lambda c: c.campaigns.on_event),
-    # ---- the search index (docs/search.md): idempotent puts
-    Reaction("search.index_ticket", TicketOpened, STREAM, lambda c: c.search.on_ticket_opened),
-    Reaction("search.index_message", MessageCreated, STREAM, lambda c: c.search.on_message_created),
+    # ---- the search index (docs/search.md): puts of the same entries again on a redelivery,
+    # so no ledger read or write (which would double what a chat message costs the stream)
+    Reaction("search.index_ticket", TicketOpened, STREAM, lambda c: c.search.on_ticket_opened, keyed=True),
+    Reaction("search.index_message", MessageCreated, STREAM, lambda c: c.search.on_message_created,
+             keyed=True),
     Reaction("search.index_subject", TicketChanged, STREAM, lambda c: c.search.on_ticket_changed,
-             when=lambda e, c: "subject" in e.changes),
+             when=lambda e, c: "subject" in e.changes, keyed=True),
     Reaction("chat.close_departed", AgentDeparted, STREAM, lambda c: c.chat.connections.on_agent_departed),
 )
 
