@@ -149,7 +149,7 @@ def test_the_visitor_sees_the_agent_typing_a_reply_but_not_a_note(context_at, st
     expect(status).to_have_text("Tess Typist is typing\u2026")
     expect(status).not_to_have_text(re.compile("typing"), timeout=10000)  # stopped typing: it goes away
 
-    page.get_by_text("Internal note").click()
+    page.get_by_label("Internal note").check()
     page.get_by_label("Message").fill("")
     page.get_by_label("Message").press_sequentially("only for us", delay=30)
     shop.wait_for_timeout(1500)

@@ -201,8 +201,13 @@ def test_a_mail_customer_exported_then_erased_leaves_no_trace(stack, smtp, agent
     # ---- and nowhere else: only the audit log names the customer (by id), nothing else of her;
     # Olga's ticket keeps her words, and her original mail without Erin's address in its Cc.
     hers = [customer_id, erin, name, words["first"], words["reply"], words["note"], words["elsewhere"], ticket["id"]]
+    # The privacy request log, like the audit log, keeps the id of whom a request was about
+    # (an id that leads nowhere now) so an admin can show the request was carried out.
     leftovers = table_hits(stack, hers)
-    assert {(t, pk.split("#", 1)[0]) for _, t, pk, _ in leftovers} <= {(customer_id, "AUDIT"), (ticket["id"], "AUDIT")}
+    assert {(t, pk.split("#", 1)[0]) for _, t, pk, _ in leftovers} <= {
+        (customer_id, "AUDIT"), (ticket["id"], "AUDIT"), (customer_id, "PRIVACY"),
+    }
+    assert_request_log_shows(admin, customer_id)
     assert bucket_hits(stack, hers, since) == []
     assert {t for _, t in bucket_hits(stack, [words["olga"], "erased@erased.invalid"], since)} == {
         words["olga"], "erased@erased.invalid",
@@ -222,6 +227,14 @@ def test_a_mail_customer_exported_then_erased_leaves_no_trace(stack, smtp, agent
     ]
     log = mine + on_ticket + admin.every("/audit", target=olgas["id"])
     assert not any(t.lower() in json.dumps(log).lower() for t in [erin, name, olga, *words.values()])
+
+
+def assert_request_log_shows(admin: Any, customer_id: str) -> None:
+    """Settings > Privacy lists this customer's export and erasure, both completed."""
+    log = admin.get("/privacy/requests", params={"limit": 100})
+    assert log.status_code == 200, log.text
+    theirs = [(r["kind"], r["state"]) for r in log.json()["items"] if r["customer_id"] == customer_id]
+    assert sorted(theirs) == [("erasure", "completed"), ("export", "completed")], theirs
 
 
 def admin_id(admin: Any) -> str:
@@ -271,8 +284,10 @@ def test_a_chat_visitor_exported_then_erased_is_disconnected_and_leaves_no_trace
             for _ in range(50):
                 client.ws.recv()
     leftovers = table_hits(stack, [*terms, conversation])
-    assert {pk.split("#", 1)[0] for _, _, pk, _ in leftovers} <= {"AUDIT"}
-    assert {t for _, t, _, _ in leftovers} <= {customer_id, conversation}
+    assert {pk.split("#", 1)[0] for _, _, pk, _ in leftovers} <= {"AUDIT", "PRIVACY"}
+    assert {t for _, t, _, _ in leftovers if t != customer_id} <= {conversation}
+    assert {pk for _, t, pk, _ in leftovers if t == conversation} <= {"AUDIT"}
+    assert_request_log_shows(admin, customer_id)
     assert bucket_hits(stack, [*terms, conversation], since) == []
     # The token the browser still holds speaks for nobody now.
     again = anonymous.post("/widget/sessions", json={"token": session.json()["token"]})

@@ -53,6 +53,8 @@ PUBLIC_ROUTES = {
     ("GET", "/portal/tickets"): "a customer session's own tickets (its token checked by the portal); per IP",
     ("GET", "/portal/tickets/{number}"): "one of the session's own tickets, public messages only; per IP",
     ("POST", "/portal/tickets/{number}/messages"): "a reply on the session's own ticket; per IP",
+    ("POST", "/portal/tickets/{number}/uploads"): "a pre-signed upload for a reply on the session's own ticket, "
+    "into that ticket's own folder; rate-limited per IP",
     ("POST", "/portal/tickets/{number}/close"): "solves the session's own ticket; per IP",
     ("GET", "/widget/transcripts/confirm"): "a visitor's address confirmation link: a signed, single-use, "
     "30-minute token; mails only the transcript, only to the address the link was mailed to; rate-limited per IP",

@@ -71,5 +71,12 @@
   });
   more.addEventListener("click", function () { run(true); });
 
-  Desk.search = { focus: function () { input.focus(); input.select(); } };
+  // On a phone the list (and this field) is hidden while a ticket is open: "/" goes back to it.
+  Desk.search = { focus: function () {
+    if (!input.offsetParent) {
+      if (/^#ticket\//.test(location.hash)) location.hash = "";
+      document.getElementById("app").classList.remove("pane-conversation");
+    }
+    input.focus(); input.select();
+  } };
 })();
