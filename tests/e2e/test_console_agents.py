@@ -111,7 +111,7 @@ def test_an_admin_invites_an_agent_who_answers_a_chat_and_is_removed(browser, st
         expect(page.locator("#conversation-title")).to_contain_text(question)
         fits(page)
         answer = f"Yes, it dims. {name}"
-        page.get_by_label("Message").fill(answer)
+        page.get_by_label("Message", exact=True).fill(answer)
         page.get_by_role("button", name="Send", exact=True).click()  # as a person does, at every width
         got = visitor.wait_for("message", lambda f: f["message"]["body"] == answer, timeout=20)
         assert got["conversation_id"] == conversation and got["message"]["author"]["name"] == name

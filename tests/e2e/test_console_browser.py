@@ -72,7 +72,7 @@ def test_a_visitor_and_an_agent_in_the_console_chat_solve_and_rate(browser, stac
         expect(console.locator("#timeline li .body")).to_have_text([question])
         assert violations(console) == []
 
-        console.get_by_label("Message").fill("Yes - it has a dimmer in the cable.")
+        console.get_by_label("Message", exact=True).fill("Yes - it has a dimmer in the cable.")
         console.get_by_role("button", name="Send", exact=True).click()
         expect(shop.locator("li.desk-theirs .desk-text")).to_have_text(["Yes - it has a dimmer in the cable."])
 
@@ -312,7 +312,7 @@ def test_canned_responses_and_the_agent_card_reach_both_sides(browser, stack, ad
         console.get_by_role("button", name="Chat", exact=True).click()
         console.get_by_role("button", name="When do you ship? (canned)").click()
         console.get_by_label("Canned response").select_option(label="Delivery times")
-        expect(console.get_by_label("Message")).to_have_value("Hi there, lamps ship within 2 days. Alex Agent")
+        expect(console.get_by_label("Message", exact=True)).to_have_value("Hi there, lamps ship within 2 days. Alex Agent")
         console.get_by_role("button", name="Send", exact=True).click()
         expect(shop.locator("li.desk-theirs .desk-text")).to_have_text(["Hi there, lamps ship within 2 days. Alex Agent"])
         assert violations(console) == []
@@ -368,11 +368,11 @@ def test_an_agent_answers_an_email_ticket_from_the_console_and_the_customer_gets
         expect(console.locator("#reply-label")).to_have_text("Reply by email")
         expect(console.get_by_role("link", name="Original message")).to_be_visible()
         console.get_by_label("Internal note").check()
-        console.get_by_label("Message").fill("Invoice is in the billing system, checking.")
+        console.get_by_label("Message", exact=True).fill("Invoice is in the billing system, checking.")
         console.get_by_role("button", name="Send", exact=True).click()
         expect(console.locator("#timeline li.note .body")).to_have_text(["Invoice is in the billing system, checking."])
         console.get_by_label("Reply by email").check()
-        console.get_by_label("Message").fill("Here it is: I attached invoice 2231 to your account page.")
+        console.get_by_label("Message", exact=True).fill("Here it is: I attached invoice 2231 to your account page.")
         console.get_by_role("button", name="Send and solve").click()
         expect(console.get_by_label("Status", exact=True)).to_have_value("solved")
         # The mail goes out after the reply is saved (from the table's stream); the agent sees it.
@@ -400,7 +400,7 @@ def test_a_reply_that_could_not_be_sent_shows_it_and_an_admin_sends_it_from_fail
         console.get_by_role("button", name="All", exact=True).click()
         console.get_by_role("button", name=subject).first.click()
         with ses_refusing() as allow:
-            console.get_by_label("Message").fill("Yes, until next spring.")
+            console.get_by_label("Message", exact=True).fill("Yes, until next spring.")
             console.get_by_role("button", name="Send", exact=True).click()
             note = console.locator("#timeline li.from-agent .delivery").last
             expect(note).to_contain_text("Not sent: MessageRejected: Did not have authority")  # parked

@@ -100,7 +100,7 @@ def test_customer_messages_show_at_every_width_under_one_name_in_bubbles(
         expect(theirs.locator(".avatar")).to_have_text("V" + customer_id[-4].upper())  # initials
         expect(theirs.locator("time")).to_be_visible()
 
-        page.get_by_label("Message").fill("Yes, with the dimmer in the cable.")
+        page.get_by_label("Message", exact=True).fill("Yes, with the dimmer in the cable.")
         page.get_by_role("button", name="Send", exact=True).click()
         ours = page.locator("#timeline li", has_text="Yes, with the dimmer in the cable.")
         expect(ours.locator(".author")).to_have_text("Dana Defects")
@@ -145,13 +145,13 @@ def test_the_visitor_sees_the_agent_typing_a_reply_but_not_a_note(context_at, st
     status = shop.locator("#desk-status")
     expect(status).to_have_text("Tess Typist joined the chat")
 
-    page.get_by_label("Message").press_sequentially("Let me check", delay=30)
+    page.get_by_label("Message", exact=True).press_sequentially("Let me check", delay=30)
     expect(status).to_have_text("Tess Typist is typing\u2026")
     expect(status).not_to_have_text(re.compile("typing"), timeout=10000)  # stopped typing: it goes away
 
     page.get_by_label("Internal note").check()
-    page.get_by_label("Message").fill("")
-    page.get_by_label("Message").press_sequentially("only for us", delay=30)
+    page.get_by_label("Message", exact=True).fill("")
+    page.get_by_label("Message", exact=True).press_sequentially("only for us", delay=30)
     shop.wait_for_timeout(1500)
     expect(status).not_to_have_text(re.compile("typing"))
     assert violations(page) == []
@@ -170,7 +170,7 @@ def test_after_a_reply_the_header_stays_and_the_newest_message_shows(context_at,
     open_from_list(page, ticket["id"])
     expect(page.locator("#timeline li")).to_have_count(15)
 
-    page.get_by_label("Message").fill(f"A new lamp is on its way {unique}.")
+    page.get_by_label("Message", exact=True).fill(f"A new lamp is on its way {unique}.")
     page.get_by_role("button", name="Send", exact=True).click()
     newest = page.locator("#timeline li").last
     expect(newest).to_contain_text(f"A new lamp is on its way {unique}.")
@@ -214,7 +214,7 @@ def test_the_console_fits_the_screen_list_then_conversation_then_back(context_at
     title = page.locator("#conversation-title")
     expect(title).to_contain_text(f"Lamp flickers {unique}")
     expect(title).to_be_in_viewport()
-    expect(page.get_by_label("Message")).to_be_in_viewport()
+    expect(page.get_by_label("Message", exact=True)).to_be_in_viewport()
     fits(page)
     assert violations(page) == []
     screenshot(page, f"console-defects-conversation-{width}")

@@ -123,7 +123,7 @@ def journey(browser, stack, admin, width: int) -> None:
         desk.locator(f'#tickets [data-ticket="{conversation}"]').click()
         expect(desk.locator("#conversation-title")).to_contain_text(question)
         answer = f"Yes, it dims. {name}"
-        desk.get_by_label("Message").fill(answer)
+        desk.get_by_label("Message", exact=True).fill(answer)
         desk.get_by_role("button", name="Send", exact=True).click()
         expect(desk.locator("#timeline li", has_text=answer)).to_be_visible()
         expect(shopper.locator("li.desk-theirs .desk-text", has_text=answer)).to_be_visible()
@@ -340,7 +340,7 @@ def test_a_reply_to_a_customer_without_an_address_shows_it_was_not_sent(browser,
         page.goto(f"{stack.api_url}/console#ticket/{ticket.id}")
         expect(page.locator("#conversation-title")).to_contain_text(subject)
         reply = f"We tried to call you back. {uuid.uuid4().hex[:4]}"
-        page.get_by_label("Message").fill(reply)
+        page.get_by_label("Message", exact=True).fill(reply)
         page.get_by_role("button", name="Send", exact=True).click()
         settle()
         note = page.locator("#timeline li", has_text=reply).locator(".delivery")
