@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import UnprocessableError
+from .phrases import LANGUAGES
 
 MAX_VISIT_PAGES = 20  # pages of a visit kept on the customer (the console's 'pages visited')
 
@@ -88,6 +89,8 @@ class Agent:
     title: str | None = None
     avatar_url: str | None = None
     timezone: str | None = None
+    # The console's language for this agent (one of CONSOLE_LANGUAGES); None: the browser's.
+    language: str | None = None
     # Set by admins: whether the agent may sign in (active, deactivated; removed agents keep
     # a profile so that their name still reads in tickets and the audit), their teams' slugs,
     # how many chats they take at once (None: no limit) and the languages they answer in.
@@ -118,11 +121,14 @@ class Principal:
         return self.role == Role.ADMIN
 
 
-PROFILE_FIELDS = ("name", "title", "avatar_url", "timezone")
+PROFILE_FIELDS = ("name", "title", "avatar_url", "timezone", "language")
+# The agent console speaks the widget's languages (domain/phrases.py), Hebrew right to left.
+CONSOLE_LANGUAGES = LANGUAGES
 
 
 def profile_changes(requested: dict[str, str | None]) -> dict[str, str | None]:
-    """An agent's profile edit, checked: names trimmed, the time zone one zoneinfo knows.
+    """An agent's profile edit, checked: names trimmed, the time zone one zoneinfo knows, the
+    console's language one it ships with.
     ``None`` clears a field (never the name, which the schema requires to be text)."""
     changes: dict[str, str | None] = {}
     for name in PROFILE_FIELDS:
@@ -139,6 +145,12 @@ def profile_changes(requested: dict[str, str | None]) -> dict[str, str | None]:
         raise UnprocessableError(
             f"Unknown time zone {zone!r}: use an IANA name such as Europe/Berlin.",
             code="unknown_timezone", details={"timezone": zone},
+        )
+    language = changes.get("language")
+    if language is not None and language not in CONSOLE_LANGUAGES:
+        raise UnprocessableError(
+            f"The console has no language {language!r}: choose one of {', '.join(CONSOLE_LANGUAGES)}, or none.",
+            code="unknown_language", details={"language": language},
         )
     return changes
 

@@ -41,6 +41,7 @@ def agent(a: Agent) -> dict[str, Any]:
         "title": a.title,
         "avatar_url": a.avatar_url,
         "timezone": a.timezone,
+        "language": a.language,
         "status": a.status,
         "teams": list(a.teams),
         "capacity": a.capacity,

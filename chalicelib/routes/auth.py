@@ -44,7 +44,8 @@ def me(call: Call) -> Any:
 
 
 @operation(
-    bp, "PATCH", "/agents/me", summary="Edit the signed-in agent's profile (what visitors see of them)",
+    bp, "PATCH", "/agents/me",
+    summary="Edit the signed-in agent's profile (what visitors see of them, and the console's language)",
     auth=AGENT, body="AgentProfileUpdate", response="Agent", errors=(404, 422),
 )
 def update_me(call: Call) -> Any:

@@ -48,6 +48,10 @@ _TAGS = {
 _TIME = {"type": "string", "format": "date-time"}
 _ZONE = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$",
          "maxLength": 64, "description": "An IANA time zone, e.g. Europe/Berlin."}
+# The agent console's languages: the widget's six (domain/phrases.py LANGUAGES); null is the
+# browser's best match, else English.
+_CONSOLE_LANGUAGE = {"enum": ["en", "de", "fr", "es", "he", "et", None],
+                     "description": "The agent console's language; null: the browser's."}
 _HTTPS_URL = {
     "type": "string", "maxLength": 500,
     "pattern": r'^https://[^/?#\x00-\x20\x7f-\x9f"<>\\]+([/?#][^\x00-\x20\x7f-\x9f"<>\\]*)?$',
@@ -263,6 +267,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
                       "description": "e.g. Support lead"},
             "avatar_url": {**_HTTPS_URL, "type": ["string", "null"]},
             "timezone": {**_ZONE, "type": ["string", "null"]},
+            "language": _CONSOLE_LANGUAGE,
         },
         "additionalProperties": False,
     },
@@ -362,6 +367,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "title": {"type": ["string", "null"]},
             "avatar_url": {"type": ["string", "null"]},
             "timezone": {"type": ["string", "null"], "description": "The agent's IANA time zone."},
+            "language": _CONSOLE_LANGUAGE,
         },
     },
     "AgentList": {

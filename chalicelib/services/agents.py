@@ -104,8 +104,8 @@ class AgentService:
         return sorted((a for a in self.agents.list() if a.status != AgentStatus.REMOVED), key=lambda a: a.name.lower())
 
     def update_profile(self, agent_id: str, requested: dict[str, str | None]) -> Agent:
-        """An agent edits what visitors see of them: name, title, photo, time zone
-        (``None`` clears a field). The profile's readers hear of it (their caches)."""
+        """An agent edits what visitors see of them: name, title, photo, time zone, and the
+        console's language for them (``None`` clears a field). The profile's readers hear of it (their caches)."""
         changes = profile_changes(requested)
         agent = self.agents.update_profile(agent_id, changes) if changes else self.agents.get(agent_id)
         if agent is None:

@@ -20,6 +20,8 @@
   var ws = null;
   var backoff = 500;
   var $ = function (id) { return document.getElementById(id); };
+  // The agent's language (static/console/i18n.js, loaded first): every word the console shows.
+  var i18n = window.Desk.i18n, t = window.Desk.t;
   // Edits of the open ticket go one after another: a save waits for a reply still in flight,
   // so it is made against the version that reply produced.
   var queue = Promise.resolve();
@@ -45,21 +47,28 @@
   // and the end of their id (two anonymous visitors are told apart).
   function customerName(c) {
     if (c && (c.name || c.email)) return c.name || c.email;
-    return "Visitor " + String((c && c.id) || "").slice(-4).toUpperCase();
+    return t("customer.visitor", { id: String((c && c.id) || "").slice(-4).toUpperCase() });
   }
   function initials(name) {
     var words = String(name || "?").replace(/[^\p{L}\p{N}\s]/gu, " ").trim().split(/\s+/);
     return ((words[0] || "?").charAt(0) + (words.length > 1 ? words[words.length - 1].charAt(0) : "")).toUpperCase();
   }
+  // Dates and times in the agent's language (Intl, with the browser's own conventions when it
+  // speaks that language: en-GB stays en-GB).
+  var WHEN = new Intl.DateTimeFormat(i18n.locale, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  var FULL = new Intl.DateTimeFormat(i18n.locale, { dateStyle: "full", timeStyle: "short" });
   function when(iso) {
     if (!iso) return "";
-    return new Date(iso).toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    return WHEN.format(new Date(iso));
+  }
+  function span(unit, n) {
+    return new Intl.NumberFormat(i18n.locale, { style: "unit", unit: unit, unitDisplay: "short" }).format(n);
   }
   function relative(iso) {
     var minutes = Math.round((new Date(iso) - Date.now()) / 60000);
     var abs = Math.abs(minutes);
-    var text = abs < 60 ? abs + " min" : abs < 2880 ? Math.round(abs / 60) + " h" : Math.round(abs / 1440) + " d";
-    return minutes < 0 ? text + " overdue" : "in " + text;
+    var text = abs < 60 ? span("minute", abs) : abs < 2880 ? span("hour", Math.round(abs / 60)) : span("day", Math.round(abs / 1440));
+    return minutes < 0 ? t("sla.overdue", { time: text }) : t("sla.in", { time: text });
   }
 
   // ------------------------------------------------------------------ the API
@@ -68,6 +77,7 @@
     var h = Object.assign({ Authorization: "Bearer " + (auth && auth.token) }, headers || {});
     if (body !== undefined) h["Content-Type"] = "application/json";
     return fetch(api + path, { method: method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) })
+      .catch(function () { throw new Error(t("error.network")); })
       .then(function (r) {
         if (r.status === 204) return null;
         return r.json().then(function (data) {
@@ -77,7 +87,8 @@
           else if (r.status === 401 && auth && auth.refresh_token && !(headers && headers["X-Retry"])) {
             return refresh().then(function () { return call(method, path, body, Object.assign({ "X-Retry": "1" }, headers || {})); });
           }
-          if (!r.ok) { var e = new Error((data.error && data.error.message) || r.statusText); e.status = r.status; e.code = code; e.details = data.error && data.error.details; throw e; }
+          // The desk's message, in the agent's language where the console knows the code.
+          if (!r.ok) { var e = new Error(i18n.error(code, (data.error && data.error.message) || r.statusText)); e.status = r.status; e.code = code; e.details = data.error && data.error.details; throw e; }
           return data;
         });
       });
@@ -102,9 +113,9 @@
     fetch(api + "/auth/login", {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(login)
-    }).then(function (r) {
+    }).catch(function () { throw new Error(t("error.network")); }).then(function (r) {
       return r.json().then(function (data) {
-        if (!r.ok) throw new Error((data.error && data.error.message) || "Sign-in failed.");
+        if (!r.ok) throw new Error(i18n.error(data.error && data.error.code, (data.error && data.error.message) || t("signin.failed")));
         if (data.device) {
           devices[email] = data.device;
           localStorage.setItem("desk-devices", JSON.stringify(devices));
@@ -115,7 +126,7 @@
       });
     }).catch(function (e) { $("signin-error").textContent = e.message; });
   });
-  var DISABLED = "You were signed out: this account is not active any more.";
+  var DISABLED = t("signin.disabled");
   function signOut(reason) {
     stopTyping();
     auth = null; me = null; localStorage.removeItem(AUTH_KEY);
@@ -134,8 +145,12 @@
     if (!signedIn) boot();
   });
 
+  var RELOADING = {}; // the page reloads in the agent's language: the rest of the boot waits for it
   function boot() {
     call("GET", "/agents/me").then(function (agent) {
+      // The agent chose another language than this page speaks (or none, and this browser
+      // prefers another): the page is drawn again in it. The address and the session stay.
+      if (i18n.follow(agent.language)) { location.reload(); throw RELOADING; }
       me = agent;
       $("signin").hidden = true; $("app").hidden = false;
       $("me").textContent = agent.name;
@@ -151,11 +166,11 @@
       loadFailed();
       ready();
     }).catch(function (e) {
-      if (!auth) return; // signed out meanwhile
+      if (e === RELOADING || !auth) return; // reloading, or signed out meanwhile
       // The session is shared by every tab: only a refusal ends it, not a network failure.
       if (e && e.status) { signOut(); return; }
       $("signin").hidden = true;
-      toast("Cannot reach the desk; trying again…", "breach");
+      toast(t("error.unreachable"), "breach");
       setTimeout(boot, 3000);
     });
   }
@@ -198,8 +213,8 @@
     if (!soonest) return null;
     var overdue = new Date(soonest.due_at) < Date.now();
     var soon = soonest.warning_at && new Date(soonest.warning_at) < Date.now();
-    var label = soonest.name.replace("_", " ") + " " + relative(soonest.due_at);
-    return el("span", { "class": "pill " + (overdue ? "overdue" : soon ? "soon" : "ok"), title: "Due " + when(soonest.due_at) }, label);
+    var label = i18n.name("sla.clock_", soonest.name) + " " + relative(soonest.due_at);
+    return el("span", { "class": "pill " + (overdue ? "overdue" : soon ? "soon" : "ok"), title: t("sla.due", { when: when(soonest.due_at) }) }, label);
   }
 
   function loadList() {
@@ -211,12 +226,12 @@
         var li = el("li");
         var b = el("button", { type: "button", "data-ticket": ticket.id });
         if (current && current.id === ticket.id) b.setAttribute("aria-current", "true");
-        b.appendChild(el("span", { "class": "subject" }, "#" + ticket.number + " " + ticket.subject));
+        b.appendChild(el("span", { "class": "subject", dir: "auto" }, "#" + ticket.number + " " + ticket.subject));
         var meta = el("span", { "class": "meta" });
         meta.appendChild(el("span", {}, customerName(ticket.customer)));
-        meta.appendChild(el("span", { "class": "pill" }, ticket.channel));
-        meta.appendChild(el("span", { "class": "pill" }, ticket.status));
-        if (ticket.priority !== "normal") meta.appendChild(el("span", { "class": "pill " + ticket.priority }, ticket.priority));
+        meta.appendChild(el("span", { "class": "pill" }, i18n.channel(ticket.channel)));
+        meta.appendChild(el("span", { "class": "pill" }, i18n.status(ticket.status)));
+        if (ticket.priority !== "normal") meta.appendChild(el("span", { "class": "pill " + ticket.priority }, i18n.priority(ticket.priority)));
         var badge = slaBadge(ticket);
         if (badge) meta.appendChild(badge);
         b.appendChild(meta);
@@ -234,7 +249,7 @@
     var select = $("assignee");
     var was = select.value;
     clear(select);
-    select.appendChild(el("option", { value: "" }, "Unassigned"));
+    select.appendChild(el("option", { value: "" }, t("view.unassigned")));
     Object.keys(agents).forEach(function (id) {
       if (!agents[id].gone || id === was) select.appendChild(el("option", { value: id }, agents[id].name));
     });
@@ -271,7 +286,8 @@
     }).catch(function () { /* the name waits for the next read */ });
   }
 
-  function open(id) {
+  // quiet: the address and the focus stay where they are (a ticket opened again behind the settings).
+  function open(id, quiet) {
     return call("GET", "/tickets/" + encodeURIComponent(id)).then(function (ticket) {
       if (current && current.id !== ticket.id && ws && ws.readyState === 1) {
         ws.send(JSON.stringify({ action: "leave", conversation_id: current.id }));
@@ -280,7 +296,7 @@
       current = ticket;
       editing = false;
       showTicket(ticket);
-      showPane(ticket.id);
+      if (!quiet) showPane(ticket.id);
       Array.prototype.forEach.call(document.querySelectorAll("[data-ticket]"), function (b) {
         if (b.getAttribute("data-ticket") === ticket.id) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
       });
@@ -288,7 +304,7 @@
       if (ws && ws.readyState === 1) ws.send(JSON.stringify({ action: "join", conversation_id: ticket.id }));
       loadTimeline();
       loadCustomer(ticket.customer);
-      $("main").focus();
+      if (!quiet) $("main").focus();
       hooks(openListeners, ticket);
     }).catch(function (e) { toast(e.message, "breach"); });
   }
@@ -308,18 +324,18 @@
       $("team").value = ticket.team || "";
       $("tags").value = (ticket.tags || []).join(", ");
     }
-    $("reply-label").textContent = ticket.channel === "email" ? "Reply by email" : ticket.channel === "chat" ? "Reply in chat" : "Reply";
+    $("reply-label").textContent = t(ticket.channel === "email" ? "composer.reply_email" : ticket.channel === "chat" ? "composer.reply_chat" : "composer.reply");
     var sla = $("sla");
     clear(sla);
     var clocks = (ticket.sla && ticket.sla.clocks) || {};
     Object.keys(clocks).forEach(function (name) {
       var c = clocks[name];
-      var text = name.replace("_", " ") + ": " + (c.met_at ? "met" : c.paused ? "paused" : c.due_at ? relative(c.due_at) : "");
+      var text = i18n.name("sla.clock_", name) + ": " + (c.met_at ? t("sla.met") : c.paused ? t("sla.paused") : c.due_at ? relative(c.due_at) : "");
       var kind = c.breached ? "overdue" : c.met_at ? "ok" : c.due_at && new Date(c.due_at) < Date.now() ? "overdue" : "ok";
-      sla.appendChild(el("span", { "class": "pill " + kind, title: c.due_at ? "Due " + when(c.due_at) : "" }, text));
+      sla.appendChild(el("span", { "class": "pill " + kind, title: c.due_at ? t("sla.due", { when: when(c.due_at) }) : "" }, text));
     });
     if (ticket.csat) {
-      sla.appendChild(el("span", { "class": "pill ok" }, "Rated " + ticket.csat.score + "/5"));
+      sla.appendChild(el("span", { "class": "pill ok" }, t("csat.rated", { score: ticket.csat.score })));
       if (ticket.csat.comment) sla.appendChild(el("q", { "class": "csat-comment" }, ticket.csat.comment));
     }
   }
@@ -330,15 +346,16 @@
     li.message = m;
     if (m.author_type === "agent") unknownAgent(m.author_id);
     var agent = m.author_type === "agent" ? (agents[m.author_id] || {}) : null;
-    var author = agent ? (agent.name || "Agent") : m.author_type === "system" ? "Automatic" : customerName(current.customer);
+    var author = agent ? (agent.name || t("message.agent")) : m.author_type === "system" ? t("message.system") : customerName(current.customer);
     li.appendChild(avatar(author, agent && agent.avatar_url));
     var bubble = el("div", { "class": "bubble" });
     var head = el("div", { "class": "head" });
     head.appendChild(el("strong", { "class": "author" }, author));
-    head.appendChild(el("span", {}, m.kind === "note" ? "internal note" : "via " + m.channel));
-    head.appendChild(el("time", { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() }, when(m.created_at)));
+    head.appendChild(el("span", {}, m.kind === "note" ? t("message.note") : i18n.has("message.via_" + m.channel) ? t("message.via_" + m.channel) : t("message.via", { channel: m.channel })));
+    head.appendChild(el("time", { datetime: m.created_at, title: FULL.format(new Date(m.created_at)) }, when(m.created_at)));
     bubble.appendChild(head);
-    bubble.appendChild(el("div", { "class": "body" }, m.body));
+    // The customer's and the agents' own words keep their own direction (German in a Hebrew console).
+    bubble.appendChild(el("div", { "class": "body", dir: "auto" }, m.body));
     li.appendChild(bubble);
     var links = el("div", { "class": "links" });
     (m.attachments || []).forEach(function (a) {
@@ -346,11 +363,11 @@
     });
     if (m.mail) {
       if (m.mail.has_html) {
-        var show = el("button", { type: "button", "class": "linklike" }, "Show as sent");
+        var show = el("button", { type: "button", "class": "linklike" }, t("mail.show_html"));
         show.addEventListener("click", function () { showHtml(m.seq); });
         links.appendChild(show);
       }
-      links.appendChild(el("a", { href: m.mail.original_url, rel: "noopener noreferrer" }, "Original message"));
+      links.appendChild(el("a", { href: m.mail.original_url, rel: "noopener noreferrer" }, t("mail.original")));
     }
     if (links.childNodes.length) bubble.appendChild(links);
     if (m.delivery) bubble.appendChild(deliveryNote(m.delivery));
@@ -366,18 +383,13 @@
 
   // An agent's reply by mail: the mail goes out after the reply is saved, and may have to be
   // tried again; the agent sees where it stands.
-  var DELIVERY = {
-    pending: "Sending by email…",
-    sent: "Sent by email",
-    retrying: "Not sent yet, trying again",
-    failed: "Not sent"
-  };
+  var DELIVERY = { pending: "delivery.pending", sent: "delivery.sent", retrying: "delivery.retrying", failed: "delivery.failed" };
   function deliveryNote(d) {
-    var text = DELIVERY[d.state] || d.state;
+    var text = DELIVERY[d.state] ? t(DELIVERY[d.state]) : d.state;
     if (d.error && d.state !== "sent") text += ": " + d.error.replace(/^Not sent: /, "");
     // Only a reply whose attempts were used up is parked (Failed events, for admins) and can be
     // sent again; one to a customer without an address, or to one that bounced, cannot.
-    if (d.state === "failed" && parkedReply(d)) text += " (send it again from Failed events)";
+    if (d.state === "failed" && parkedReply(d)) text += " " + t("delivery.parked");
     return el("p", { "class": "delivery " + d.state, "data-delivery": d.state, role: d.state === "failed" ? "alert" : "status" }, text);
   }
   function parkedReply(d) {
@@ -413,22 +425,22 @@
     $("failed-empty").hidden = failedList.length > 0;
     failedList.forEach(function (f) {
       var li = el("li", { "data-failure": f.id });
-      li.appendChild(el("strong", {}, REACTION_NAMES[f.reaction] || f.reaction));
-      li.appendChild(el("span", { "class": "muted" }, " " + when(f.parked_at) + ", " + f.attempts + " attempts"));
+      li.appendChild(el("strong", {}, reactionName(f.reaction)));
+      li.appendChild(el("span", { "class": "muted" }, " " + when(f.parked_at) + ", " + t("failed.attempts", { count: f.attempts })));
       li.appendChild(el("p", { "class": "error" }, f.error));
       var actions = el("div", { "class": "actions" });
-      var openIt = el("button", { type: "button", "class": "linklike" }, "Open the ticket");
+      var openIt = el("button", { type: "button", "class": "linklike" }, t("failed.open"));
       openIt.addEventListener("click", function () { $("failed-view").close(); open(f.event.ticket_id); });
-      var again = el("button", { type: "button", "class": "primary" }, "Try again");
+      var again = el("button", { type: "button", "class": "primary" }, t("failed.again"));
       again.addEventListener("click", function () {
         again.disabled = true;
         call("POST", "/events/failed/" + f.id + "/replay").then(function () {
-          toast("Done: " + (REACTION_NAMES[f.reaction] || f.reaction));
+          toast(t("failed.done", { what: reactionName(f.reaction) }));
           loadFailed();
           if (current && current.id === f.event.ticket_id) loadTimeline();
         }).catch(function (e) { again.disabled = false; toast(e.message, "breach"); loadFailed(); });
       });
-      var dismiss = el("button", { type: "button", "class": "ghost" }, "Dismiss");
+      var dismiss = el("button", { type: "button", "class": "ghost" }, t("failed.dismiss"));
       dismiss.addEventListener("click", function () {
         call("DELETE", "/events/failed/" + f.id).then(loadFailed).catch(function (e) { toast(e.message, "breach"); });
       });
@@ -437,20 +449,22 @@
       list.appendChild(li);
     });
   }
+  // What failed, by the reaction's name (docs/events.md); one the console does not know by its name.
   var REACTION_NAMES = {
-    "mail.send_reply": "A reply by email was not sent",
-    "mail.auto_reply": "An automatic answer by email was not sent",
-    "mail.chat_reply_to_absent_visitor": "A chat answer was not mailed to a visitor who had left",
-    "sla.webhook": "An SLA webhook was refused",
-    "sla.mail_agents": "An SLA alert by email was not sent",
-    "sla.change_ticket": "An SLA escalation did not change the ticket",
-    "sla.start_clocks": "SLA clocks were not started",
-    "sla.message_clocks": "SLA clocks were not updated",
-    "sla.ticket_changed": "SLA clocks were not updated",
-    "privacy.retention": "A closed ticket's expiry was not set",
-    "chat.out_of_hours_notice": "An out-of-hours notice was not posted",
-    "chat.out_of_hours_on_open": "An out-of-hours notice was not posted"
+    "mail.send_reply": "failed.mail_send_reply",
+    "mail.auto_reply": "failed.mail_auto_reply",
+    "mail.chat_reply_to_absent_visitor": "failed.mail_chat_reply",
+    "sla.webhook": "failed.sla_webhook",
+    "sla.mail_agents": "failed.sla_mail",
+    "sla.change_ticket": "failed.sla_change",
+    "sla.start_clocks": "failed.sla_start",
+    "sla.message_clocks": "failed.sla_update",
+    "sla.ticket_changed": "failed.sla_update",
+    "privacy.retention": "failed.retention",
+    "chat.out_of_hours_notice": "failed.out_of_hours",
+    "chat.out_of_hours_on_open": "failed.out_of_hours"
   };
+  function reactionName(name) { return REACTION_NAMES[name] ? t(REACTION_NAMES[name]) : name; }
   $("failed-events").addEventListener("click", function () { showFailed(); $("failed-view").showModal(); });
 
   function loadTimeline() {
@@ -485,8 +499,8 @@
     $("customer-title").textContent = customerName(customer);
     var dl = $("customer-profile");
     clear(dl);
-    function row(k, v) { if (v) { dl.appendChild(el("dt", {}, k)); dl.appendChild(el("dd", {}, v)); } }
-    row("Name", customer.name); row("Email", customer.email); row("Since", when(customer.created_at));
+    function row(k, v) { if (v) { dl.appendChild(el("dt", {}, k)); dl.appendChild(el("dd", { dir: "auto" }, v)); } }
+    row(t("customer.name"), customer.name); row(t("customer.email"), customer.email); row(t("customer.since"), when(customer.created_at));
     call("GET", "/customers/" + customer.id).then(function (full) {
       var pages = $("pages");
       clear(pages);
@@ -499,17 +513,17 @@
       runs.slice(-10).forEach(function (run) {
         var li = el("li");
         li.appendChild(el("span", { title: run.url }, run.text));
-        if (run.times > 1) li.appendChild(el("span", { "class": "times" }, " (" + run.times + " times)"));
+        if (run.times > 1) li.appendChild(el("span", { "class": "times" }, " " + t("customer.times", { count: run.times })));
         pages.appendChild(li);
       });
     }).catch(function () { /* a customer we may not read: the list stays empty */ });
     call("GET", "/tickets?customer=" + encodeURIComponent(customer.id) + "&limit=20").then(function (page) {
       var history = $("history");
       clear(history);
-      page.items.filter(function (t) { return !current || t.id !== current.id; }).forEach(function (t) {
+      page.items.filter(function (other) { return !current || other.id !== current.id; }).forEach(function (other) {
         var li = el("li");
-        var b = el("button", { type: "button" }, "#" + t.number + " " + t.subject + " (" + t.channel + ", " + t.status + ")");
-        b.addEventListener("click", function () { open(t.id); });
+        var b = el("button", { type: "button" }, "#" + other.number + " " + other.subject + " (" + i18n.channel(other.channel) + ", " + i18n.status(other.status) + ")");
+        b.addEventListener("click", function () { open(other.id); });
         li.appendChild(b);
         history.appendChild(li);
       });
@@ -530,9 +544,9 @@
     if (!Object.keys(body).length) return;
     serial(function () {
       return call("PATCH", "/tickets/" + current.id, body, { "If-Match": '"' + current.version + '"' }).then(function (ticket) {
-        current = ticket; editing = false; showTicket(ticket); loadList(); toast("Saved.");
+        current = ticket; editing = false; showTicket(ticket); loadList(); toast(t("ticket.saved"));
       }).catch(function (e) {
-        toast(e.status === 409 ? "Someone changed this ticket meanwhile; it is reloaded." : e.message, "breach");
+        toast(e.status === 409 ? t("ticket.conflict") : e.message, "breach");
         if (e.status === 409) { editing = false; open(current.id); }
       });
     });
@@ -543,7 +557,7 @@
     r.addEventListener("change", function () {
       $("composer").classList.toggle("note", kind() === "note");
       if (kind() === "note") stopTyping();
-      $("reply").placeholder = kind() === "note" ? "Only agents see notes…" : "Write a reply…";
+      $("reply").placeholder = t(kind() === "note" ? "composer.note_placeholder" : "composer.reply_placeholder");
     });
   });
   function sendReply(solve) {
@@ -616,7 +630,7 @@
     ws = new WebSocket(wsUrl + "/?token=" + encodeURIComponent(auth.token));
     ws.onopen = function () {
       backoff = 500;
-      $("connection").textContent = "Live";
+      $("connection").textContent = t("live.live");
       ws.send(JSON.stringify({ action: "presence", status: $("presence").value }));
       if (current) ws.send(JSON.stringify({ action: "join", conversation_id: current.id }));
     };
@@ -624,7 +638,7 @@
       var f = JSON.parse(event.data);
       frameListeners.forEach(function (fn) { try { fn(f); } catch (e) { /* a module's fault stays its own */ } });
       if (f.type === "conversation.created") {
-        toast("New conversation: " + f.conversation.subject);
+        toast(t("live.new_conversation", { subject: f.conversation.subject }));
         loadList();
       } else if (f.type === "message") {
         if (current && f.conversation_id === current.id) append(f.message);
@@ -639,17 +653,17 @@
         }
         loadList();
       } else if (f.type === "sla.alert") {
-        toast("#" + f.number + " " + f.subject + ": " + (f.level === "breach" ? "missed" : "close to") + " its " + f.metric.replace("_", " ") + " target", f.level);
+        toast(t(f.level === "breach" ? "sla.alert_breach" : "sla.alert_warning", { ticket: "#" + f.number + " " + f.subject, target: i18n.name("sla.clock_", f.metric) }), f.level);
         loadList();
       } else if (f.type === "visitor.page") {
         if (current && current.customer && current.customer.id === f.customer_id) loadCustomer(current.customer);
       } else if (f.type === "typing" && current && f.conversation_id === current.id && f.state) {
-        $("connection").textContent = "Customer is typing…";
-        setTimeout(function () { $("connection").textContent = "Live"; }, 3000);
+        $("connection").textContent = t("live.typing");
+        setTimeout(function () { $("connection").textContent = t("live.live"); }, 3000);
       }
     };
     ws.onclose = function () {
-      $("connection").textContent = "Reconnecting…";
+      $("connection").textContent = t("live.reconnecting");
       if (!auth) return;
       // Asked first whether the session still holds (the desk closes a deactivated agent's
       // connections): a refusal signs out, anything else connects again (a fresh token on the way).
@@ -715,7 +729,8 @@
   // What static/console/*.js (the settings sections and the like) build on.
   var readyListeners = [], frameListeners = [], listListeners = [], openListeners = [];
   function hooks(list, a, b) { list.forEach(function (fn) { try { fn(a, b); } catch (e) { /* the module's own fault */ } }); }
-  window.Desk = {
+  // (i18n.js made window.Desk first, with t and i18n; the console adds to it.)
+  Object.assign(window.Desk, {
     call: call, el: el, clear: clear, toast: toast, when: when,
     customerName: customerName, // the one name a customer goes by in the console
     me: function () { return me; },
@@ -728,9 +743,19 @@
     onOpen: function (fn) { openListeners.push(fn); },  // (the ticket) when one opens
     current: function () { return current; },
     send: function (frame) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame)); },
-    reload: function () { if (current) open(current.id); return loadList(); }
-  };
-  function ready() { route(); readyListeners.forEach(function (fn) { fn(me); }); }
+    reload: function () { if (current) open(current.id); return loadList(); },
+    // Before a reload in another language: the open ticket is opened again after it, even
+    // from the settings (whose address does not name it).
+    keepOpenTicket: function () { if (current) sessionStorage.setItem(REOPEN_KEY, current.id); }
+  });
+  var REOPEN_KEY = "desk-console-reopen";
+  function ready() {
+    route();
+    var kept = sessionStorage.getItem(REOPEN_KEY);
+    sessionStorage.removeItem(REOPEN_KEY);
+    if (kept && !current && /^tkt_[a-z0-9]{1,40}$/.test(kept)) open(kept, true);
+    readyListeners.forEach(function (fn) { fn(me); });
+  }
 
   if (auth) boot(); else { $("signin").hidden = false; }
 })();

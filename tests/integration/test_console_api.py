@@ -44,6 +44,19 @@ def test_an_agent_edits_their_profile_and_the_team_sees_it(profile_agent, admin)
     assert after["title"] == "Support lead" and after["timezone"] == "Europe/Tallinn"  # untouched
 
 
+def test_an_agent_chooses_the_console_s_language_and_null_gives_it_back_to_the_browser(profile_agent, admin):
+    me = profile_agent.get("/agents/me").json()
+    assert me["language"] is None  # the browser's, until the agent chooses
+    for language in ("he", "de"):
+        r = profile_agent.patch("/agents/me", json={"language": language})
+        assert r.status_code == 200, r.text
+        assert r.json() == {**me, "language": language}
+        assert profile_agent.get("/agents/me").json()["language"] == language
+    r = profile_agent.patch("/agents/me", json={"language": None})
+    assert r.status_code == 200 and r.json()["language"] is None
+    assert profile_agent.get("/agents/me").json() == me
+
+
 @pytest.mark.parametrize(
     "body,status,code,field",
     [
@@ -57,6 +70,10 @@ def test_an_agent_edits_their_profile_and_the_team_sees_it(profile_agent, admin)
         ({"title": "two\nlines"}, 400, "validation_failed", "title"),
         ({"name": None}, 400, "validation_failed", "name"),
         ({"name": "   "}, 400, "validation_failed", "name"),
+        ({"language": "xx"}, 400, "validation_failed", "language"),  # the console's six only
+        ({"language": "de-AT"}, 400, "validation_failed", "language"),
+        ({"language": ""}, 400, "validation_failed", "language"),
+        ({"language": ["de"]}, 400, "validation_failed", "language"),
         ({"role": "admin"}, 400, "validation_failed", "(body)"),  # nobody promotes themselves
         ({}, 400, "validation_failed", "(body)"),
     ],

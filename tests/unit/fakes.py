@@ -410,6 +410,7 @@ class FakeAgents:
         agent = replace(
             agent, name=changes.get("name") or agent.name, title=changes.get("title", agent.title),
             avatar_url=changes.get("avatar_url", agent.avatar_url), timezone=changes.get("timezone", agent.timezone),
+            language=changes.get("language", agent.language),
         )
         self.agents[agent_id] = agent
         return agent

@@ -34,6 +34,18 @@ def test_the_name_cannot_be_cleared():
     assert refused.value.code == "name_required"
 
 
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "he", "et", None])
+def test_the_console_language_is_one_of_the_widget_s_six_or_none(language):
+    assert profile_changes({"language": language}) == {"language": language}
+
+
+@pytest.mark.parametrize("language", ["xx", "DE", "de-AT", ""])
+def test_a_console_language_the_console_does_not_ship_is_refused(language):
+    with pytest.raises(UnprocessableError) as refused:
+        profile_changes({"language": language})
+    assert refused.value.code == "unknown_language" and refused.value.details == {"language": language}
+
+
 def a_ticket(status: Status):
     ticket = open_ticket(ticket_id="tkt_1", number=1001, subject="Hi", customer_id="cus_1", channel="chat", now=T0)
     return dataclasses.replace(ticket, status=status)

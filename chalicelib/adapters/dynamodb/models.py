@@ -66,7 +66,7 @@ Items (pk / sk):
 
 Attributes that ride on an item rather than having their own: a ticket's ``csat`` (the
 customer's latest rating), a customer's ``visit_pages`` (the last pages a chat visitor
-opened, oldest first), an agent's profile (``title``, ``avatar_url``, ``timezone``).
+opened, oldest first), an agent's profile (``title``, ``avatar_url``, ``timezone``, the console's ``language``).
 
 Items with ``expires_at`` are removed by DynamoDB's TTL.
 
@@ -113,7 +113,8 @@ message (a mail's has a message.created of its own) always finds its ticket.
                                           (returns the old item: the change as [old, new])
     a page the visitor opened             UpdateItem SET visit_pages = list_append(...)
                                           (past 30 entries, a second UpdateItem trims to 20)
-    an agent's profile edit               UpdateItem SET/REMOVE name, title, avatar_url, timezone
+    an agent's profile edit               UpdateItem SET/REMOVE name, title, avatar_url, timezone,
+                                          language
     canned responses / one                Query CONFIG begins_with CANNED#; GetItem CONFIG / CANNED#id
     save / delete a canned response       PutItem / DeleteItem if it exists  CONFIG / CANNED#id
     a console setting / save it           GetItem / PutItem CONFIG / SETTING#name (cached 30 s)
@@ -427,6 +428,7 @@ class AgentItem(DeskModel):
     title = UnicodeAttribute(null=True)  # the profile visitors see: "Support lead"
     avatar_url = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(null=True)  # the console's, for this agent (absent: the browser's)
     # Set by admins (absent on older profiles: active, no teams, no limit, no languages).
     status = UnicodeAttribute(null=True)  # active / deactivated / removed
     teams = UnicodeSetAttribute(null=True)

@@ -742,7 +742,7 @@ class DynamoAgentRepository:
             item.id, item.email, item.name, Role(item.role), from_iso(item.created_at),
             presence=(item.presence or "online") if live > 0 else "offline",
             live_connections=live,
-            title=item.title, avatar_url=item.avatar_url, timezone=item.timezone,
+            title=item.title, avatar_url=item.avatar_url, timezone=item.timezone, language=item.language,
             status=item.status or "active", teams=tuple(sorted(item.teams or ())),
             capacity=int(item.capacity) if item.capacity is not None else None,
             languages=tuple(item.languages or ()),

@@ -5,11 +5,11 @@
 (function () {
   "use strict";
   var Desk = window.Desk;
-  var el = Desk.el;
+  var el = Desk.el, t = Desk.t;
   var selected = {}; // id -> the ticket as listed
   var $ = function (id) { return document.getElementById(id); };
 
-  var bar = el("form", { "class": "bulk", id: "bulk", "aria-label": "Change the selected tickets", hidden: "" });
+  var bar = el("form", { "class": "bulk", id: "bulk", "aria-label": t("bulk.label"), hidden: "" });
   var count = el("p", { id: "bulk-count", role: "status", "class": "muted" });
   function field(id, text, control) {
     var f = el("div", { "class": "field" });
@@ -23,22 +23,23 @@
     list.forEach(function (o) { select.appendChild(el("option", { value: o[0] }, o[1])); });
     return select;
   }
-  var KEEP = [["", "Keep"]];
+  var KEEP = [["", t("bulk.keep")]];
+  function named(kind, values) { return values.map(function (v) { return [v, Desk.i18n[kind](v)]; }); }
   bar.appendChild(count);
-  var status = field("bulk-status", "Set status", options(el("select"), KEEP.concat([["open", "Open"], ["pending", "Pending"], ["solved", "Solved"], ["closed", "Closed"]])));
-  var priority = field("bulk-priority", "Set priority", options(el("select"), KEEP.concat([["low", "Low"], ["normal", "Normal"], ["high", "High"], ["urgent", "Urgent"]])));
-  var assignee = field("bulk-assignee", "Set assignee", el("select"));
-  var team = field("bulk-team", "Set team", el("input", { pattern: "[a-z0-9][a-z0-9-]{0,39}", placeholder: "keep" }));
-  var tag = field("bulk-tag", "Add tag", el("input", { pattern: "[a-z0-9][a-z0-9_:\\-]{0,49}", placeholder: "vip" }));
-  var apply = el("button", { type: "submit", "class": "primary" }, "Apply to selected");
-  var none = el("button", { type: "button", "class": "ghost" }, "Clear selection");
+  var status = field("bulk-status", t("bulk.status"), options(el("select"), KEEP.concat(named("status", ["open", "pending", "solved", "closed"]))));
+  var priority = field("bulk-priority", t("bulk.priority"), options(el("select"), KEEP.concat(named("priority", ["low", "normal", "high", "urgent"]))));
+  var assignee = field("bulk-assignee", t("bulk.assignee"), el("select"));
+  var team = field("bulk-team", t("bulk.team"), el("input", { pattern: "[a-z0-9][a-z0-9-]{0,39}", placeholder: t("bulk.keep_placeholder") }));
+  var tag = field("bulk-tag", t("bulk.tag"), el("input", { pattern: "[a-z0-9][a-z0-9_:\\-]{0,49}", placeholder: "vip" }));
+  var apply = el("button", { type: "submit", "class": "primary" }, t("bulk.apply"));
+  var none = el("button", { type: "button", "class": "ghost" }, t("bulk.clear"));
   bar.appendChild(apply); bar.appendChild(none);
   var section = document.querySelector("section.list");
   section.insertBefore(bar, $("tickets"));
 
   function fillAssignees() {
     Desk.clear(assignee);
-    options(assignee, KEEP.concat([["-", "Unassigned"]]));
+    options(assignee, KEEP.concat([["-", t("view.unassigned")]]));
     var agents = Desk.agents();
     Object.keys(agents).forEach(function (id) { assignee.appendChild(el("option", { value: id }, agents[id].name)); });
   }
@@ -47,7 +48,7 @@
   function refresh() {
     var n = Object.keys(selected).length;
     bar.hidden = n === 0;
-    count.textContent = n + (n === 1 ? " ticket selected" : " tickets selected");
+    count.textContent = t("bulk.selected", { count: n });
   }
 
   Desk.onList(function (list, items) {
@@ -59,7 +60,7 @@
       var t = button && byId[button.getAttribute("data-ticket")];
       if (!t) return;
       li.classList.add("selectable");
-      var box = el("input", { type: "checkbox", "data-select": t.id, "aria-label": "Select #" + t.number + " " + t.subject });
+      var box = el("input", { type: "checkbox", "data-select": t.id, "aria-label": Desk.t("bulk.select", { ticket: "#" + t.number + " " + t.subject }) });
       box.checked = !!selected[t.id];
       box.addEventListener("change", function () {
         if (box.checked) selected[t.id] = t; else delete selected[t.id];
@@ -86,7 +87,7 @@
     if (tag.value.trim()) changes.add_tags = [tag.value.trim().toLowerCase()];
     var ids = Object.keys(selected);
     if (!ids.length) return;
-    if (!Object.keys(changes).length) { Desk.toast("Choose what to change first.", "breach"); return; }
+    if (!Object.keys(changes).length) { Desk.toast(t("bulk.nothing"), "breach"); return; }
     apply.disabled = true;
     Desk.call("PATCH", "/tickets", {
       tickets: ids.map(function (id) { return { id: id, version: selected[id].version }; }),
@@ -94,10 +95,10 @@
     }).then(function (result) {
       var failed = result.results.filter(function (r) { return !r.ok; });
       result.results.forEach(function (r) { if (r.ok) delete selected[r.id]; });
-      Desk.toast("Changed " + result.succeeded + " of " + result.results.length + " tickets.");
+      Desk.toast(t("bulk.changed", { done: result.succeeded, count: result.results.length }));
       failed.forEach(function (r) {
-        var t = selected[r.id];
-        Desk.toast((t ? "#" + t.number + ": " : "") + r.error.message, "breach");
+        var ticket = selected[r.id];
+        Desk.toast((ticket ? "#" + ticket.number + ": " : "") + Desk.i18n.error(r.error.code, r.error.message), "breach");
       });
       [status, priority, assignee].forEach(function (s) { s.value = ""; });
       team.value = ""; tag.value = "";

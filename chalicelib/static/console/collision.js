@@ -4,22 +4,22 @@
 (function () {
   "use strict";
   var Desk = window.Desk;
-  var el = Desk.el;
+  var el = Desk.el, t = Desk.t;
   var $ = function (id) { return document.getElementById(id); };
   var notice = el("p", { id: "viewers", "class": "viewers", role: "status", hidden: "" });
   $("conversation").insertBefore(notice, $("properties"));
 
+  // "Ann, Bo and Cy" in the agent's language.
   function names(list) {
-    if (list.length === 1) return list[0];
-    return list.slice(0, -1).join(", ") + " and " + list[list.length - 1];
+    return new Intl.ListFormat(Desk.i18n.locale, { style: "long", type: "conjunction" }).format(list);
   }
   Desk.onOpen(function () { notice.hidden = true; notice.textContent = ""; });
   Desk.onFrame(function (f) {
     var current = Desk.current(), me = Desk.me();
     if (f.type !== "viewers" || !current || f.conversation_id !== current.id) return;
-    var others = f.agents.filter(function (a) { return !me || a.id !== me.id; }).map(function (a) { return a.name || "Another agent"; });
+    var others = f.agents.filter(function (a) { return !me || a.id !== me.id; }).map(function (a) { return a.name || t("viewers.another"); });
     notice.hidden = !others.length;
-    notice.textContent = others.length ? names(others) + (others.length === 1 ? " is" : " are") + " also viewing this ticket." : "";
+    notice.textContent = others.length ? t("viewers.also", { count: others.length, names: names(others) }) : "";
   });
   window.addEventListener("pagehide", function () {
     var current = Desk.current();

@@ -15,15 +15,16 @@
   var AUTH_KEY = "desk-console";
   if (localStorage.getItem(AUTH_KEY)) {
     forget();
-    Desk.toast("You are signed in already: sign out first to accept an invitation for another address.");
+    Desk.toast(Desk.t("invite.signed_in"));
     return;
   }
 
   function post(path, body) {
     return fetch(api + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .catch(function () { throw new Error(Desk.t("error.network")); })
       .then(function (r) {
         return r.json().then(function (data) {
-          if (!r.ok) { var e = new Error((data.error && data.error.message) || r.statusText); e.status = r.status; throw e; }
+          if (!r.ok) { var e = new Error(Desk.i18n.error(data.error && data.error.code, (data.error && data.error.message) || r.statusText)); e.status = r.status; throw e; }
           return data;
         });
       });
@@ -33,37 +34,36 @@
   signin.hidden = true;
   var page = Desk.el("div", { id: "invite", "class": "signin" });
   var card = Desk.el("main", { "class": "card" });
-  card.appendChild(Desk.el("h1", null, "Join the support desk"));
-  var intro = Desk.el("p", { id: "invite-intro" }, "Checking your invitation…");
+  card.appendChild(Desk.el("h1", null, Desk.t("invite.title")));
+  var intro = Desk.el("p", { id: "invite-intro" }, Desk.t("invite.checking"));
   card.appendChild(intro);
   page.appendChild(card);
   document.body.insertBefore(page, signin);
 
   function refused(message) {
     intro.textContent = message;
-    var back = Desk.el("a", { href: "/console" }, "Go to sign-in");
+    var back = Desk.el("a", { href: "/console" }, Desk.t("invite.to_signin"));
     back.addEventListener("click", function (event) { event.preventDefault(); forget(); page.remove(); signin.hidden = false; });
     card.appendChild(Desk.el("p")).appendChild(back);
   }
 
   post("/invites/lookup", { token: token }).then(function (invite) {
-    intro.textContent = "You are invited as " + (invite.role === "admin" ? "an admin" : "an agent") + " with " +
-      invite.email + ". Choose the name customers see and a password.";
+    intro.textContent = Desk.t(invite.role === "admin" ? "invite.intro_admin" : "invite.intro_agent", { email: invite.email });
     var form = Desk.el("form", { id: "invite-accept" });
-    form.appendChild(Desk.el("label", { "for": "invite-name" }, "Your name"));
+    form.appendChild(Desk.el("label", { "for": "invite-name" }, Desk.t("invite.name")));
     var name = Desk.el("input", { id: "invite-name", required: "", maxlength: "100", autocomplete: "name" });
     form.appendChild(name);
     // The address, for password managers: the account's username.
     var user = Desk.el("input", { type: "email", autocomplete: "username", hidden: "", "aria-hidden": "true", tabindex: "-1" });
     user.value = invite.email;
     form.appendChild(user);
-    form.appendChild(Desk.el("label", { "for": "invite-password" }, "Choose a password"));
+    form.appendChild(Desk.el("label", { "for": "invite-password" }, Desk.t("invite.password")));
     var password = Desk.el("input", { id: "invite-password", type: "password", required: "", minlength: "8", autocomplete: "new-password", "aria-describedby": "invite-password-help" });
     form.appendChild(password);
-    form.appendChild(Desk.el("p", { id: "invite-password-help", "class": "muted" }, "At least 8 characters, with upper- and lower-case letters, a digit and a symbol."));
+    form.appendChild(Desk.el("p", { id: "invite-password-help", "class": "muted" }, Desk.t("invite.password_help")));
     var error = Desk.el("p", { "class": "error", role: "alert", id: "invite-error" });
     form.appendChild(error);
-    form.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, "Join and sign in"));
+    form.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, Desk.t("invite.submit")));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       error.textContent = "";
@@ -78,6 +78,6 @@
     card.appendChild(form);
     name.focus();
   }).catch(function (e) {
-    refused(e.status === 404 ? e.message : "The invitation cannot be checked right now: " + e.message);
+    refused(e.status === 404 ? e.message : Desk.t("invite.unchecked", { error: e.message }));
   });
 })();

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var Desk = window.Desk;
-  var el = Desk.el;
+  var el = Desk.el, t = Desk.t;
   var KEY = "desk-notify", SEEN = "desk-seen";
 
   // ---------------------------------------------------------------- notification and sound
@@ -13,7 +13,7 @@
   var label = el("label", { "class": "notify-toggle" });
   var box = el("input", { type: "checkbox", id: "notify-toggle" });
   label.appendChild(box);
-  label.appendChild(document.createTextNode(" Notify me of new conversations"));
+  label.appendChild(document.createTextNode(" " + t("notify.toggle")));
   wrap.appendChild(label);
   var ul = el("ul"); ul.appendChild(wrap);
   document.querySelector("nav.views").appendChild(ul);
@@ -24,7 +24,7 @@
     var ask = window.Notification && Notification.permission !== "granted" ? Notification.requestPermission() : Promise.resolve(window.Notification ? Notification.permission : "denied");
     Promise.resolve(ask).then(function (permission) {
       localStorage.setItem(KEY, "on");
-      if (permission !== "granted") Desk.toast("The browser does not allow notifications here; you will hear a tone only.");
+      if (permission !== "granted") Desk.toast(t("notify.denied"));
     });
   });
 
@@ -43,10 +43,10 @@
     if (f.type === "conversation.created") scheduleCounts();
     else if (f.type === "message" || f.type === "conversation.updated") scheduleCounts();
     if (f.type !== "conversation.created" || !box.checked) return;
-    var subject = (f.conversation && f.conversation.subject) || "New conversation";
+    var subject = (f.conversation && f.conversation.subject) || t("notify.new");
     tone();
     if (window.Notification && Notification.permission === "granted") {
-      var n = new Notification("New conversation", { body: subject, tag: "desk-" + (f.conversation && f.conversation.id) });
+      var n = new Notification(t("notify.new"), { body: subject, tag: "desk-" + (f.conversation && f.conversation.id) });
       n.onclick = function () { window.focus(); if (f.conversation) Desk.open(f.conversation.id); };
     }
     Desk.notifications.sent += 1;
@@ -85,7 +85,7 @@
         if (!badge) { badge = el("span", { "class": "count" }); li.appendChild(badge); li.classList.add("counted"); }
         Desk.clear(badge);
         badge.appendChild(document.createTextNode(n > 49 ? "50+" : String(n)));
-        badge.appendChild(el("span", { "class": "sr" }, " unread in " + button.textContent));
+        badge.appendChild(el("span", { "class": "sr" }, " " + t("notify.unread_in", { view: button.textContent })));
         badge.setAttribute("data-unread", String(n));
       }).catch(function () { /* counted again on the next change */ });
     });
@@ -102,7 +102,7 @@
       if (!button) return;
       var dot = el("span", { "class": "unread" });
       dot.appendChild(el("span", { "aria-hidden": "true" }, "•"));
-      dot.appendChild(el("span", { "class": "sr" }, " unread"));
+      dot.appendChild(el("span", { "class": "sr" }, " " + t("notify.unread")));
       button.appendChild(dot);
     });
   });

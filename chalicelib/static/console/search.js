@@ -5,57 +5,57 @@
 (function () {
   "use strict";
   var Desk = window.Desk;
-  var el = Desk.el;
+  var el = Desk.el, t = Desk.t, i18n = Desk.i18n;
 
   var form = el("form", { "class": "search", role: "search", id: "search-form" });
-  var label = el("label", { "for": "search-q", "class": "sr" }, "Search tickets and customers");
-  var input = el("input", { id: "search-q", type: "search", placeholder: "Search: words, e-mail, #number", maxlength: "200", autocomplete: "off" });
-  var go = el("button", { type: "submit", "class": "ghost" }, "Search");
+  var label = el("label", { "for": "search-q", "class": "sr" }, t("search.label"));
+  var input = el("input", { id: "search-q", type: "search", placeholder: t("search.placeholder"), maxlength: "200", autocomplete: "off" });
+  var go = el("button", { type: "submit", "class": "ghost" }, t("search.submit"));
   form.appendChild(label); form.appendChild(input); form.appendChild(go);
   var list = document.querySelector("section.list");
   list.insertBefore(form, list.firstChild);
 
   var dialog = el("dialog", { id: "search-view", "aria-labelledby": "search-title" });
-  var title = el("h2", { id: "search-title" }, "Search");
+  var title = el("h2", { id: "search-title" }, t("search.submit"));
   var status = el("p", { id: "search-status", role: "status", "class": "muted" });
-  var customers = el("ul", { "class": "search-customers", "aria-label": "Customers found" });
-  var results = el("ul", { "class": "search-results", id: "search-results", "aria-label": "Tickets found" });
-  var more = el("button", { type: "button", "class": "ghost", hidden: "" }, "More results");
+  var customers = el("ul", { "class": "search-customers", "aria-label": t("search.customers") });
+  var results = el("ul", { "class": "search-results", id: "search-results", "aria-label": t("search.tickets") });
+  var more = el("button", { type: "button", "class": "ghost", hidden: "" }, t("search.more"));
   var close = el("form", { method: "dialog" });
-  close.appendChild(el("button", { "class": "ghost" }, "Close"));
+  close.appendChild(el("button", { "class": "ghost" }, t("close")));
   [title, status, customers, results, more, close].forEach(function (n) { dialog.appendChild(n); });
   document.body.appendChild(dialog);
 
   var query = "", cursor = null;
 
-  function ticketLine(t) {
+  function ticketLine(ticket) {
     var li = el("li");
-    var b = el("button", { type: "button", "data-result": t.id });
-    b.appendChild(el("strong", {}, "#" + t.number + " " + t.subject));
-    var who = (t.customer && (t.customer.name || t.customer.email)) || "";
-    var merged = t.merged_into ? ", merged" : "";
-    b.appendChild(el("span", { "class": "meta" }, who + " · " + t.channel + " · " + t.status + merged + " · " + Desk.when(t.last_activity_at)));
-    b.addEventListener("click", function () { dialog.close(); Desk.open(t.id); });
+    var b = el("button", { type: "button", "data-result": ticket.id });
+    b.appendChild(el("strong", {}, "#" + ticket.number + " " + ticket.subject));
+    var who = (ticket.customer && (ticket.customer.name || ticket.customer.email)) || "";
+    var merged = ticket.merged_into ? ", " + t("search.merged") : "";
+    b.appendChild(el("span", { "class": "meta" }, who + " · " + i18n.channel(ticket.channel) + " · " + i18n.status(ticket.status) + merged + " · " + Desk.when(ticket.last_activity_at)));
+    b.addEventListener("click", function () { dialog.close(); Desk.open(ticket.id); });
     li.appendChild(b);
     return li;
   }
 
   function run(append) {
     var path = "/search?" + new URLSearchParams(Object.assign({ q: query, limit: "20" }, append && cursor ? { cursor: cursor } : {})).toString();
-    status.textContent = "Searching…";
+    status.textContent = t("search.searching");
     return Desk.call("GET", path).then(function (found) {
       if (!append) { Desk.clear(results); Desk.clear(customers); }
-      title.textContent = "Search: " + query;
+      title.textContent = t("search.title", { query: query });
       if (!append) {
         found.customers.forEach(function (c) {
           customers.appendChild(el("li", {}, (c.name ? c.name + " " : "") + (c.email ? "<" + c.email + ">" : "")));
         });
       }
-      found.tickets.forEach(function (t) { results.appendChild(ticketLine(t)); });
+      found.tickets.forEach(function (ticket) { results.appendChild(ticketLine(ticket)); });
       cursor = found.next_cursor;
       more.hidden = !cursor;
       var n = results.childNodes.length;
-      status.textContent = n ? n + (n === 1 ? " ticket found" : " tickets found") + (cursor ? " so far" : "") : "Nothing found.";
+      status.textContent = n ? t(cursor ? "search.found_so_far" : "search.found", { count: n }) : t("search.nothing");
       if (!dialog.open) dialog.showModal();
       var first = results.querySelector("button");
       if (first && !append) first.focus();

@@ -4,7 +4,7 @@
  * admin; its message is shown as it is. */
 (function () {
   "use strict";
-  var Desk = window.Desk;
+  var Desk = window.Desk, t = Desk.t;
 
   function field(parent, id, label, input) {
     var wrap = Desk.el("div", { "class": "field" });
@@ -14,6 +14,7 @@
     parent.appendChild(wrap);
     return input;
   }
+  var ROLES = [["agent", t("role.agent")], ["admin", t("role.admin")]];
   function select(options, value) {
     var s = Desk.el("select");
     options.forEach(function (o) { var opt = Desk.el("option", { value: o[0] }, o[1]); if (o[0] === value) opt.selected = true; s.appendChild(opt); });
@@ -31,18 +32,18 @@
 
     // ---- invite
     var form = Desk.el("form", { id: "invite-form", "aria-labelledby": "invite-title" });
-    form.appendChild(Desk.el("h3", { id: "invite-title" }, "Invite an agent"));
-    form.appendChild(Desk.el("p", { "class": "muted" }, "They get an e-mail with a link, valid for 7 days, to choose their name and password."));
+    form.appendChild(Desk.el("h3", { id: "invite-title" }, t("agents.invite")));
+    form.appendChild(Desk.el("p", { "class": "muted" }, t("agents.invite_help")));
     var row = Desk.el("div", { "class": "row" });
-    var email = field(row, "invite-email", "Address to invite", Desk.el("input", { type: "email", required: "", autocomplete: "off", placeholder: "name@example.com" }));
-    var role = field(row, "invite-role", "Role", select([["agent", "Agent"], ["admin", "Admin"]], "agent"));
-    row.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, "Send invitation"));
+    var email = field(row, "invite-email", t("agents.invite_email"), Desk.el("input", { type: "email", required: "", autocomplete: "off", placeholder: "name@example.com" }));
+    var role = field(row, "invite-role", t("agents.role"), select(ROLES, "agent"));
+    row.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, t("agents.invite_send")));
     form.appendChild(row);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       error.textContent = "";
       Desk.call("POST", "/invites", { email: email.value.trim(), role: role.value }).then(function (invite) {
-        Desk.toast("Invitation sent to " + invite.email + ".");
+        Desk.toast(t("agents.invite_sent", { email: invite.email }));
         email.value = "";
         load();
       }).catch(fail);
@@ -60,8 +61,8 @@
       panel.appendChild(s);
       return body;
     }
-    var invites = section("invites-title", "Open invitations");
-    var team = section("team-title", "Agents");
+    var invites = section("invites-title", t("agents.invites"));
+    var team = section("team-title", t("settings.agents.title"));
 
     function load() {
       Promise.all([Desk.call("GET", "/invites"), Desk.call("GET", "/agents"), Desk.call("GET", "/teams")]).then(function (r) {
@@ -72,17 +73,17 @@
 
     function showInvites(items) {
       Desk.clear(invites);
-      if (!items.length) { invites.appendChild(Desk.el("p", { "class": "muted" }, "None.")); return; }
+      if (!items.length) { invites.appendChild(Desk.el("p", { "class": "muted" }, t("agents.invites_none"))); return; }
       var list = Desk.el("ul", { "class": "invites" });
       items.forEach(function (invite) {
         var li = Desk.el("li");
-        li.appendChild(Desk.el("span", null, invite.email + " (" + invite.role + ") — " +
-          (invite.expired ? "expired" : "valid until " + Desk.when(invite.valid_until)) + " "));
-        li.appendChild(button("Send again", "ghost", function () {
-          Desk.call("POST", "/invites/" + invite.id + "/resend").then(function () { Desk.toast("Invitation sent again to " + invite.email + "."); load(); }).catch(fail);
+        li.appendChild(Desk.el("span", null, invite.email + " (" + Desk.i18n.name("role.inline_", invite.role) + ") — " +
+          (invite.expired ? t("agents.invite_expired") : t("agents.invite_valid", { when: Desk.when(invite.valid_until) })) + " "));
+        li.appendChild(button(t("agents.invite_resend"), "ghost", function () {
+          Desk.call("POST", "/invites/" + invite.id + "/resend").then(function () { Desk.toast(t("agents.invite_resent", { email: invite.email })); load(); }).catch(fail);
         }));
-        li.appendChild(button("Withdraw", "ghost", function () {
-          Desk.call("DELETE", "/invites/" + invite.id).then(function () { Desk.toast("Invitation withdrawn."); load(); }).catch(fail);
+        li.appendChild(button(t("agents.invite_withdraw"), "ghost", function () {
+          Desk.call("DELETE", "/invites/" + invite.id).then(function () { Desk.toast(t("agents.invite_withdrawn")); load(); }).catch(fail);
         }));
         list.appendChild(li);
       });
@@ -101,20 +102,20 @@
       var li = Desk.el("li", { "class": "agent-card", "data-agent": agent.id });
       var head = Desk.el("h4", null, agent.name);
       li.appendChild(head);
-      li.appendChild(Desk.el("p", { "class": "muted" }, agent.email + (agent.status === "deactivated" ? " — deactivated" : "") +
-        (agent.id === me.id ? " — you" : "")));
-      var f = Desk.el("form", { "aria-label": "Settings of " + agent.name });
+      li.appendChild(Desk.el("p", { "class": "muted" }, agent.email + (agent.status === "deactivated" ? " — " + t("agents.deactivated") : "") +
+        (agent.id === me.id ? " — " + t("agents.you") : "")));
+      var f = Desk.el("form", { "aria-label": t("agents.settings_of", { name: agent.name }) });
       var row = Desk.el("div", { "class": "row" });
       var key = "agent-" + agent.id.replace(/[^A-Za-z0-9-]/g, "");
-      var roleSel = field(row, key + "-role", "Role", select([["agent", "Agent"], ["admin", "Admin"]], agent.role));
-      var capacity = field(row, key + "-capacity", "Chats at once", Desk.el("input", { type: "number", min: "1", max: "50", placeholder: "No limit" }));
+      var roleSel = field(row, key + "-role", t("agents.role"), select(ROLES, agent.role));
+      var capacity = field(row, key + "-capacity", t("agents.capacity"), Desk.el("input", { type: "number", min: "1", max: "50", placeholder: t("agents.no_limit") }));
       capacity.value = agent.capacity == null ? "" : String(agent.capacity);
-      var languages = field(row, key + "-languages", "Languages", Desk.el("input", { placeholder: "en, de" }));
+      var languages = field(row, key + "-languages", t("agents.languages"), Desk.el("input", { placeholder: "en, de" }));
       languages.value = (agent.languages || []).join(", ");
       f.appendChild(row);
       if (teams.length) {
         var set = Desk.el("fieldset", { "class": "row" });
-        set.appendChild(Desk.el("legend", null, "Teams"));
+        set.appendChild(Desk.el("legend", null, t("settings.teams.title")));
         teams.forEach(function (t) {
           var label = Desk.el("label");
           var box = Desk.el("input", { type: "checkbox", value: t.id });
@@ -126,20 +127,21 @@
         f.appendChild(set);
       }
       var actions = Desk.el("div", { "class": "row" });
-      actions.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, "Save " + agent.name));
+      var who = { name: agent.name };
+      actions.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, t("agents.save", who)));
       if (agent.status === "deactivated") {
-        actions.appendChild(button("Reactivate " + agent.name, "ghost", function () {
-          Desk.call("POST", "/agents/" + agent.id + "/reactivate").then(function () { Desk.toast(agent.name + " can sign in again."); load(); }).catch(fail);
+        actions.appendChild(button(t("agents.reactivate", who), "ghost", function () {
+          Desk.call("POST", "/agents/" + agent.id + "/reactivate").then(function () { Desk.toast(t("agents.reactivated", who)); load(); }).catch(fail);
         }));
       } else {
-        actions.appendChild(button("Deactivate " + agent.name, "ghost", function () {
-          if (!confirm("Deactivate " + agent.name + "? They are signed out, and their open tickets go back to Unassigned.")) return;
-          Desk.call("POST", "/agents/" + agent.id + "/deactivate").then(function () { Desk.toast(agent.name + " is deactivated."); load(); }).catch(fail);
+        actions.appendChild(button(t("agents.deactivate", who), "ghost", function () {
+          if (!confirm(t("agents.deactivate_confirm", who))) return;
+          Desk.call("POST", "/agents/" + agent.id + "/deactivate").then(function () { Desk.toast(t("agents.deactivated_toast", who)); load(); }).catch(fail);
         }));
       }
-      actions.appendChild(button("Remove " + agent.name, "ghost danger", function () {
-        if (!confirm("Remove " + agent.name + " for good? Their open tickets go back to Unassigned; their name stays on past work.")) return;
-        Desk.call("DELETE", "/agents/" + agent.id).then(function () { Desk.toast(agent.name + " was removed."); load(); }).catch(fail);
+      actions.appendChild(button(t("agents.remove", who), "ghost danger", function () {
+        if (!confirm(t("agents.remove_confirm", who))) return;
+        Desk.call("DELETE", "/agents/" + agent.id).then(function () { Desk.toast(t("agents.removed", who)); load(); }).catch(fail);
       }));
       f.appendChild(actions);
       f.addEventListener("submit", function (event) {
@@ -148,7 +150,7 @@
         var langs = languages.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
         var body = { role: roleSel.value, capacity: capacity.value ? Number(capacity.value) : null, languages: langs };
         if (teams.length) body.teams = Array.prototype.map.call(f.querySelectorAll("fieldset input:checked"), function (b) { return b.value; });
-        Desk.call("PATCH", "/agents/" + agent.id, body).then(function () { Desk.toast(agent.name + " saved."); load(); }).catch(fail);
+        Desk.call("PATCH", "/agents/" + agent.id, body).then(function () { Desk.toast(t("agents.saved", who)); load(); }).catch(fail);
       });
       li.appendChild(f);
       return li;
@@ -157,5 +159,5 @@
     load();
   }
 
-  Desk.settings.register({ id: "agents", title: "Agents", admin: true, render: render });
+  Desk.settings.register({ id: "agents", title: "settings.agents.title", admin: true, render: render });
 })();

@@ -3,8 +3,9 @@
  * with how many visitors it greeted and how many answered. */
 (function () {
   "use strict";
-  var Desk = window.Desk;
-  var LANGS = [["en", "English"], ["de", "German"], ["fr", "French"], ["es", "Spanish"], ["he", "Hebrew"], ["et", "Estonian"]];
+  var Desk = window.Desk, t = Desk.t;
+  // The widget's languages, named in the agent's (Intl.DisplayNames).
+  var LANGS = Desk.i18n.languages.map(function (code) { return [code, Desk.i18n.languageName(code)]; });
 
   function field(form, id, label, node) {
     form.appendChild(Desk.el("label", { "for": id }, label));
@@ -24,25 +25,25 @@
 
   Desk.settings.register({
     id: "campaigns",
-    title: "Proactive chat",
+    title: "settings.campaigns.title",
     admin: true,
     render: function (panel) {
       panel.appendChild(Desk.el("p", { "class": "muted" },
-        "Greet visitors with a message from one of your agents when they match; each visitor sees a campaign at most once."));
+        t("campaigns.intro")));
       var table = Desk.el("table", { id: "campaign-list" });
       var head = Desk.el("tr");
-      ["Campaign", "When", "From", "Shown", "Replied", "Actions"].forEach(function (h) { head.appendChild(Desk.el("th", { scope: "col" }, h)); });
+      ["campaigns.campaign", "campaigns.when", "campaigns.from", "campaigns.shown", "campaigns.replied", "actions"].forEach(function (h) { head.appendChild(Desk.el("th", { scope: "col" }, t(h))); });
       var thead = Desk.el("thead"); thead.appendChild(head);
       var tbody = Desk.el("tbody");
       table.appendChild(thead); table.appendChild(tbody);
       panel.appendChild(table);
 
       var form = Desk.el("form", { id: "campaign-form" });
-      var legend = Desk.el("h3", { id: "campaign-form-title" }, "New campaign");
+      var legend = Desk.el("h3", { id: "campaign-form-title" }, t("campaigns.new"));
       form.appendChild(legend);
-      var name = field(form, "campaign-name", "Name", Desk.el("input", { required: "", maxlength: "80" }));
-      var message = field(form, "campaign-message", "Message", Desk.el("textarea", { required: "", rows: "2", maxlength: "1000" }));
-      var sender = field(form, "campaign-agent", "From (agent)", select(agents().map(function (a) { return [a.id, a.name]; })));
+      var name = field(form, "campaign-name", t("campaigns.name"), Desk.el("input", { required: "", maxlength: "80" }));
+      var message = field(form, "campaign-message", t("campaigns.message"), Desk.el("textarea", { required: "", rows: "2", maxlength: "1000" }));
+      var sender = field(form, "campaign-agent", t("campaigns.agent"), select(agents().map(function (a) { return [a.id, a.name]; })));
       // Agents who joined since the console opened (an invitation accepted) are offered too.
       function offerAgents() {
         var chosen = sender.value;
@@ -51,16 +52,16 @@
         if (chosen) sender.value = chosen;
       }
       Desk.refreshAgents().then(function () { offerAgents(); load(); }).catch(function () { /* the list as it was */ });
-      var url = field(form, "campaign-url", "Page address (* for anything, e.g. /lamps*; empty: every page)", Desk.el("input", { maxlength: "300" }));
-      var seconds = field(form, "campaign-seconds", "Seconds on the page", Desk.el("input", { type: "number", min: "0", max: "3600", value: "10" }));
-      var pages = field(form, "campaign-pages", "Pages seen this visit (at least)", Desk.el("input", { type: "number", min: "1", max: "100", value: "1" }));
-      var visitor = field(form, "campaign-visitor", "Visitor", select([["any", "New or returning"], ["new", "New visitors"], ["returning", "Returning visitors"]]));
+      var url = field(form, "campaign-url", t("campaigns.url"), Desk.el("input", { maxlength: "300" }));
+      var seconds = field(form, "campaign-seconds", t("campaigns.seconds"), Desk.el("input", { type: "number", min: "0", max: "3600", value: "10" }));
+      var pages = field(form, "campaign-pages", t("campaigns.pages"), Desk.el("input", { type: "number", min: "1", max: "100", value: "1" }));
+      var visitor = field(form, "campaign-visitor", t("campaigns.visitor"), select([["any", t("campaigns.visitor_any")], ["new", t("campaigns.visitor_new")], ["returning", t("campaigns.visitor_returning")]]));
       var hoursLabel = Desk.el("label", { "for": "campaign-hours" });
       var hours = Desk.el("input", { type: "checkbox", id: "campaign-hours" });
-      hoursLabel.appendChild(hours); hoursLabel.appendChild(document.createTextNode(" Only within business hours"));
+      hoursLabel.appendChild(hours); hoursLabel.appendChild(document.createTextNode(" " + t("campaigns.business_hours")));
       form.appendChild(hoursLabel);
       var langs = Desk.el("fieldset", { "class": "row" });
-      langs.appendChild(Desk.el("legend", {}, "Languages (none ticked: any)"));
+      langs.appendChild(Desk.el("legend", {}, t("campaigns.languages")));
       var boxes = LANGS.map(function (l) {
         var box = Desk.el("input", { type: "checkbox", id: "campaign-lang-" + l[0], value: l[0] });
         var label = Desk.el("label", { "for": box.id }, " " + l[1]);
@@ -72,8 +73,8 @@
       var error = Desk.el("p", { "class": "error", role: "alert", id: "campaign-error" });
       form.appendChild(error);
       var buttons = Desk.el("div", { "class": "row" });
-      var save = Desk.el("button", { type: "submit", "class": "primary" }, "Save campaign");
-      var cancel = Desk.el("button", { type: "button", hidden: "" }, "Cancel editing");
+      var save = Desk.el("button", { type: "submit", "class": "primary" }, t("campaigns.save"));
+      var cancel = Desk.el("button", { type: "button", hidden: "" }, t("campaigns.cancel"));
       buttons.appendChild(save); buttons.appendChild(cancel);
       form.appendChild(buttons);
       panel.appendChild(form);
@@ -81,7 +82,7 @@
 
       function edit(c) {
         editing = c ? c.id : null;
-        legend.textContent = c ? "Edit " + c.name : "New campaign";
+        legend.textContent = c ? t("edit_named", { name: c.name }) : t("campaigns.new");
         cancel.hidden = !c;
         var r = (c && c.conditions) || {};
         name.value = c ? c.name : ""; message.value = c ? c.message : "";
@@ -97,26 +98,26 @@
         Desk.call("GET", "/campaigns").then(function (list) {
           Desk.clear(tbody);
           if (!list.items.length) {
-            var empty = Desk.el("tr"); empty.appendChild(Desk.el("td", { colspan: "6" }, "No campaigns yet."));
+            var empty = Desk.el("tr"); empty.appendChild(Desk.el("td", { colspan: "6" }, t("campaigns.none")));
             tbody.appendChild(empty);
           }
           list.items.forEach(function (c) {
             var r = c.conditions, tr = Desk.el("tr", { "data-campaign": c.id });
-            var when = (r.url || "every page") + ", after " + (r.seconds_on_page || 0) + " s" + (c.enabled ? "" : " (off)");
+            var when = t("campaigns.condition", { url: r.url || t("campaigns.every_page"), seconds: r.seconds_on_page || 0 }) + (c.enabled ? "" : " " + t("campaigns.off"));
             var by = Desk.agents()[c.agent_id];
             // A campaign from an agent who was removed greets nobody (the desk refuses it): say so.
             var from = by && !by.gone ? by.name
-              : ((by && by.name) || "An agent") + " (removed: greets nobody until you choose another agent)";
+              : t("campaigns.removed_agent", { name: (by && by.name) || t("campaigns.an_agent") });
             [c.name, when, from, String(c.shown), String(c.replied)].forEach(function (v, i) {
               tr.appendChild(Desk.el("td", { "class": ["name", "when", "from", "shown", "replied"][i] }, v));
             });
             var actions = Desk.el("td");
-            var editButton = Desk.el("button", { type: "button", "aria-label": "Edit " + c.name }, "Edit");
+            var editButton = Desk.el("button", { type: "button", "aria-label": t("edit_named", { name: c.name }) }, t("edit"));
             editButton.addEventListener("click", function () { edit(c); });
-            var remove = Desk.el("button", { type: "button", "aria-label": "Delete " + c.name }, "Delete");
+            var remove = Desk.el("button", { type: "button", "aria-label": t("delete_named", { name: c.name }) }, t("delete"));
             remove.addEventListener("click", function () {
-              if (!window.confirm("Delete the campaign " + c.name + "?")) return;
-              Desk.call("DELETE", "/campaigns/" + c.id).then(function () { Desk.toast("Campaign deleted."); load(); })
+              if (!window.confirm(t("campaigns.delete_confirm", { name: c.name }))) return;
+              Desk.call("DELETE", "/campaigns/" + c.id).then(function () { Desk.toast(t("campaigns.deleted")); load(); })
                 .catch(function (e) { Desk.toast(e.message, "breach"); });
             });
             actions.appendChild(editButton); actions.appendChild(document.createTextNode(" ")); actions.appendChild(remove);
@@ -135,7 +136,7 @@
         if (url.value.trim()) conditions.url = url.value.trim();
         var body = { name: name.value.trim(), message: message.value.trim(), agent_id: sender.value, conditions: conditions };
         var saving = editing ? Desk.call("PUT", "/campaigns/" + editing, body) : Desk.call("POST", "/campaigns", body);
-        saving.then(function () { Desk.toast("Campaign saved."); edit(null); load(); })
+        saving.then(function () { Desk.toast(t("campaigns.saved")); edit(null); load(); })
           .catch(function (e) { error.textContent = e.message; });
       });
       edit(null);

@@ -5,10 +5,12 @@
  * clocks and the out-of-hours notices count with, in the desk's time zone. */
 (function () {
   "use strict";
-  var Desk = window.Desk;
+  var Desk = window.Desk, t = Desk.t;
   var DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-  var LABELS = { monday: "Monday", tuesday: "Tuesday", wednesday: "Wednesday", thursday: "Thursday",
-    friday: "Friday", saturday: "Saturday", sunday: "Sunday" };
+  // The weekdays' names in the agent's language, from Intl (5 January 2026 was a Monday).
+  var LABELS = {};
+  var WEEKDAY = new Intl.DateTimeFormat(Desk.i18n.locale, { weekday: "long", timeZone: "UTC" });
+  DAYS.forEach(function (day, i) { LABELS[day] = WEEKDAY.format(new Date(Date.UTC(2026, 0, 5 + i))); });
 
   function labelled(parent, id, text, input, field) {
     var wrap = Desk.el("div", { "class": "field" });
@@ -24,11 +26,11 @@
     var parts = (value || "09:00-17:00").split("-");
     var row = Desk.el("div", { "class": "row hours-range" });
     var n = index + 1;
-    var from = Desk.el("input", { type: "time", "aria-label": LABELS[day] + " range " + n + " opens", "data-part": "from", required: "" });
-    var to = Desk.el("input", { type: "time", "aria-label": LABELS[day] + " range " + n + " closes", "data-part": "to", required: "" });
+    var from = Desk.el("input", { type: "time", "aria-label": t("hours.opens", { day: LABELS[day], n: n }), "data-part": "from", required: "" });
+    var to = Desk.el("input", { type: "time", "aria-label": t("hours.closes", { day: LABELS[day], n: n }), "data-part": "to", required: "" });
     from.value = parts[0];
     to.value = parts[1] === "24:00" ? "00:00" : parts[1];
-    var remove = Desk.el("button", { type: "button", "aria-label": "Remove " + LABELS[day] + " range " + n }, "Remove");
+    var remove = Desk.el("button", { type: "button", "aria-label": t("hours.remove_range", { day: LABELS[day], n: n }) }, t("remove"));
     remove.addEventListener("click", function () { row.remove(); });
     row.appendChild(from);
     row.appendChild(Desk.el("span", { "aria-hidden": "true" }, "–"));
@@ -43,7 +45,7 @@
     var list = Desk.el("div", { "class": "hours-ranges" });
     set.appendChild(list);
     (ranges || []).forEach(function (r, i) { rangeRow(list, day, i, r); });
-    var add = Desk.el("button", { type: "button" }, "Add hours on " + LABELS[day]);
+    var add = Desk.el("button", { type: "button" }, t("hours.add", { day: LABELS[day] }));
     add.addEventListener("click", function () { rangeRow(list, day, list.children.length, null); });
     set.appendChild(add);
     form.appendChild(set);
@@ -56,9 +58,9 @@
     li.entry = entry;
     var text = entry.date
       ? entry.date + (entry.reason ? " – " + entry.reason : "")
-      : entry.start + " to " + entry.end + (entry.reason ? " – " + entry.reason : "");
+      : t("hours.period", { start: entry.start, end: entry.end }) + (entry.reason ? " – " + entry.reason : "");
     li.appendChild(Desk.el("span", null, text + " "));
-    var remove = Desk.el("button", { type: "button", "aria-label": "Remove closed day " + (entry.date || entry.start) }, "Remove");
+    var remove = Desk.el("button", { type: "button", "aria-label": t("hours.remove_closed", { date: entry.date || entry.start }) }, t("remove"));
     remove.addEventListener("click", function () { li.remove(); });
     li.appendChild(remove);
     var items = Array.prototype.slice.call(list.children);
@@ -70,18 +72,18 @@
   function renderWeek(box, week) {
     Desk.clear(box);
     if (!week) {
-      box.appendChild(Desk.el("p", null, "No business hours are set: the desk counts as always open."));
+      box.appendChild(Desk.el("p", null, t("hours.none")));
       return;
     }
     box.appendChild(Desk.el("p", { "class": "muted" },
-      "Times in " + week.timezone + ". " + (week.open_now ? "Open now." : "Closed now.")));
+      t("hours.times_in", { zone: week.timezone }) + " " + t(week.open_now ? "hours.open_now" : "hours.closed_now")));
     var list = Desk.el("ul", { "class": "hours-week-days" });
     week.days.forEach(function (d) {
       var li = Desk.el("li", { "data-date": d.date, "class": d.open.length ? "open" : "closed" });
       li.appendChild(Desk.el("strong", null, LABELS[d.weekday] + " " + d.date + ": "));
       var text = d.open.length
-        ? "Open " + d.open.map(function (i) { return i.local_start + "–" + i.local_end; }).join(", ")
-        : "Closed";
+        ? t("hours.open", { times: d.open.map(function (i) { return i.local_start + "–" + i.local_end; }).join(", ") })
+        : t("hours.closed");
       if (d.holiday) text += " (" + d.holiday + ")";
       if (d.closures.length) text += " (" + d.closures.join(", ") + ")";
       li.appendChild(Desk.el("span", null, text));
@@ -98,15 +100,15 @@
 
   Desk.settings.register({
     id: "hours",
-    title: "Business hours",
+    title: "settings.hours.title",
     admin: true,
     render: function (panel) {
       panel.appendChild(Desk.el("p", { "class": "muted" },
-        "When the desk is open. SLA targets count open time only, and customers who write while it is closed are told when you are back."));
+        t("hours.intro")));
       var form = Desk.el("form", { id: "hours-form", novalidate: "" });
       panel.appendChild(form);
       var preview = Desk.el("section", { "aria-labelledby": "hours-week-title" });
-      preview.appendChild(Desk.el("h3", { id: "hours-week-title" }, "The next 7 days"));
+      preview.appendChild(Desk.el("h3", { id: "hours-week-title" }, t("hours.week")));
       var box = Desk.el("div", { id: "hours-week", "aria-live": "polite" });
       preview.appendChild(box);
       panel.appendChild(preview);
@@ -118,7 +120,7 @@
         var stored = cal || {};
         var zone = Desk.el("input", { list: "hours-zones", required: "", autocomplete: "off" });
         zone.value = stored.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
-        labelled(form, "hours-timezone", "Time zone", zone, "timezone");
+        labelled(form, "hours-timezone", t("settings.profile.timezone"), zone, "timezone");
         var zones = Desk.el("datalist", { id: "hours-zones" });
         (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []).forEach(function (z) {
           zones.appendChild(Desk.el("option", { value: z }));
@@ -126,28 +128,28 @@
         form.appendChild(zones);
         DAYS.forEach(function (day) { dayFieldset(form, day, (stored.hours || {})[day]); });
 
-        var country = labelled(form, "hours-country", "Public holidays of (country code, e.g. DE)",
-          Desk.el("input", { maxlength: "2", autocomplete: "off", placeholder: "none" }), "country");
+        var country = labelled(form, "hours-country", t("hours.country"),
+          Desk.el("input", { maxlength: "2", autocomplete: "off", placeholder: t("hours.country_none") }), "country");
         country.value = stored.country || "";
-        var subdivision = labelled(form, "hours-subdivision", "Region (optional, e.g. BY)",
+        var subdivision = labelled(form, "hours-subdivision", t("hours.region"),
           Desk.el("input", { maxlength: "5", autocomplete: "off" }), "subdivision");
         subdivision.value = stored.subdivision || "";
 
         var own = Desk.el("fieldset", { "class": "hours-own" });
-        own.appendChild(Desk.el("legend", null, "Your own closed days"));
+        own.appendChild(Desk.el("legend", null, t("hours.own")));
         var holidays = Desk.el("ul", { id: "hours-holidays" });
         (stored.holidays || []).forEach(function (d) { closedItem(holidays, { date: d }); });
         (stored.closures || []).forEach(function (c) { closedItem(holidays, c); });
         own.appendChild(holidays);
         var row = Desk.el("div", { "class": "row" });
-        var newDay = labelled(row, "hours-new-holiday", "Closed on", Desk.el("input", { type: "date" }), "closures");
-        var newName = labelled(row, "hours-new-holiday-name", "Name (optional)",
-          Desk.el("input", { maxlength: "200", autocomplete: "off", placeholder: "Stocktaking" }), "closure-name");
-        var add = Desk.el("button", { type: "button" }, "Add closed day");
+        var newDay = labelled(row, "hours-new-holiday", t("hours.closed_on"), Desk.el("input", { type: "date" }), "closures");
+        var newName = labelled(row, "hours-new-holiday-name", t("hours.closed_name"),
+          Desk.el("input", { maxlength: "200", autocomplete: "off", placeholder: t("hours.closed_name_example") }), "closure-name");
+        var add = Desk.el("button", { type: "button" }, t("hours.add_closed"));
         add.addEventListener("click", function () {
           var day = newDay.value;
           var taken = Array.prototype.some.call(holidays.children, function (li) { return li.entry.date === day; });
-          var problem = !day ? "Choose a date." : taken ? day + " is already closed." : null;
+          var problem = !day ? t("hours.choose_date") : taken ? t("hours.already_closed", { date: day }) : null;
           Desk.settings.fieldErrors(form, problem ? { details: [{ field: "closures", message: problem }] } : null);
           if (problem) return;
           closedItem(holidays, newName.value.trim() ? { date: day, reason: newName.value.trim() } : { date: day });
@@ -160,7 +162,7 @@
 
         var error = Desk.el("p", { "class": "error", role: "alert", id: "hours-error" });
         form.appendChild(error);
-        form.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, "Save business hours"));
+        form.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, t("hours.save")));
 
         form.addEventListener("submit", function (event) {
           event.preventDefault();
@@ -188,7 +190,7 @@
           if (country.value.trim() && subdivision.value.trim()) body.subdivision = subdivision.value.trim().toUpperCase();
           Desk.call("PUT", "/calendars/desk", body).then(function (saved) {
             stored = saved;
-            Desk.toast("Business hours saved.");
+            Desk.toast(t("hours.saved"));
             return loadWeek(box);
           }).catch(function (e) {
             error.textContent = e.message;

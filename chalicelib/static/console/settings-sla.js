@@ -6,26 +6,29 @@
  * PUT /sla/policies checks everything; its field-level messages appear next to the fields. */
 (function () {
   "use strict";
-  var Desk = window.Desk;
+  var Desk = window.Desk, t = Desk.t;
   var PRIORITIES = ["low", "normal", "high", "urgent"];
   var CHANNELS = ["email", "chat", "api", "web", "phone"];
-  var TARGETS = [["first_response", "First response"], ["next_response", "Next response"], ["resolution", "Resolution"]];
-  // What an escalation may do, and what its value is (null: it takes none).
+  var TARGETS = [["first_response", t("sla.first_response")], ["next_response", t("sla.next_response")], ["resolution", t("sla.resolution")]];
+  // What an escalation may do, and what its value is (null: it takes none), as it reads inside
+  // a sentence ("On warning action 1 tag").
   var ACTIONS = [
-    ["notify", "Notify the assignee", null],
-    ["raise_priority", "Raise the priority a step", null],
-    ["assign_team", "Assign to a team", "Team"],
-    ["assign_agent", "Assign to an agent", "Agent id"],
-    ["add_tag", "Add a tag", "Tag"],
-    ["webhook", "Call a webhook", "Webhook URL (https)"]
+    ["notify", t("slaset.notify"), null],
+    ["raise_priority", t("slaset.raise_priority"), null],
+    ["assign_team", t("slaset.assign_team"), t("slaset.value_team")],
+    ["assign_agent", t("slaset.assign_agent"), t("slaset.value_agent_id")],
+    ["add_tag", t("slaset.add_tag"), t("slaset.value_tag")],
+    ["webhook", t("slaset.webhook"), t("slaset.value_webhook_url")]
   ];
-  var LEVELS = [["on_warning", "On warning"], ["on_breach", "On breach"]];
+  // A level: its key, its name, and its name inside a sentence ("Add on warning action to …").
+  var LEVELS = [["on_warning", t("slaset.on_warning"), t("slaset.on_warning_inline")],
+    ["on_breach", t("slaset.on_breach"), t("slaset.on_breach_inline")]];
 
   // One escalation action: what, and its value when it takes one.
   function actionRow(list, level, action) {
     var row = Desk.el("div", { "class": "row sla-action" });
     var n = list.children.length + 1;
-    var what = Desk.el("select", { "aria-label": level[1] + " action " + n });
+    var what = Desk.el("select", { "aria-label": t("slaset.action", { level: level[1], n: n }) });
     ACTIONS.forEach(function (a) { what.appendChild(Desk.el("option", { value: a[0] }, a[1])); });
     what.value = action.action || "notify";
     var value = Desk.el("input", { maxlength: "500", autocomplete: "off" });
@@ -35,11 +38,11 @@
       var k = kind();
       value.hidden = !k[2];
       if (k[0] === "assign_agent") value.setAttribute("list", "sla-agent-ids"); else value.removeAttribute("list");
-      value.setAttribute("aria-label", level[1] + " action " + n + " " + (k[2] || "value").toLowerCase());
+      value.setAttribute("aria-label", t("slaset.action_value", { level: level[1], n: n, value: k[2] || t("slaset.value") }));
     }
     what.addEventListener("change", relabel);
     relabel();
-    var remove = Desk.el("button", { type: "button", "aria-label": "Remove " + level[1].toLowerCase() + " action " + n }, "Remove");
+    var remove = Desk.el("button", { type: "button", "aria-label": t("slaset.remove_action", { level: level[2], n: n }) }, t("remove"));
     remove.addEventListener("click", function () { row.remove(); });
     row.appendChild(what);
     row.appendChild(value);
@@ -60,7 +63,7 @@
     var list = Desk.el("div");
     set.appendChild(list);
     (actions || []).forEach(function (a) { actionRow(list, level, a); });
-    var add = Desk.el("button", { type: "button" }, "Add " + level[1].toLowerCase() + " action to " + label);
+    var add = Desk.el("button", { type: "button" }, t("slaset.add_action", { level: level[2], policy: label }));
     add.addEventListener("click", function () { actionRow(list, level, {}); });
     set.appendChild(add);
     card.appendChild(set);
@@ -69,14 +72,15 @@
     };
   }
 
-  function checks(parent, legend, values, chosen, prefix) {
+  // kind: "priority" or "channel", whose values are named in the agent's language.
+  function checks(parent, legend, values, chosen, prefix, kind) {
     var set = Desk.el("fieldset", { "class": "row" });
     set.appendChild(Desk.el("legend", null, legend));
     values.forEach(function (v) {
       var id = prefix + "-" + v;
       var box = Desk.el("input", { type: "checkbox", id: id, value: v });
       box.checked = (chosen || []).indexOf(v) >= 0;
-      var label = Desk.el("label", { "for": id }, v);
+      var label = Desk.el("label", { "for": id }, Desk.i18n[kind](v));
       set.appendChild(box);
       set.appendChild(label);
     });
@@ -87,7 +91,7 @@
   function policyCard(list, policy, n) {
     var p = "sla-" + n;
     var card = Desk.el("fieldset", { "class": "sla-policy" });
-    card.appendChild(Desk.el("legend", null, policy.name || policy.id || "New policy"));
+    card.appendChild(Desk.el("legend", null, policy.name || policy.id || t("slaset.new_policy")));
     var row = Desk.el("div", { "class": "row" });
     function input(id, label, value, attrs) {
       var wrap = Desk.el("div", { "class": "field" });
@@ -98,16 +102,16 @@
       row.appendChild(wrap);
       return i;
     }
-    var id = input(p + "-id", "Id", policy.id, { required: "", pattern: "[a-z0-9][a-z0-9_-]{0,39}", maxlength: "40" });
+    var id = input(p + "-id", t("slaset.id"), policy.id, { required: "", pattern: "[a-z0-9][a-z0-9_-]{0,39}", maxlength: "40" });
     if (policy.id) id.readOnly = true;
-    var name = input(p + "-name", "Name", policy.name, { maxlength: "100" });
+    var name = input(p + "-name", t("slaset.name"), policy.name, { maxlength: "100" });
     card.appendChild(row);
-    var priorities = checks(card, "Priorities (none: any)", PRIORITIES, policy.priorities, p + "-priority");
-    var channels = checks(card, "Channels (none: any)", CHANNELS, policy.channels, p + "-channel");
+    var priorities = checks(card, t("slaset.priorities"), PRIORITIES, policy.priorities, p + "-priority", "priority");
+    var channels = checks(card, t("slaset.channels"), CHANNELS, policy.channels, p + "-channel", "channel");
     row = Desk.el("div", { "class": "row" });
     var targets = {};
-    TARGETS.forEach(function (t) {
-      targets[t[0]] = input(p + "-" + t[0], t[1] + " (minutes)", (policy.targets || {})[t[0]],
+    TARGETS.forEach(function (target) {
+      targets[target[0]] = input(p + "-" + target[0], t("slaset.minutes", { target: target[1] }), (policy.targets || {})[target[0]],
         { type: "number", min: "1", max: "525600", inputmode: "numeric" });
     });
     card.appendChild(row);
@@ -115,15 +119,15 @@
     bh.checked = policy.business_hours !== false;
     var bhRow = Desk.el("div", { "class": "row" });
     bhRow.appendChild(bh);
-    bhRow.appendChild(Desk.el("label", { "for": p + "-business-hours" }, "Count business hours only"));
+    bhRow.appendChild(Desk.el("label", { "for": p + "-business-hours" }, t("slaset.business_hours")));
     card.appendChild(bhRow);
     row = Desk.el("div", { "class": "row" });
-    var warnAt = input(p + "-warn-at", "Warn at (% of the target)", policy.warn_at_percent,
+    var warnAt = input(p + "-warn-at", t("slaset.warn_at"), policy.warn_at_percent,
       { type: "number", min: "1", max: "99", inputmode: "numeric", placeholder: "80" });
     card.appendChild(row);
-    var label = policy.id || "new policy " + (n + 1);
+    var label = policy.id || t("slaset.new_policy_n", { n: n + 1 });
     var levels = LEVELS.map(function (level) { return actionsFieldset(card, level, policy[level[0]], label); });
-    var remove = Desk.el("button", { type: "button" }, "Remove policy " + (policy.id || n));
+    var remove = Desk.el("button", { type: "button" }, t("slaset.remove_policy", { policy: policy.id || n }));
     remove.addEventListener("click", function () { card.remove(); });
     card.appendChild(remove);
     card.read = function (path) {
@@ -131,7 +135,7 @@
       name.setAttribute("data-field", path + "/name");
       bh.setAttribute("data-field", path + "/business_hours");
       warnAt.setAttribute("data-field", path + "/warn_at_percent");
-      TARGETS.forEach(function (t) { targets[t[0]].setAttribute("data-field", path + "/targets/" + t[0]); });
+      TARGETS.forEach(function (target) { targets[target[0]].setAttribute("data-field", path + "/targets/" + target[0]); });
       var out = Object.assign({}, policy, { id: id.value.trim(), business_hours: bh.checked, targets: {} });
       if (warnAt.value) out.warn_at_percent = Number(warnAt.value); else delete out.warn_at_percent;
       LEVELS.forEach(function (level, i) {
@@ -142,7 +146,7 @@
       var pr = priorities(), ch = channels();
       if (pr.length) out.priorities = pr; else delete out.priorities;
       if (ch.length) out.channels = ch; else delete out.channels;
-      TARGETS.forEach(function (t) { var v = targets[t[0]].value; if (v) out.targets[t[0]] = Number(v); });
+      TARGETS.forEach(function (target) { var v = targets[target[0]].value; if (v) out.targets[target[0]] = Number(v); });
       return out;
     };
     list.appendChild(card);
@@ -150,16 +154,16 @@
 
   Desk.settings.register({
     id: "sla",
-    title: "SLA policies",
+    title: "settings.sla.title",
     admin: true,
     render: function (panel) {
       panel.appendChild(Desk.el("p", { "class": "muted" },
-        "The first policy that matches a ticket applies. A ticket no policy matches has no SLA."));
+        t("slaset.intro")));
       var form = Desk.el("form", { id: "sla-form", novalidate: "" });
       var list = Desk.el("div", { id: "sla-policies" });
       form.appendChild(list);
       var count = 0;
-      var add = Desk.el("button", { type: "button" }, "Add policy");
+      var add = Desk.el("button", { type: "button" }, t("slaset.add_policy"));
       add.addEventListener("click", function () { policyCard(list, { targets: {} }, count++); });
       form.appendChild(add);
       var agentIds = Desk.el("datalist", { id: "sla-agent-ids" });
@@ -168,7 +172,7 @@
       form.appendChild(agentIds);
       var error = Desk.el("p", { "class": "error", role: "alert", id: "sla-error" });
       form.appendChild(error);
-      form.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, "Save SLA policies"));
+      form.appendChild(Desk.el("button", { type: "submit", "class": "primary" }, t("slaset.save")));
       panel.appendChild(form);
       Desk.call("GET", "/sla/policies").then(function (data) {
         data.policies.forEach(function (policy) { policyCard(list, policy, count++); });
@@ -179,7 +183,7 @@
         Desk.settings.fieldErrors(form, null);
         var policies = Array.prototype.map.call(list.querySelectorAll(".sla-policy"), function (c, i) { return c.read("policies/" + i); });
         Desk.call("PUT", "/sla/policies", { policies: policies }).then(function () {
-          Desk.toast("SLA policies saved.");
+          Desk.toast(t("slaset.saved"));
         }).catch(function (e) {
           error.textContent = e.message;
           Desk.settings.fieldErrors(form, e);

@@ -3,11 +3,13 @@
  * registers itself:
  *
  *   Desk.settings.register({
- *     id: "agents", title: "Agents", admin: true,   // admin: shown to admins only
+ *     id: "agents", title: "settings.agents.title",   // a key of i18n.js's tables
+ *     admin: true,                                    // admin: shown to admins only
  *     render: function (panel) { ... }               // fills the panel; called on each visit
  *   });
  *
- * A section finds the console's helpers on window.Desk (call, el, clear, toast, when, me).
+ * A section finds the console's helpers on window.Desk (call, el, clear, toast, when, me, and
+ * t: the agent's language, static/console/i18n.js).
  * The address is #settings/<id>, so a reload or a link opens the same section. */
 (function () {
   "use strict";
@@ -25,7 +27,7 @@
     Desk.clear(nav);
     visible().forEach(function (s) {
       var li = Desk.el("li");
-      var a = Desk.el("a", { href: "#settings/" + s.id }, s.title);
+      var a = Desk.el("a", { href: "#settings/" + s.id }, Desk.t(s.title));
       if (s.id === active) a.setAttribute("aria-current", "page");
       li.appendChild(a);
       nav.appendChild(li);
@@ -41,12 +43,12 @@
     renderNav(section && section.id);
     var panel = $("settings-panel");
     Desk.clear(panel);
-    if (!section) { panel.appendChild(Desk.el("p", { "class": "muted" }, "Nothing to set here.")); return; }
-    var title = Desk.el("h2", { id: "settings-title", tabindex: "-1" }, section.title);
+    if (!section) { panel.appendChild(Desk.el("p", { "class": "muted" }, Desk.t("settings.nothing"))); return; }
+    var title = Desk.el("h2", { id: "settings-title", tabindex: "-1" }, Desk.t(section.title));
     panel.appendChild(title);
     var body = Desk.el("div", { "class": "settings-body" });
     panel.appendChild(body);
-    try { section.render(body); } catch (e) { Desk.toast("This section failed to load: " + e.message, "breach"); }
+    try { section.render(body); } catch (e) { Desk.toast(Desk.t("settings.failed", { error: e.message }), "breach"); }
     title.focus();
   }
 

@@ -4,22 +4,22 @@
 (function () {
   "use strict";
   var Desk = window.Desk;
-  var el = Desk.el;
+  var el = Desk.el, t = Desk.t;
   var $ = function (id) { return document.getElementById(id); };
   var KEYS = [
-    ["j", "Next ticket in the list"], ["k", "Previous ticket in the list"], ["r", "Reply"],
-    ["n", "Internal note"], ["e", "Solve the open ticket"], ["/", "Search"], ["?", "These shortcuts"]
+    ["j", "shortcuts.next"], ["k", "shortcuts.previous"], ["r", "composer.reply"],
+    ["n", "composer.note"], ["e", "shortcuts.solve"], ["/", "search.submit"], ["?", "shortcuts.these"]
   ];
 
   var dialog = el("dialog", { id: "shortcuts-view", "class": "shortcuts-help", "aria-labelledby": "shortcuts-title" });
-  dialog.appendChild(el("h2", { id: "shortcuts-title" }, "Keyboard shortcuts"));
+  dialog.appendChild(el("h2", { id: "shortcuts-title" }, t("shortcuts.title")));
   var dl = el("dl");
   KEYS.forEach(function (k) {
     var dt = el("dt"); dt.appendChild(el("kbd", {}, k[0]));
-    dl.appendChild(dt); dl.appendChild(el("dd", {}, k[1]));
+    dl.appendChild(dt); dl.appendChild(el("dd", {}, t(k[1])));
   });
   dialog.appendChild(dl);
-  var close = el("form", { method: "dialog" }); close.appendChild(el("button", { "class": "ghost" }, "Close"));
+  var close = el("form", { method: "dialog" }); close.appendChild(el("button", { "class": "ghost" }, t("close")));
   dialog.appendChild(close);
   document.body.appendChild(dialog);
 
@@ -42,10 +42,10 @@
     $("reply").focus();
   }
   function solve() {
-    var t = Desk.current();
-    if (!t || t.status === "solved" || t.status === "closed") return;
-    Desk.call("PATCH", "/tickets/" + t.id, { status: "solved" }, { "If-Match": '"' + t.version + '"' }).then(function () {
-      Desk.toast("#" + t.number + " solved.");
+    var ticket = Desk.current();
+    if (!ticket || ticket.status === "solved" || ticket.status === "closed") return;
+    Desk.call("PATCH", "/tickets/" + ticket.id, { status: "solved" }, { "If-Match": '"' + ticket.version + '"' }).then(function () {
+      Desk.toast(t("shortcuts.solved", { number: ticket.number }));
       Desk.reload();
     }).catch(function (e) { Desk.toast(e.message, "breach"); });
   }
@@ -62,7 +62,7 @@
     action();
   });
 
-  var hint = el("button", { type: "button", id: "shortcuts-open", "aria-keyshortcuts": "?" }, "Keyboard shortcuts");
+  var hint = el("button", { type: "button", id: "shortcuts-open", "aria-keyshortcuts": "?" }, t("shortcuts.title"));
   hint.addEventListener("click", function () { dialog.showModal(); });
   var item = el("ul"); var li = el("li"); li.appendChild(hint); item.appendChild(li);
   document.querySelector("nav.views").appendChild(item);
