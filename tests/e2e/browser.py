@@ -54,4 +54,10 @@ def sign_in(page, base: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PAS
 def fits(page) -> None:
     """Nothing on the page is wider than the window: no sideways scrolling."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than the window"
+    if overflow > 0:  # name what sticks out, so a failure says where to look
+        culprits = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
+            .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(-5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                (e.className && typeof e.className === 'string' ? '.' + e.className.trim().replace(/\\s+/g, '.') : '') +
+                ' right=' + Math.round(e.getBoundingClientRect().right))""")
+        raise AssertionError(f"the page is {overflow}px wider than the window: {culprits}")

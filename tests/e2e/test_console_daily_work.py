@@ -109,7 +109,8 @@ def test_search_merge_bulk_shortcuts_and_presence(browser, stack, admin, width):
         # ---- merge the second ticket into the first (same customer)
         page.evaluate("id => window.Desk.open(id)", second["id"])
         expect(title(page)).to_have_text(f"#{second['number']} Photo of the lamp")
-        # by keyboard: at 390 px the conversation still sits under the list (defect 7, being redone)
+        if width == 390:  # on a phone the ticket's properties (and Merge…) fold behind a button
+            page.get_by_role("button", name="Ticket details").click()
         page.get_by_role("button", name="Merge…").press("Enter")
         page.locator("#merge-view").get_by_label(re.compile(rf"#{first['number']} Lamp arrived broken")).check()
         assert violations(page) == []
@@ -123,6 +124,8 @@ def test_search_merge_bulk_shortcuts_and_presence(browser, stack, admin, width):
 
         # ---- bulk: both remaining tickets to pending
         expect(page.locator(f'[data-ticket="{second["id"]}"] .pill', has_text="closed")).to_have_count(1)
+        if width == 390:  # one pane at a time on a phone: the list is behind Back
+            page.get_by_role("button", name="Back to the list").click()
         page.get_by_label(f"Select #{first['number']} Lamp arrived broken").check()
         page.get_by_label(f"Select #{third['number']} Invoice please").check()
         expect(page.locator("#bulk-count")).to_have_text("2 tickets selected")
