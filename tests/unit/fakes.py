@@ -400,6 +400,9 @@ class FakeAgents:
     def list(self) -> builtins.list[Agent]:
         return builtins.list(self.agents.values())
 
+    def available_agents(self) -> builtins.list[Agent]:
+        return [a for a in self.agents.values() if a.available]
+
     def save(self, agent: Agent) -> None:
         self.agents[agent.id] = agent
 

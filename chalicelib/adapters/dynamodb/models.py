@@ -93,6 +93,9 @@ between leaves only an unreachable item, and nothing is lost or half-visible. On
 a new ticket and its first message are one transaction, so that the stream's record of the
 message (a mail's has a message.created of its own) always finds its ticket.
     agent by id / all agents              GetItem / Query  AGENTS
+    is anyone available (each widget      Query AGENTS, filtered to presence online with live
+      session and config)                   connections: the partition's read units (a team: tens
+                                            of small items), only the available ones returned
     next ticket number                    UpdateItem ADD on COUNTER#ticket_number
     connection by id                      GetItem  CONN#id / #CONN
     connections to deliver a frame to     Query    TICKET#id (or TOPIC#agents), sk begins_with SUB#

@@ -651,6 +651,15 @@ class DynamoAgentRepository:
     def list(self) -> list[Agent]:
         return [self._from_item(i) for i in m.AgentItem.query(m.AGENTS_PK)]
 
+    def available_agents(self) -> builtins.list[Agent]:
+        """The agents online with a live connection: one Query of the AGENTS partition whose
+        filter returns only those (the widget asks on every visitor session, so only the few
+        available profiles travel and are decoded; the read units are still the partition's)."""
+        A = m.AgentItem
+        return [self._from_item(i) for i in A.query(
+            m.AGENTS_PK, filter_condition=(A.presence == "online") & (A.live_connections > 0)
+        )]
+
     def save(self, agent: Agent) -> None:
         """Store a new agent's profile (presence and connections start empty)."""
         item = m.AgentItem(m.AGENTS_PK, f"AGENT#{agent.id}")

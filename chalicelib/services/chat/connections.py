@@ -149,7 +149,7 @@ class Connections:
 
     def available(self) -> bool:
         """Whether an agent is online and connected now (the widget's 'we're here')."""
-        return any(agent.available for agent in self.agent_store.list())
+        return any(agent.available for agent in self.agent_store.available_agents())
 
     def set_presence(self, agent_id: str, status: str) -> None:
         self.agent_store.set_presence(agent_id, status)
