@@ -17,8 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 dev: $(STAMP)
 	$(PY) -m local
 
+# Two workers, each with its own local stack (tests own their data, so any split works).
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -155,9 +155,10 @@ class AwsEmulator:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
         from werkzeug.serving import make_server
 
-        from . import transactions
+        from . import indexes, transactions
 
         transactions.install()
+        indexes.install()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         _check_free(self.host, self.port)
         dispatcher = DomainDispatcherApplication(create_backend_app)
