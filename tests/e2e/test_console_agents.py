@@ -13,7 +13,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.desk_env import settle
-from tests.e2e.browser import WIDTHS, fits, screenshot, sign_in, violations
+from tests.e2e.browser import LIVE_TIMEOUT, WIDTHS, fits, screenshot, sign_in, violations
 from tests.e2e.chat_client import ChatClient
 from tests.e2e.test_mail import wait_for
 
@@ -78,7 +78,7 @@ def test_an_admin_invites_an_agent_who_answers_a_chat_and_is_removed(browser, st
         page.get_by_label("Your name").fill(name)
         page.get_by_label("Choose a password").fill(password)
         page.get_by_role("button", name="Join and sign in").click()
-        expect(page.locator("#connection")).to_have_text("Live")
+        expect(page.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         expect(page.locator("#me")).to_have_text(name)
         expect(page).to_have_url(f"{stack.api_url}/console")
         fits(page)

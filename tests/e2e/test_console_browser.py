@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.desk_env import desk_settings
-from tests.e2e.browser import ARTIFACTS, sign_in, violations, widget_conversation
+from tests.e2e.browser import ARTIFACTS, LIVE_TIMEOUT, sign_in, violations, widget_conversation
 
 
 @pytest.mark.parametrize("width", [390, 1024])
@@ -90,7 +90,7 @@ def test_a_visitor_and_an_agent_in_the_console_chat_solve_and_rate(browser, stac
         expect(shop.locator("#desk-status")).to_have_text("Thank you for your rating!")
 
         console.reload()
-        expect(console.locator("#connection")).to_have_text("Live")
+        expect(console.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         console.get_by_role("button", name="All").click()
         console.get_by_role("button", name=question).click()
         expect(console.locator("#sla")).to_contain_text("Rated 5/5")
@@ -308,7 +308,7 @@ def test_canned_responses_and_the_agent_card_reach_both_sides(browser, stack, ad
         console.get_by_label("Email").fill(agent_account["email"])
         console.get_by_label("Password").fill(agent_account["password"])
         console.get_by_role("button", name="Sign in").click()
-        expect(console.locator("#connection")).to_have_text("Live")
+        expect(console.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         console.get_by_role("button", name="Chat", exact=True).click()
         console.get_by_role("button", name="When do you ship? (canned)").click()
         console.get_by_label("Canned response").select_option(label="Delivery times")
@@ -362,7 +362,7 @@ def test_an_agent_answers_an_email_ticket_from_the_console_and_the_customer_gets
         console.get_by_label("Email").fill(agent_account["email"])
         console.get_by_label("Password").fill(agent_account["password"])
         console.get_by_role("button", name="Sign in").click()
-        expect(console.locator("#connection")).to_have_text("Live")
+        expect(console.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         console.get_by_role("button", name="Email", exact=True).click()
         console.get_by_role("button", name="Invoice copy").first.click()
         expect(console.locator("#reply-label")).to_have_text("Reply by email")

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import sign_in as sign_in_api
-from tests.e2e.browser import WIDTHS, fits, screenshot, sign_in, violations, widget_conversation
+from tests.e2e.browser import LIVE_TIMEOUT, WIDTHS, fits, screenshot, sign_in, violations, widget_conversation
 from tests.e2e.chat_client import ChatClient
 
 PHONE = 390
@@ -241,13 +241,13 @@ def test_the_session_and_the_open_ticket_survive_a_reload_and_a_new_tab_until_si
     expect(first).to_have_url(f"{stack.api_url}/console#ticket/{ticket['id']}")
 
     first.reload()
-    expect(first.locator("#connection")).to_have_text("Live")
+    expect(first.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
     expect(first.locator("#conversation-title")).to_contain_text(f"Lamp flickers {unique}")
     expect(first.get_by_label("Password")).to_be_hidden()
 
     second = context.new_page()  # a new tab: signed in, straight to a ticket's address
     second.goto(f"{stack.api_url}/console#ticket/{ticket['id']}")
-    expect(second.locator("#connection")).to_have_text("Live")
+    expect(second.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
     expect(second.locator("#conversation-title")).to_contain_text(f"Lamp flickers {unique}")
     second.goto(f"{stack.api_url}/console#settings")  # the settings keep their own addresses
     expect(second.get_by_role("heading", name="My profile")).to_be_visible()

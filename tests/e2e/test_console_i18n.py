@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import WIDTHS, fits, screenshot, sign_in, violations
+from tests.e2e.browser import LIVE_TIMEOUT, WIDTHS, fits, screenshot, sign_in, violations
 
 STATIC = Path(__file__).resolve().parents[2] / "chalicelib" / "static"
 LANGUAGES = ["en", "de", "fr", "es", "he", "et"]
@@ -161,7 +161,7 @@ def test_an_agent_switches_to_german_in_her_profile_and_keeps_the_open_ticket(br
         expect(page.get_by_role("link", name="Textbausteine")).to_be_visible()  # the sections' list
         expect(page.get_by_label("Sprache der Konsole")).to_have_value("de")
         expect(page.get_by_role("button", name="Profil speichern")).to_be_visible()
-        expect(page.locator("#connection")).to_have_text("Live")
+        expect(page.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         assert _language_of(admin, agent["id"]) == "de"
 
         page.get_by_role("button", name="Zurück zu den Gesprächen").click()
@@ -224,7 +224,7 @@ def test_a_browser_that_prefers_german_gets_german_until_the_agent_chooses(brows
         expect(page.locator("html")).to_have_attribute("lang", "de")
         expect(page.get_by_label("Passwort")).to_be_visible()
         sign_in_form(page, stack.api_url, agent)
-        expect(page.locator("#connection")).to_have_text("Live")
+        expect(page.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         expect(page.get_by_role("button", name="Einstellungen")).to_be_visible()
         page.get_by_role("button", name="Einstellungen").click()
         expect(page.get_by_label("Sprache der Konsole")).to_have_value("")  # none chosen: the browser's

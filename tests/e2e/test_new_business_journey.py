@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.desk_env import settle
-from tests.e2e.browser import fits, screenshot, sign_in, violations, widget_conversation
+from tests.e2e.browser import LIVE_TIMEOUT, fits, screenshot, sign_in, violations, widget_conversation
 from tests.e2e.test_console_agents import mailed_link
 
 FULL = 1024  # the whole journey, shop and campaign timing included
@@ -105,7 +105,7 @@ def journey(browser, stack, admin, width: int) -> None:
         desk.get_by_label("Your name").fill(name)
         desk.get_by_label("Choose a password").fill(password)
         desk.get_by_role("button", name="Join and sign in").click()
-        expect(desk.locator("#connection")).to_have_text("Live")
+        expect(desk.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         expect(desk.locator("#me")).to_have_text(name)
         checked(desk, f"agent-console-{tag}")
         agent_id = next(a["id"] for a in admin.get("/agents").json()["items"] if a["email"] == address)
