@@ -106,7 +106,7 @@ def test_an_admin_invites_an_agent_who_answers_a_chat_and_is_removed(browser, st
         visitor = ChatClient(stack.gateway.url, visitor=session["token"])
         question = f"Does the Aino lamp dim? {uuid.uuid4().hex[:4]}"
         conversation = visitor.say(question)["conversation_id"]
-        page.get_by_role("button", name="All").click()
+        page.get_by_role("button", name="All", exact=True).click()
         page.get_by_role("button", name=question).click()
         expect(page.locator("#conversation-title")).to_contain_text(question)
         fits(page)

@@ -52,7 +52,7 @@ def test_a_visitor_and_an_agent_in_the_console_chat_solve_and_rate(browser, stac
     try:
         sign_in(console, stack.api_url)
         assert violations(console) == []
-        console.get_by_role("button", name="All").click()
+        console.get_by_role("button", name="All", exact=True).click()
 
         shop.goto(stack.demo.url)
         launcher = shop.get_by_role("button", name="Chat with us")
@@ -91,7 +91,7 @@ def test_a_visitor_and_an_agent_in_the_console_chat_solve_and_rate(browser, stac
 
         console.reload()
         expect(console.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
-        console.get_by_role("button", name="All").click()
+        console.get_by_role("button", name="All", exact=True).click()
         console.get_by_role("button", name=question).click()
         expect(console.locator("#sla")).to_contain_text("Rated 5/5")
         expect(console.locator("#timeline li .body")).to_have_text([question, "Yes - it has a dimmer in the cable."])
