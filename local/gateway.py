@@ -15,6 +15,7 @@ import base64
 import secrets
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ class WebsocketGateway:
         self.connections: dict[str, _Connection] = {}
         self.management_calls = 0
         self.management_posts = 0  # frames posted (the rest are GET and DELETE)
+        self.posts_by_connection: Counter[str] = Counter()  # the same, by connection id
         self._pool = ThreadPoolExecutor(64, thread_name_prefix="desk-ws-handler")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -254,9 +256,10 @@ class WebsocketGateway:
 
     async def _management(self, request: web.Request) -> web.Response:
         self.management_calls += 1
+        connection_id = request.match_info["connection_id"]
         if request.method == "POST":
             self.management_posts += 1
-        connection_id = request.match_info["connection_id"]
+            self.posts_by_connection[connection_id] += 1
         connection = self.connections.get(connection_id)
         if connection is None or connection.ws.closed:
             return web.json_response(

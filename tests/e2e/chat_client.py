@@ -14,7 +14,7 @@ import websocket
 
 class ChatClient:
     def __init__(self, url: str, **query: str) -> None:
-        self.ws = websocket.create_connection(f"{url}/?{urlencode(query)}", timeout=10)
+        self.ws = websocket.create_connection(f"{url}/?{urlencode(query)}", timeout=30)  # the handshake waits on the emulator: as settle(), not a speed check
         self.inbox: list[dict[str, Any]] = []
         self.messages: dict[str, dict[int, dict]] = {}  # conversation -> seq -> message
         self.deliveries: list[tuple[str, int]] = []  # every (conversation, seq) received, repeats kept

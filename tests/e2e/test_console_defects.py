@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -270,8 +271,13 @@ def test_the_rating_shows_its_comment_and_repeated_pages_are_counted(
     email, password, _ = new_agent(admin, "Cora Comment")
     visitor, conversation = visitor_chat(anonymous, stack, f"Where is my order? {unique}")
     try:
-        for url, title in [("https://shop.example.com/lamps", "Lamps")] * 3 + [("https://shop.example.com/cart", "Cart")]:
-            visitor.send(action="page", url=url, title=title)
+        # As the widget sends them, with when the visitor saw each page; the cart (seen last)
+        # arrives first, as frames handled concurrently may: the history is in the order seen.
+        seen = datetime.now(UTC) - timedelta(minutes=5)
+        pages = [("https://shop.example.com/lamps", "Lamps")] * 3 + [("https://shop.example.com/cart", "Cart")]
+        for n in (3, 0, 1, 2):
+            at = (seen + timedelta(seconds=n)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            visitor.send(action="page", url=pages[n][0], title=pages[n][1], seen_at=at)
             visitor.drain(0.2)
         ticket = admin.get(f"/tickets/{conversation}")
         solved = admin.patch(f"/tickets/{conversation}", json={"status": "solved"},
