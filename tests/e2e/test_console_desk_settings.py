@@ -317,7 +317,7 @@ def test_a_named_closed_day_is_validated_audited_and_shown_in_the_week(admin, ag
     bad = admin.request("PUT", "/calendars/desk", json={**body, "closures": [{"date": "2031-02-30"}]})
     assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "closures/0/date"
     both = admin.request("PUT", "/calendars/desk", json={**body, "closures": [
-        {"date": closed, "start": "2031-01-01T00:00:00Z", "end": "2031-01-02T00:00:00Z"}]})
+        {"date": closed, "start": f"{closed}T00:00:00Z", "end": f"{closed}T12:00:00Z"}]})
     assert both.status_code == 400 and both.json()["error"]["details"][0]["field"] == "closures/0"
     assert agent.request("PUT", "/calendars/desk", json=body).status_code == 403
 
