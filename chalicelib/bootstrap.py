@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (col
     from .services.desk_settings import DeskSettings
     from .services.events import EventBus, TableEvents
     from .services.hours import CalendarService
+    from .services.kb import KnowledgeBase
     from .services.mail import MailService
     from .services.merge import BulkTickets, TicketMerger
     from .services.out_of_hours import OutOfHoursService
@@ -189,6 +190,24 @@ class Container:
         from .services.search import SearchService
 
         return SearchService(DynamoSearchIndex(), self.tickets, self.customers)
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base: articles, the help center's search (docs/knowledge-base.md)."""
+        from .adapters import kb_index
+        from .adapters.dynamodb.kb import DynamoKbStore
+        from .services.kb import KnowledgeBase
+
+        def render(markdown: str) -> str:
+            from .adapters.markdown import render as render_markdown  # editors' saves only
+
+            return render_markdown(markdown)
+
+        store = DynamoKbStore()
+        return KnowledgeBase(
+            store, self.files, store, render=render, build_index=kb_index.build,
+            load_index=kb_index.KbIndex, clock=now, check_seconds=self.settings.kb_index_check_seconds,
+        )
 
     @cached_property
     def merges(self) -> TicketMerger:

@@ -108,6 +108,9 @@ class Settings:
     # it sends (an SLA alert's ticket in the console, a visitor's confirmation link). Empty:
     # mail names the ticket without a link, and a visitor's address cannot be confirmed.
     public_url: str = ""
+    # How old a function instance's knowledge-base search index may get before it asks which is
+    # current (one GetItem): a publication reaches every instance within this many seconds.
+    kb_index_check_seconds: float = 5.0
 
     @property
     def console_url(self) -> str:
@@ -160,6 +163,7 @@ class Settings:
             cors_origins=_origins(env.get("DESK_CORS_ORIGINS", "")),
             dead_letter_queue_url=env.get("DESK_DEAD_LETTER_QUEUE_URL", ""),
             public_url=env.get("DESK_PUBLIC_URL", "").strip().rstrip("/"),
+            kb_index_check_seconds=float(env.get("DESK_KB_INDEX_CHECK_SECONDS") or "5"),
         )
 
 

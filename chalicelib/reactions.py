@@ -32,6 +32,7 @@ from .domain.events import (
     AgentDeparted,
     AgentInvited,
     AgentProfileChanged,
+    KnowledgeBaseChanged,
     MessageCreated,
     MessageDeliveryChanged,
     PortalLinkRequested,
@@ -141,6 +142,9 @@ REACTIONS: tuple[Reaction, ...] = (
     Reaction("search.index_subject", TicketChanged, STREAM, lambda c: c.search.on_ticket_changed,
              when=lambda e, c: "subject" in e.changes, keyed=True),
     Reaction("chat.close_departed", AgentDeparted, STREAM, lambda c: c.chat.connections.on_agent_departed),
+    # ---- the knowledge base: its search index built again from what is published (a build
+    # that finds nothing new to readers stops there: a burst of saves builds once per change)
+    Reaction("kb.rebuild_index", KnowledgeBaseChanged, STREAM, lambda c: c.kb.on_changed, keyed=True),
 )
 
 

@@ -124,3 +124,18 @@ def unique() -> str:
 def pytest_configure(config: Any) -> None:
     # Never let a developer's real AWS profile leak into the tests.
     os.environ.pop("AWS_PROFILE", None)
+
+
+_FIGURES: list[str] = []  # what tests record to be read at the end (record_property "kb_search_top3")
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    if report.when == "call":
+        _FIGURES.extend(str(v) for k, v in getattr(report, "user_properties", ()) if k == "kb_search_top3")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _FIGURES:
+        terminalreporter.section("help center search: right article in the top 3")
+        for line in sorted(_FIGURES):
+            terminalreporter.write_line(line)

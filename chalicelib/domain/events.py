@@ -126,4 +126,15 @@ class AgentDeparted:
     event_id: str | None = None
 
 
-EVENT_TYPES = (*EVENT_TYPES, AgentInvited, AgentDeparted)
+@dataclass(frozen=True)
+class KnowledgeBaseChanged:
+    """What readers may see of the knowledge base changed: a published article (or one that
+    was), a category, or the knowledge base's settings. Its search index is built again."""
+
+    name: ClassVar[str] = "kb.changed"
+    what: str  # article, category, settings
+    key: str  # slug/locale, the category's slug, or the setting's name
+    event_id: str | None = None
+
+
+EVENT_TYPES = (*EVENT_TYPES, AgentInvited, AgentDeparted, KnowledgeBaseChanged)

@@ -37,6 +37,7 @@ from .headers import secure
 
 JSON = ["application/json"]
 PUBLIC, AGENT, ADMIN = "public", "agent", "admin"
+EDITOR = "editor"  # an admin, or an agent the admins let write knowledge-base articles
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Operation:
     query: dict[str, Any] = field(default_factory=dict)
     errors: tuple[int, ...] = ()
     rate_limit: str | None = None  # a limit of Settings.rate_limits, counted per client IP
+    other_query: bool = False  # a page people link to: unknown parameters (utm_source ...) are ignored
 
 
 OPERATIONS: dict[tuple[str, str], Operation] = {}
@@ -88,6 +90,7 @@ def operation(
     errors: tuple[int, ...] = (),
     rate_limit: str | None = None,
     cors: bool = False,
+    other_query: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Declare an operation: record it for OpenAPI and the middleware, and route ``method path``
     on the area's Blueprint to the handler, through the request pipeline. The handler gets a
@@ -95,7 +98,7 @@ def operation(
     (the widget's endpoints, called from customers' pages)."""
     if (method, path) in OPERATIONS:
         raise ValueError(f"{method} {path} is declared twice: a route is declared once, in its area's module")
-    op = Operation(method, path, summary, auth, body, response, status, query or {}, errors, rate_limit)
+    op = Operation(method, path, summary, auth, body, response, status, query or {}, errors, rate_limit, other_query)
 
     def decorate(handler: Handler) -> Handler:
         name = handler.__name__
@@ -145,6 +148,9 @@ def _run(op: Operation, handler: Callable[..., Any], request: Any, path_params: 
         principal = container().agents.authenticate(request.headers.get("authorization"))
         if op.auth == ADMIN and principal.role != Role.ADMIN:
             raise PermissionDeniedError("This needs an admin.", code="admin_required")
+        if op.auth == EDITOR and not container().kb.can_edit(principal):
+            raise PermissionDeniedError("Only admins and the agents they allow may write articles.",
+                                        code="editor_required")
         logger.thread_safe_append_keys(agent_id=principal.agent_id)
     query = _parse_query(op, request.query_params or {})
     body = _parse_body(op, request)
@@ -210,6 +216,8 @@ def _mount(context: dict[str, Any], domain: str) -> str:
 
 
 def _parse_query(op: Operation, params: dict[str, str]) -> dict[str, str]:
+    if op.other_query:
+        params = {k: v for k, v in params.items() if k in op.query}
     unknown = sorted(set(params) - set(op.query))
     if unknown:
         raise BadRequestError(

@@ -162,3 +162,19 @@ def audit_entry(e: Any) -> dict[str, Any]:
         "target": {"type": e.target_type, "id": e.target_id} if e.target_type else None,
         "details": e.details,
     }
+
+
+def kb_article(a: Any) -> dict[str, Any]:
+    """A knowledge-base article in one language (``domain.kb.Article``), as editors see it."""
+    from ..domain.kb import article_url
+
+    return {
+        "slug": a.slug, "locale": a.locale, "title": a.title, "body": a.body, "html": a.html,
+        "category": a.category, "keywords": list(a.keywords), "status": a.status, "rev": a.rev,
+        "updated_at": to_iso(a.updated_at), "updated_by": a.updated_by,
+        "published_at": to_iso(a.published_at) if a.published_at else None, "url": article_url(a.locale, a.slug),
+    }
+
+
+def kb_category(c: Any) -> dict[str, Any]:
+    return {"slug": c.slug, "names": dict(c.names), "position": c.position}

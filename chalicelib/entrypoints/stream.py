@@ -31,11 +31,11 @@ MAXIMUM_RETRY_ATTEMPTS = 10
 MAXIMUM_RECORD_AGE_SECONDS = 6 * 3600
 
 # Only tickets and their messages, campaigns' greetings and answers, portal sign-in links
-# (one asked for: its mail), invitations and agents have reactions: Lambda drops every other record (connections, counters, the reactions' own
+# (one asked for: its mail), invitations, agents and the knowledge base have reactions: Lambda drops every other record (connections, counters, the reactions' own
 # ledger) before invoking, so they cost no invocation. The template sets this as the
 # mapping's FilterCriteria; the local poller applies it the same way.
 REACTING_PREFIXES = ("TICKET#", "CAMPAIGN#", "PORTALLINK#")
-TEAM_PARTITIONS = ("INVITES", "AGENTS")
+TEAM_PARTITIONS = ("INVITES", "AGENTS", "KB")  # (and the knowledge base's one partition)
 RECORD_FILTER: dict[str, Any] = {
     "dynamodb": {"Keys": {"pk": {"S": [*({"prefix": p} for p in REACTING_PREFIXES), *TEAM_PARTITIONS]}}}
 }

@@ -15,6 +15,8 @@ from . import (
     canned_responses,
     customers,
     events,
+    help,
+    kb,
     merges,
     pages,
     portal,
@@ -28,5 +30,5 @@ from . import (
 
 AREAS = (
     pages, auth, widget, customers, tickets, calendars, sla, canned_responses, audit, events, team, settings, portal,
-    campaigns, search, merges,
+    campaigns, search, merges, kb, help,
 )

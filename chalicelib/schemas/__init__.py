@@ -1293,3 +1293,108 @@ RESPONSES.update({
         },
     },
 })
+
+
+# ------------------------------------------------------------------ the knowledge base
+
+_KB_LOCALE = {"type": "string", "pattern": r"^[a-z]{2}$", "description": "A language (ISO 639-1)."}
+_KB_SLUG = {"type": "string", "pattern": r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$"}
+_KB_NAME = {"type": "string", "minLength": 1, "maxLength": 120, "pattern": VISIBLE_TEXT}
+REQUESTS.update({
+    "KbArticlePut": {
+        "type": "object",
+        "required": ["title", "body"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": VISIBLE_TEXT},
+            "body": {"type": "string", "maxLength": 60000, "description": "Markdown (CommonMark, tables)."},
+            "category": {**_KB_SLUG, "description": "A category's slug (PUT /kb/categories/{slug} names it)."},
+            "keywords": {"type": "array", "maxItems": 20,
+                         "items": {"type": "string", "minLength": 1, "maxLength": 60, "pattern": VISIBLE_TEXT}},
+            "status": {"enum": ["draft", "published"]},
+            "rev": {"type": "integer", "minimum": 0,
+                    "description": "The revision the editor started from: a save since is refused (409)."},
+        },
+        "additionalProperties": False,
+    },
+    "KbCategoryPut": {
+        "type": "object",
+        "required": ["names"],
+        "properties": {
+            "names": {"type": "object", "minProperties": 1, "maxProperties": 50,
+                      "propertyNames": {"pattern": r"^[a-z]{2}$"}, "additionalProperties": _KB_NAME},
+            "position": {"type": "integer", "minimum": 0, "maximum": 10000},
+        },
+        "additionalProperties": False,
+    },
+    "KbSettingsPatch": {
+        "type": "object",
+        "minProperties": 1,
+        "properties": {
+            "default_locale": _KB_LOCALE,
+            "editors": {"type": "array", "maxItems": 500, "items": {"type": "string", "minLength": 1, "maxLength": 64}},
+            "bot_enabled": {"type": "boolean"},
+            "name": {**_KB_NAME, "description": "The help center's name (the business's)."},
+            "logo_url": {"type": ["string", "null"], "maxLength": 2000, "pattern": r"^https://[^\s\"'<>]+$"},
+            "color": {"type": ["string", "null"], "pattern": r"^#[0-9a-fA-F]{6}$"},
+        },
+        "additionalProperties": False,
+    },
+    "KbPreview": {
+        "type": "object", "required": ["body"],
+        "properties": {"body": {"type": "string", "maxLength": 60000}}, "additionalProperties": False,
+    },
+})
+_KB_ARTICLE = {
+    "type": "object",
+    "required": ["slug", "locale", "title", "body", "html", "category", "keywords", "status", "rev", "updated_at",
+                 "url"],
+    "properties": {
+        "slug": _KB_SLUG, "locale": _KB_LOCALE, "title": {"type": "string"},
+        "body": {"type": "string", "description": "Markdown."},
+        "html": {"type": "string", "description": "The body rendered and sanitised, as readers see it."},
+        "category": {"type": "string"}, "keywords": {"type": "array", "items": {"type": "string"}},
+        "status": {"enum": ["draft", "published"]}, "rev": {"type": "integer"},
+        "updated_at": _TIME, "updated_by": {"type": ["string", "null"]},
+        "published_at": {"type": ["string", "null"], "format": "date-time"},
+        "url": {"type": "string", "description": "The help-center page (once published)."},
+    },
+}
+RESPONSES.update({
+    "KbArticle": _KB_ARTICLE,
+    "KbArticleList": {
+        "type": "object", "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/KbArticle"}}},
+    },
+    "KbRevisionList": {
+        "type": "object", "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {
+            "type": "object", "required": ["rev", "title", "body", "status", "at"],
+            "properties": {"rev": {"type": "integer"}, "title": {"type": "string"}, "body": {"type": "string"},
+                           "category": {"type": "string"}, "keywords": {"type": "array", "items": {"type": "string"}},
+                           "status": {"type": "string"}, "at": _TIME, "by": {"type": ["string", "null"]}}}}},
+    },
+    "KbCategory": {
+        "type": "object", "required": ["slug", "names", "position"],
+        "properties": {"slug": _KB_SLUG, "names": {"type": "object", "additionalProperties": {"type": "string"}},
+                       "position": {"type": "integer"}},
+    },
+    "KbCategoryList": {
+        "type": "object", "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/KbCategory"}}},
+    },
+    "KbSettings": {
+        "type": "object", "required": ["default_locale", "editors", "bot_enabled", "name"],
+        "properties": {"default_locale": _KB_LOCALE, "editors": {"type": "array", "items": {"type": "string"}},
+                       "bot_enabled": {"type": "boolean"}, "name": {"type": "string"},
+                       "logo_url": {"type": ["string", "null"]}, "color": {"type": ["string", "null"]},
+                       "can_edit": {"type": "boolean", "description": "Whether you may write articles."}},
+    },
+    "KbPreviewHtml": {"type": "object", "required": ["html"], "properties": {"html": {"type": "string"}}},
+    "HelpSearch": {
+        "type": "object", "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {
+            "type": "object", "required": ["slug", "locale", "title", "url", "snippet"],
+            "properties": {"slug": _KB_SLUG, "locale": _KB_LOCALE, "title": {"type": "string"},
+                           "url": {"type": "string"}, "snippet": {"type": "string"}}}}},
+    },
+})

@@ -46,6 +46,7 @@ NOT_FROM_THE_TEMPLATE = {
     **{f"DESK_RATE_LIMIT_PORTAL{part}": "has a default; tune per stage in .chalice/config.json"
        for part in ("", "_FORM", "_FORM_EMAIL", "_UPLOADS", "_LINKS", "_LINKS_EMAIL", "_SIGN_IN")},
     "DESK_TRUSTED_PROXY_HOPS": "0 behind API Gateway (it reports the client's address)",
+    "DESK_KB_INDEX_CHECK_SECONDS": "has a default (5 s: how soon an instance looks for a new search index)",
     "DESK_CORS_ORIGINS": "same-origin by default; set per stage in .chalice/config.json (read at packaging)",
 }
 # What the settings that name a resource must point at.
@@ -319,13 +320,14 @@ def test_only_ticket_records_invoke_the_stream_function(template: dict[str, Any]
     pattern = json.loads(rule["Pattern"])
     assert pattern == stream.RECORD_FILTER == {
         "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "TICKET#"}, {"prefix": "CAMPAIGN#"}, {"prefix": "PORTALLINK#"},
-                                     "INVITES", "AGENTS"]}}}}
+                                     "INVITES", "AGENTS", "KB"]}}}}
 
     def record(pk: str) -> dict[str, Any]:
         return {"dynamodb": {"Keys": {"pk": {"S": pk}, "sk": {"S": "x"}}}}
 
     assert stream.wanted(record("TICKET#tkt_1")) and not stream.wanted(record("EVENT#abc"))
     assert stream.wanted(record("CAMPAIGN#cmp_1")) and not stream.wanted(record("CONFIG"))
+    assert stream.wanted(record("KB")) and not stream.wanted(record("KBREV#returns#en"))  # revisions: history only
     assert not stream.wanted(record("CONN#abc")) and not stream.wanted({})
     assert stream.wanted(record("INVITES")) and stream.wanted(record("AGENTS")) and not stream.wanted(record("AGENTSX"))
     assert stream.wanted(record("PORTALLINK#abc")) and not stream.wanted(record("EMAIL#ann@example.org"))

@@ -17,7 +17,7 @@ import pytest
 import websocket
 
 import app as desk_app
-from chalicelib.entrypoints.http import ADMIN, OPERATIONS, PUBLIC
+from chalicelib.entrypoints.http import ADMIN, EDITOR, OPERATIONS, PUBLIC
 from tests.forged_tokens import agent_tokens, visitor_token
 
 # Reviewed: what anyone on the internet may call without a token, and why that is fine.
@@ -58,6 +58,15 @@ PUBLIC_ROUTES = {
     ("POST", "/portal/tickets/{number}/close"): "solves the session's own ticket; per IP",
     ("GET", "/widget/transcripts/confirm"): "a visitor's address confirmation link: a signed, single-use, "
     "30-minute token; mails only the transcript, only to the address the link was mailed to; rate-limited per IP",
+    ("GET", "/help"): "the help center: a redirect to a language's home",
+    ("GET", "/help/search"): "published articles only, from the index in memory (no table read per request)",
+    ("GET", "/help/sitemap.xml"): "the published articles' addresses",
+    ("GET", "/help/assets/help.css"): "the help center's styles",
+    ("GET", "/help/assets/brand.css"): "the business's brand colour",
+    ("GET", "/help/{locale}"): "a help center's home: published articles' titles",
+    ("GET", "/help/{locale}/search"): "the search page: published articles only",
+    ("GET", "/help/{locale}/categories/{category}"): "a category's published articles",
+    ("GET", "/help/{locale}/{slug}"): "a published article (one Query of its translations); a draft is a 404",
 }
 
 SERVED = {(method, path) for path, methods in desk_app.app.routes.items() for method in methods}
@@ -156,6 +165,8 @@ def test_every_agent_route_refuses_every_bad_token(anonymous, admin, agent, bad_
     as_agent = _call(agent, method, path)
     if OPERATIONS[(method, path)].auth == ADMIN:
         assert as_agent.status_code == 403 and _error_code(as_agent) == "admin_required", as_agent.text
+    elif OPERATIONS[(method, path)].auth == EDITOR:  # an agent the admins have not let write articles
+        assert as_agent.status_code == 403 and _error_code(as_agent) == "editor_required", as_agent.text
     else:
         assert as_agent.status_code not in (401, 403), as_agent.text
 

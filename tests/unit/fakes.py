@@ -27,6 +27,7 @@ from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.canned import CannedResponse
 from chalicelib.domain.errors import AuthenticationError, ConflictError
 from chalicelib.domain.events import MessageCreated, SlaEscalated, TicketChanged, TicketOpened
+from chalicelib.domain.kb import Article, Category, IndexPointer, Revision
 from chalicelib.domain.people import Agent, Customer, Role, VisitedPage
 from chalicelib.domain.storage import inbound_mail_key
 from chalicelib.domain.team import Invite, Team
@@ -1049,3 +1050,66 @@ class FakeCampaignStore:
 
 if TYPE_CHECKING:
     _campaigns: CampaignStore = FakeCampaignStore()
+
+
+class FakeKbStore:
+    """The knowledge base's items (KbStore): articles by (slug, locale), revisions, categories,
+    the index pointer, with the same conditions as the table's writes."""
+
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], Article] = {}
+        self.history: dict[tuple[str, str], list[Revision]] = {}
+        self.stored_categories: dict[str, Category] = {}
+        self.pointer: IndexPointer | None = None
+        self.reads = 0  # Queries of every article (what a build costs)
+
+    def article(self, slug: str, locale: str) -> Article | None:
+        return self.stored.get((slug, locale))
+
+    def translations(self, slug: str) -> builtins.list[Article]:
+        return [a for (s, _), a in sorted(self.stored.items()) if s == slug]
+
+    def articles(self) -> builtins.list[Article]:
+        self.reads += 1
+        return [a for _, a in sorted(self.stored.items())]
+
+    def save(self, article: Article, expected_rev: int) -> None:
+        current = self.stored.get((article.slug, article.locale))
+        if (current.rev if current else 0) != expected_rev:
+            raise ConflictError("changed", code="article_changed")
+        self.stored[(article.slug, article.locale)] = article
+        self.history.setdefault((article.slug, article.locale), []).append(Revision(
+            article.slug, article.locale, article.rev, article.title, article.body, article.category,
+            article.keywords, article.status, article.updated_at, article.updated_by))
+
+    def delete(self, slug: str, locale: str) -> bool:
+        self.history.pop((slug, locale), None)
+        return self.stored.pop((slug, locale), None) is not None
+
+    def revisions(self, slug: str, locale: str) -> builtins.list[Revision]:
+        return list(reversed(self.history.get((slug, locale), [])))
+
+    def categories(self) -> builtins.list[Category]:
+        return list(self.stored_categories.values())
+
+    def put_category(self, category: Category, at: datetime) -> None:
+        self.stored_categories[category.slug] = category
+
+    def delete_category(self, slug: str) -> bool:
+        return self.stored_categories.pop(slug, None) is not None
+
+    def index_pointer(self) -> IndexPointer | None:
+        return self.pointer
+
+    def set_index_pointer(self, pointer: IndexPointer) -> bool:
+        if self.pointer is not None and self.pointer.version >= pointer.version:
+            return False
+        self.pointer = pointer
+        return True
+
+
+if TYPE_CHECKING:
+    from chalicelib.services.ports import KbIndexFiles, KbStore
+
+    _kb: KbStore = FakeKbStore()
+    _kb_files: KbIndexFiles = FakeFiles()

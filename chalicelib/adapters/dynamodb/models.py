@@ -60,6 +60,14 @@ Items (pk / sk):
     CUSTOMER#<customer id>  CAMPAIGN#<id>           a campaign that greeted this customer (written
                                                     before SHOWN#: erasure finds both marks by it)
     COUNTER#campaign#<id>#shown|replied #COUNTER    the counts (ADD from the stream; BatchGetItem)
+    KB                      ARTICLE#<slug>#<locale> a knowledge-base article in one language (Markdown,
+                                                    its rendered HTML, category, keywords, status, rev)
+    KB                      CATEGORY#<slug>         a knowledge-base category (names by language, position)
+    KB                      SETTING#kb              the knowledge base's settings (default language, editors,
+                                                    the bot, the help center's name, logo, colour)
+    KB                      #INDEX                  which search index in the bucket is current (version,
+                                                    key, digest of what it holds): docs/knowledge-base.md
+    KBREV#<slug>#<locale>   REV#<rev, 6 digits>     an earlier revision of an article (title, body ...)
     SEARCH#<term>           T#<ticket number, 12 digits>  a ticket has this word (or prefix of one)
                                                     in its subject, messages or customer
                                                     (docs/search.md; written from the stream)
@@ -138,6 +146,17 @@ message (a mail's has a message.created of its own) always finds its ticket.
     what was done for a stream event      GetItem  EVENT#<event id> / #REACTIONS (consistent)
     its reactions done / failed / parked  PutItem  the same item, once per delivery
     failed reactions, newest first        Query    FAILED, read backwards
+    a knowledge-base article              GetItem  KB / ARTICLE#slug#locale
+    an article's translations (the page's Query    KB, sk begins_with ARTICLE#slug# (the slug holds no
+      hreflang links)                               '#', so one slug's prefix is not another's)
+    every article (editors' list, the     Query    KB, sk begins_with ARTICLE# (the editors' tool and
+      index build on publish)                       the stream's rebuild: not a reader's request)
+    save an article                       PutItem  KB / ARTICLE# if rev is the one the editor read,
+                                                   then PutItem KBREV# / REV#n (the history)
+    an article's revisions                Query    KBREV#slug#locale, newest first
+    categories                            Query    KB, sk begins_with CATEGORY#
+    the current search index              GetItem  KB / #INDEX (each instance, every few seconds
+                                                   when searched); PutItem if version is older
     one failed reaction                   GetItem  FAILED / <failure id>
     an agent, checked on every request    GetItem  AGENTS / AGENT#id (deactivated or removed:
                                           refused; the role is the profile's)
@@ -212,6 +231,11 @@ INVITES_PK = "INVITES"
 INVITE_SK_PREFIX = "INVITE#"
 CONFIG_PK = "CONFIG"
 TEAM_SK_PREFIX = "TEAM#"
+KB_PK = "KB"
+ARTICLE_SK_PREFIX = "ARTICLE#"
+CATEGORY_SK_PREFIX = "CATEGORY#"
+KB_INDEX_SK = "#INDEX"
+KB_REVISION_PK_PREFIX = "KBREV#"
 # The stream function reads both images: a change is the difference between them.
 STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
 
@@ -577,6 +601,46 @@ class PortalLinkItem(DeskModel):
     base_url = UnicodeAttribute(null=True)  # where the request reached the desk
 
 
+class ArticleItem(DeskModel):
+    """One language's version of a knowledge-base article (``KB`` / ``ARTICLE#slug#locale``)."""
+
+    slug = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    title = UnicodeAttribute()
+    body = UnicodeAttribute()  # Markdown
+    html = UnicodeAttribute()  # rendered and sanitised when saved
+    category = UnicodeAttribute()
+    keywords = UnicodeAttribute(default="[]")  # JSON list, in the editor's order
+    status = UnicodeAttribute()
+    rev = NumberAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+    published_at = UnicodeAttribute(null=True)
+
+
+class ArticleRevisionItem(DeskModel):
+    """An article as it was saved once (``KBREV#slug#locale`` / ``REV#n``)."""
+
+    title = UnicodeAttribute()
+    body = UnicodeAttribute()
+    category = UnicodeAttribute()
+    keywords = UnicodeAttribute(default="[]")
+    status = UnicodeAttribute()
+    at = UnicodeAttribute()
+    by = UnicodeAttribute(null=True)
+
+
+class KbIndexItem(DeskModel):
+    """The current search index of the knowledge base (``KB`` / ``#INDEX``)."""
+
+    version = NumberAttribute()
+    key = UnicodeAttribute()
+    digest = UnicodeAttribute()
+    articles = NumberAttribute()
+    size = NumberAttribute()
+    built_at = UnicodeAttribute()
+
+
 class SearchItem(DeskModel):
     """A ticket has a term (``SEARCH#<term>`` / ``T#<number>``): one entry of the search index."""
 
@@ -605,6 +669,9 @@ MODELS: tuple[type[DeskModel], ...] = (
     TeamItem,
     PortalLinkItem,
     SearchItem,
+    ArticleItem,
+    ArticleRevisionItem,
+    KbIndexItem,
 )
 
 

@@ -21,6 +21,7 @@ from ...domain.clock import from_iso, to_iso
 from ...domain.events import (
     AgentDeparted,
     AgentInvited,
+    KnowledgeBaseChanged,
     MessageCreated,
     PortalLinkRequested,
     SlaEscalated,
@@ -82,6 +83,8 @@ class DynamoEventSource:
             return _team_events(pk, kind, event_id, new, old)
         if pk.startswith(LINK_PREFIX):
             return link_events(kind, event_id, new)
+        if pk == m.KB_PK:
+            return _kb_events(sk, event_id, new, old)
         if not pk.startswith("TICKET#"):
             return []
         if sk == m.TICKET_SK and kind == "INSERT" and new:
@@ -126,6 +129,8 @@ class DynamoEventSource:
         if isinstance(event, (CampaignShown, CampaignReplied)):
             return {"event": event.name, "event_id": event.event_id, "campaign_id": event.campaign_id,
                     "customer_id": event.customer_id}
+        if isinstance(event, KnowledgeBaseChanged):  # the build reads everything again
+            return {"event": event.name, "event_id": event.event_id, "what": event.what, "key": event.key}
         if isinstance(event, PortalLinkRequested):  # the link's key; its address is read again
             return {"event": event.name, "event_id": event.event_id, "digest": event.digest}
         data: dict[str, Any] = {"event": event.name, "event_id": event.event_id, "ticket_id": event.ticket.id}
@@ -151,6 +156,9 @@ class DynamoEventSource:
         if envelope.get("event") == AgentDeparted.name:
             return AgentDeparted(str(envelope.get("agent_id")), str(envelope.get("status")), by=envelope.get("by"),
                                  event_id=envelope.get("event_id"))
+        if envelope.get("event") == KnowledgeBaseChanged.name:
+            return KnowledgeBaseChanged(str(envelope.get("what")), str(envelope.get("key")),
+                                        event_id=envelope.get("event_id"))
         if envelope.get("event") == PortalLinkRequested.name:
             found = DynamoPortalLinks().requested(str(envelope.get("digest")))
             return None if found is None else replace(found, event_id=envelope.get("event_id"))
@@ -194,6 +202,25 @@ def _team_events(pk: str, kind: Any, event_id: str, new: Any, old: Any) -> list[
     if was == now or now == "active" or (was, now) == ("deactivated", "removed"):
         return []  # a removal after a deactivation: the tickets went back to the queue then
     return [AgentDeparted(after.id, now, by=after.changed_by, event_id=event_id)]
+
+
+KB_SETTING_SK = "SETTING#kb"  # the knowledge base's settings, in its own partition
+
+
+def _kb_events(sk: str, event_id: str, new: Any, old: Any) -> list[Any]:
+    """A change readers would see: an article published, changed while published, or taken
+    down (a draft's saves are not); any category or knowledge-base setting change."""
+    if sk == KB_SETTING_SK:
+        return [KnowledgeBaseChanged("settings", "kb", event_id=event_id)]
+    if sk.startswith(m.CATEGORY_SK_PREFIX):
+        return [KnowledgeBaseChanged("category", sk[len(m.CATEGORY_SK_PREFIX):], event_id=event_id)]
+    if not sk.startswith(m.ARTICLE_SK_PREFIX):
+        return []
+    published = [bool(image) and (image.get("status") or {}).get("S") == "published" for image in (old, new)]
+    if not any(published):
+        return []
+    slug, _, locale = sk[len(m.ARTICLE_SK_PREFIX):].rpartition("#")
+    return [KnowledgeBaseChanged("article", f"{slug}/{locale}", event_id=event_id)]
 
 
 def _ticket(ticket_id: str) -> Ticket | None:

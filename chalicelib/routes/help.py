@@ -1,0 +1,181 @@
+"""The public help center: its pages (server-rendered HTML), its search as JSON for the widget
+and scripts, and its sitemap (docs/knowledge-base.md). Nothing here needs a sign-in, and
+nothing here makes the desk mail or call anyone."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote
+
+from chalice import Blueprint, Response
+
+from ..bootstrap import container
+from ..domain import kb
+from ..domain.errors import NotFoundError
+from ..entrypoints import help_pages as pages
+from ..entrypoints.http import PUBLIC, Call, operation, public_base_url
+
+bp = Blueprint(__name__)
+
+PAGE_SECONDS = 60  # browsers and CDNs keep a page this long; publishing shows within it
+_QUERY = {"maxLength": 200, "pattern": r"[^\x00-\x1f]*", "description": "words, as a reader types them"}
+
+
+def _site(call: Call) -> pages.Site:
+    c = container()
+    settings = c.kb.settings()
+    index = c.kb.index()
+    locales = sorted({settings.default_locale, *(getattr(index, "locales", None) or ())})
+    base_url = c.settings.public_url or public_base_url(call) or ""
+    origin, base = _split(base_url)
+    return pages.Site(settings=settings, base=base, origin=origin, locales=locales, widget_key=c.settings.widget_key)
+
+
+def _split(base_url: str) -> tuple[str, str]:
+    """``https://host/api`` -> (``https://host``, ``/api``)."""
+    if "://" not in base_url:
+        return "", ""
+    scheme, rest = base_url.split("://", 1)
+    host, _, path = rest.partition("/")
+    return f"{scheme}://{host}", f"/{path}".rstrip("/") if path else ""
+
+
+def _locale(value: str) -> str:
+    value = unquote(value)
+    if not kb.LOCALE.fullmatch(value):
+        raise NotFoundError("No help center in that language.", code="help_not_found")
+    return value
+
+
+def _page(call: Call, body: str, status: int = 200, content_type: str = "text/html; charset=utf-8",
+          seconds: int = PAGE_SECONDS) -> Response:
+    """A public page: cacheable for a minute, revalidated by its ETag."""
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:20] + '"'
+    headers: dict[str, str | list[str]] = {"ETag": etag, "Cache-Control": f"public, max-age={seconds}",
+                                            "Vary": "Accept-Encoding"}
+    if status == 200 and call.request.headers.get("if-none-match") == etag:
+        return Response(body="", status_code=304, headers=headers)
+    if status != 200:
+        headers["Cache-Control"] = "no-store"
+    return Response(body=body, status_code=status, headers={"Content-Type": content_type, **headers})
+
+
+@operation(
+    bp, "GET", "/help/search", summary="Search the help center's published articles (best first)", auth=PUBLIC,
+    response="HelpSearch", cors=True,
+    query={"q": {**_QUERY, "required": True},
+           "locale": {"pattern": r"[a-z]{2}", "description": "the reader's language (two letters)"},
+           "limit": {"pattern": r"[1-9]|10", "description": "a number from 1 to 10"},
+           "prefix": {"enum": ["0", "1"], "description": "1: the last word is still being typed (suggestions)"}},
+)
+def help_search(call: Call) -> Any:
+    c = container()
+    q = call.query
+    locale = q.get("locale") or c.kb.settings().default_locale
+    hits = c.kb.search(q["q"], locale, limit=int(q.get("limit", "5")), prefix=q.get("prefix") == "1")
+    return {"items": [{"slug": h.slug, "locale": h.locale, "title": h.title, "url": h.url, "snippet": h.snippet}
+                      for h in hits]}
+
+
+@operation(bp, "GET", "/help", summary="The help center (redirects to its default language)", auth=PUBLIC,
+           other_query=True)
+def help_root(call: Call) -> Any:
+    site = _site(call)
+    wanted = _accepted(call.request.headers.get("accept-language", ""), site.locales) or site.settings.default_locale
+    return Response(body="", status_code=302, headers={"Location": site.url(f"/help/{wanted}"),
+                                                        "Cache-Control": "no-store", "Vary": "Accept-Language"})
+
+
+def _accepted(header: str, locales: Sequence[str]) -> str | None:
+    """The first language of ``Accept-Language`` the help center has."""
+    ranked = []
+    for i, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        ranked.append((-weight, i, tag.strip().lower()[:2]))
+    return next((tag for _, _, tag in sorted(ranked) if tag in locales), None)
+
+
+@operation(bp, "GET", "/help/sitemap.xml", summary="The help center's sitemap", auth=PUBLIC, other_query=True)
+def help_sitemap(call: Call) -> Any:
+    site = _site(call)
+    articles: list[kb.IndexedArticle] = []
+    published_in: dict[str, list[str]] = {}
+    for locale in site.locales:
+        for a in container().kb.listing(locale)[0]:
+            if a.locale == locale:
+                articles.append(a)
+                published_in.setdefault(a.slug, []).append(locale)
+    return _page(call, pages.sitemap(site, articles, published_in), content_type="application/xml; charset=utf-8")
+
+
+@operation(bp, "GET", "/help/assets/help.css", summary="The help center's styles", auth=PUBLIC, other_query=True)
+def help_styles(call: Call) -> Any:
+    from .pages import _static_file
+
+    return _page(call, _static_file("help.css"), content_type="text/css; charset=utf-8", seconds=300)
+
+
+@operation(bp, "GET", "/help/assets/brand.css", summary="The help center's brand colour", auth=PUBLIC,
+           other_query=True)
+def help_brand(call: Call) -> Any:
+    return _page(call, pages.brand_css(container().kb.settings()), content_type="text/css; charset=utf-8")
+
+
+@operation(bp, "GET", "/help/{locale}", summary="The help center's home page in a language", auth=PUBLIC,
+           other_query=True)
+def help_home(call: Call, locale: str) -> Any:
+    site = _site(call)
+    try:
+        locale = _locale(locale)
+    except NotFoundError:
+        return _page(call, pages.not_found_page(site, site.settings.default_locale), status=404)
+    articles, categories = container().kb.listing(locale)
+    return _page(call, pages.home_page(site, locale, articles, categories))
+
+
+@operation(bp, "GET", "/help/{locale}/search", summary="The help center's search page", auth=PUBLIC,
+           query={"q": _QUERY}, other_query=True)
+def help_search_page(call: Call, locale: str) -> Any:
+    site = _site(call)
+    locale = _locale(locale)
+    query = call.query.get("q", "")
+    hits = container().kb.search(query, locale, limit=10) if query.strip() else []
+    return _page(call, pages.search_page(site, locale, query, hits))
+
+
+@operation(bp, "GET", "/help/{locale}/categories/{category}", summary="A category's articles", auth=PUBLIC,
+           other_query=True)
+def help_category(call: Call, locale: str, category: str) -> Any:
+    site = _site(call)
+    locale, category = _locale(locale), unquote(category)
+    articles, categories = container().kb.listing(locale)
+    found = next((c for c in categories if c.slug == category), None)
+    members = [a for a in articles if a.category == category]
+    if not members:
+        return _page(call, pages.not_found_page(site, locale), status=404)
+    return _page(call, pages.category_page(site, locale, found or kb.Category(category), members))
+
+
+@operation(bp, "GET", "/help/{locale}/{slug}", summary="A help-center article (a web page)", auth=PUBLIC,
+           other_query=True)
+def help_article(call: Call, locale: str, slug: str) -> Any:
+    site = _site(call)
+    locale, slug = _locale(locale), unquote(slug)
+    if not kb.SLUG.fullmatch(slug):
+        return _page(call, pages.not_found_page(site, locale), status=404)
+    try:
+        article, published_in = container().kb.published(slug, locale)
+    except NotFoundError:
+        return _page(call, pages.not_found_page(site, locale), status=404)
+    articles, categories = container().kb.listing(article.locale)
+    category = next((c for c in categories if c.slug == article.category), None) or kb.Category(article.category)
+    related = [a for a in articles if a.category == article.category]
+    return _page(call, pages.article_page(site, locale, article, published_in, category, related))
