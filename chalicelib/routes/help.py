@@ -79,6 +79,21 @@ def help_search(call: Call) -> Any:
                       for h in hits]}
 
 
+@operation(
+    bp, "GET", "/help/articles/{slug}", summary="A published article as JSON, for the widget (its HTML sanitised)",
+    auth=PUBLIC, response="HelpArticle", errors=(404,), cors=True,
+    query={"locale": {"pattern": r"[a-z]{2}", "description": "the reader's language (two letters)"}},
+)
+def help_article_json(call: Call, slug: str) -> Any:
+    c = container()
+    slug = unquote(slug)
+    if not kb.SLUG.fullmatch(slug):
+        raise NotFoundError("No such article.", code="article_not_found")
+    article, published_in = c.kb.published(slug, call.query.get("locale") or c.kb.settings().default_locale)
+    return {"slug": article.slug, "locale": article.locale, "title": article.title, "html": article.html,
+            "url": kb.article_url(article.locale, article.slug), "locales": published_in}
+
+
 @operation(bp, "GET", "/help", summary="The help center (redirects to its default language)", auth=PUBLIC,
            other_query=True)
 def help_root(call: Call) -> Any:

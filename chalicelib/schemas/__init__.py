@@ -1389,6 +1389,13 @@ RESPONSES.update({
                        "logo_url": {"type": ["string", "null"]}, "color": {"type": ["string", "null"]},
                        "can_edit": {"type": "boolean", "description": "Whether you may write articles."}},
     },
+    "HelpArticle": {
+        "type": "object", "required": ["slug", "locale", "title", "html", "url", "locales"],
+        "properties": {"slug": _KB_SLUG, "locale": _KB_LOCALE, "title": {"type": "string"},
+                       "html": {"type": "string", "description": "Sanitised when saved: safe to show."},
+                       "url": {"type": "string", "description": "Its help-center page."},
+                       "locales": {"type": "array", "items": _KB_LOCALE, "description": "Published in."}},
+    },
     "KbPreviewHtml": {"type": "object", "required": ["html"], "properties": {"html": {"type": "string"}}},
     "HelpSearch": {
         "type": "object", "required": ["items"],

@@ -42,6 +42,12 @@ def test_a_published_article_is_found_in_its_language_and_a_draft_is_not(admin, 
     # as the widget asks while the visitor types: the last word is a prefix
     assert search(anonymous, f"vinega {word[:6]}", "en", prefix="1")[:1] == [(slug, "en")]
     assert search(anonymous, f"{word} vinegra", "en") == [(slug, "en")]  # a typo
+    # the widget reads an article as JSON; a draft is not there
+    r = anonymous.get(f"/help/articles/{slug}", params={"locale": "de"})
+    assert r.status_code == 200 and r.json()["locale"] == "de" and r.json()["locales"] == ["de", "en"]
+    assert "<strong>vinegar</strong>" not in r.json()["html"] and r.json()["url"] == f"/help/de/{slug}"
+    assert anonymous.get(f"/help/articles/{slug}", params={"locale": "en"}).json()["html"].startswith("<h2>Steps")
+    assert anonymous.get(f"/help/articles/{draft}").status_code == 404
     # publishing the draft makes it public, and taking an article down removes it
     r = put(admin, draft, "en", title=f"Secret {word} plans", status="published", rev=1)
     assert r.status_code == 200 and r.json()["rev"] == 2

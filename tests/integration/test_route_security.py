@@ -59,6 +59,7 @@ PUBLIC_ROUTES = {
     ("GET", "/widget/transcripts/confirm"): "a visitor's address confirmation link: a signed, single-use, "
     "30-minute token; mails only the transcript, only to the address the link was mailed to; rate-limited per IP",
     ("GET", "/help"): "the help center: a redirect to a language's home",
+    ("GET", "/help/articles/{slug}"): "a published article as JSON (the widget's reader); a draft is a 404",
     ("GET", "/help/search"): "published articles only, from the index in memory (no table read per request)",
     ("GET", "/help/sitemap.xml"): "the published articles' addresses",
     ("GET", "/help/assets/help.css"): "the help center's styles",
