@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (col
     from .reactions import Reaction
     from .services.agents import AgentService
     from .services.audit import AuditLog
+    from .services.bot import FaqBot
     from .services.campaigns import CampaignService
     from .services.canned import CannedResponseService
     from .services.chat import ChatRepliesByMail, ChatService
@@ -192,6 +193,13 @@ class Container:
         return SearchService(DynamoSearchIndex(), self.tickets, self.customers)
 
     @cached_property
+    def bot(self) -> FaqBot:
+        """Live chat's FAQ bot (services/bot.py), built on first use."""
+        from .services.bot import FaqBot
+
+        return FaqBot(tickets=self.tickets, kb=self.kb, out_of_hours=self.out_of_hours, clock=now)
+
+    @cached_property
     def kb(self) -> KnowledgeBase:
         """The knowledge base: articles, the help center's search (docs/knowledge-base.md)."""
         from .adapters import kb_index
@@ -328,7 +336,7 @@ def build(settings: Settings) -> Container:
     files = S3Files(client("s3"), settings.bucket_name)
     broadcaster = ApiGatewayBroadcaster(client("apigatewaymanagementapi", settings.ws_management_url or None))
     cards = AgentCards(agent_repo)
-    frames = ChatFrames(cards.get, files.download_url)
+    frames = ChatFrames(cards.get, files.download_url, bot_name=lambda: built.bot.name())
     connections = Connections(
         store=DynamoConnectionRepository(), agents=agents, agent_store=agent_repo,
         visitor_tokens=visitor_tokens, broadcaster=broadcaster,
@@ -342,6 +350,8 @@ def build(settings: Settings) -> Container:
         greeting=lambda campaign_id, customer_id: built.campaigns.greeting_for_reply(campaign_id, customer_id),
         detect_language=_detect_language,
         business_zone=lambda ticket: (calendar.timezone if (calendar := calendars.for_ticket(ticket)) else None),
+        bot_available=lambda: built.bot.available(),
+        hand_off=lambda ticket: built.bot.hand_off(ticket, "asked"),
         confirmations=AddressConfirmations(
             mailer=mailer, limits=RateLimiter(DynamoRateCounters(), settings.rate_limits, clock=now),
             used=DynamoRateCounters(), secret=settings.widget_secret, public_url=settings.public_url, clock=now,

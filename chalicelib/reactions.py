@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .domain import bot
 from .domain.campaigns import CampaignReplied, CampaignShown
 from .domain.events import (
     AgentDeparted,
@@ -71,12 +72,15 @@ def _public_by(event: Any, author: AuthorType) -> bool:
 REACTIONS: tuple[Reaction, ...] = (
     # ---- ticket.opened
     Reaction("push.ticket_opened", TicketOpened, REQUEST, lambda c: c.chat.delivery.on_ticket_opened,
-             must_succeed=False),
+             must_succeed=False, when=lambda e, c: e.ticket.bot != bot.ACTIVE),  # the bot's: agents hear at hand-off
     Reaction("sla.start_clocks", TicketOpened, STREAM, lambda c: c.sla.on_ticket_opened),
     Reaction("audit.ticket_opened", TicketOpened, STREAM, lambda c: c.audit.on_ticket_opened,
              when=lambda e, c: e.by is not None, keyed=True),
     Reaction("chat.out_of_hours_on_open", TicketOpened, STREAM, lambda c: c.out_of_hours.on_chat_opened,
-             when=lambda e, c: e.ticket.channel == "chat" and _closed(e, c, e.ticket.created_at)),
+             when=lambda e, c: e.ticket.channel == "chat" and e.ticket.bot != bot.ACTIVE
+             and _closed(e, c, e.ticket.created_at)),
+    Reaction("bot.answer_first", TicketOpened, STREAM, lambda c: c.bot.on_chat_opened,
+             when=lambda e, c: e.ticket.bot == bot.ACTIVE),
     Reaction("portal.acknowledge", TicketOpened, STREAM, lambda c: c.portal.on_web_ticket_opened,
              when=lambda e, c: e.ticket.channel == "web"),
     # ---- portal.link_requested: a sign-in link a customer asked for, mailed (retried, never dropped)
@@ -96,7 +100,13 @@ REACTIONS: tuple[Reaction, ...] = (
              when=lambda e, c: e.ticket.channel == "chat" and _public_by(e, AuthorType.AGENT)),
     Reaction("chat.out_of_hours_notice", MessageCreated, STREAM, lambda c: c.out_of_hours.on_chat_message,
              when=lambda e, c: e.ticket.channel == "chat" and e.message.author_type == AuthorType.CUSTOMER
-             and _closed(e, c, e.message.created_at)),
+             and e.ticket.bot != bot.ACTIVE and _closed(e, c, e.message.created_at)),
+    # ---- the FAQ bot (services/bot.py): it answers a chat nobody has taken, or hands it off;
+    # a person's message or solving it ends its part (conditional writes: a retry changes nothing)
+    Reaction("bot.answer", MessageCreated, STREAM, lambda c: c.bot.on_customer_message,
+             when=lambda e, c: e.ticket.bot == bot.ACTIVE and e.message.author_type == AuthorType.CUSTOMER),
+    Reaction("bot.person_took_over", MessageCreated, STREAM, lambda c: c.bot.on_agent_message,
+             when=lambda e, c: e.ticket.bot == bot.ACTIVE and e.message.author_type == AuthorType.AGENT, keyed=True),
     Reaction("audit.message", MessageCreated, STREAM, lambda c: c.audit.on_message_created,
              when=lambda e, c: e.message.author_type == AuthorType.AGENT and e.message.author_id is not None,
              keyed=True),
@@ -114,6 +124,11 @@ REACTIONS: tuple[Reaction, ...] = (
              when=lambda e, c: e.by is not None, keyed=True),
     Reaction("privacy.retention", TicketChanged, STREAM, lambda c: c.privacy.on_ticket_changed,
              when=lambda e, c: retention_move(e.changes) is not None),
+    Reaction("push.handed_off", TicketChanged, REQUEST, lambda c: c.chat.delivery.on_handed_off, must_succeed=False,
+             when=lambda e, c: (e.changes.get("bot") or [None, None])[1] == bot.HANDED_OFF),
+    Reaction("bot.end_on_solve", TicketChanged, STREAM, lambda c: c.bot.on_solved, keyed=True,
+             when=lambda e, c: e.ticket.bot == bot.ACTIVE and "status" in e.changes
+             and e.changes["status"][1] in ("solved", "closed")),
     # ---- sla.escalated: what the policy says to do, each on its own so one failing
     # (a webhook whose server is down) neither repeats nor holds back the others
     Reaction("sla.change_ticket", SlaEscalated, STREAM, lambda c: c.sla.on_escalated_change_ticket),

@@ -80,6 +80,11 @@ def stack():
     running = Stack(settings, persist=False, run_schedules=False, stream_retry_seconds=0.05)
     running.start()
     desk_env.use_stack(running)
+    # The FAQ bot is on by default once a knowledge base has articles; here tests publish
+    # articles of their own, so it stays off unless a test turns it on (tests/e2e/test_faq_bot.py).
+    from chalicelib import bootstrap
+
+    bootstrap.container().kb.put_settings({"bot_enabled": False})
     yield running
     running.stop()
 

@@ -52,6 +52,7 @@ class AuthorType(enum.StrEnum):
     AGENT = "agent"
     CUSTOMER = "customer"
     SYSTEM = "system"
+    BOT = "bot"  # the FAQ bot of live chat (domain/bot.py): never a person's words
 
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -130,6 +131,7 @@ class Ticket:
     customer_timezone: str | None = None  # a chat visitor's (IANA), for notices in their time
     merged_into: str | None = None  # merged into that ticket (and closed): replies go there
     public_url: str | None = None  # where the web form's request reached the desk: its mail's links
+    bot: str | None = None  # the FAQ bot's part in a chat (domain/bot.py: active, handed_off, ended)
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,7 @@ def open_ticket(
     language: str | None = None,
     customer_timezone: str | None = None,
     public_url: str | None = None,
+    bot: str | None = None,
 ) -> Ticket:
     """A new ticket. Assigning it on creation makes it open, as agents expect."""
     if status is None:
@@ -234,6 +237,7 @@ def open_ticket(
         language=language,
         customer_timezone=customer_timezone,
         public_url=public_url,
+        bot=bot,
     )
 
 
@@ -331,6 +335,9 @@ class Message:
     auto_reply: str | None = None
     auto_reply_to: str | None = None
     opening: bool = False  # written with its ticket: part of ticket.opened, not a message.created
+    # The FAQ bot's answer: the articles it offers, as (slug, title, url) - its words are in body.
+    articles: tuple[tuple[str, str, str], ...] = ()
+    marker: str | None = None  # what an automatic message marks: "handoff" (a person has it now)
 
     @property
     def public(self) -> bool:

@@ -35,9 +35,11 @@ class ChatFrames:
         self,
         agent: Callable[[str], Agent | None],
         url_for: Callable[[str, str], str] | None = None,
+        bot_name: Callable[[], str] = lambda: "Assistant",
     ) -> None:
         self._agent = agent
         self._url_for = url_for
+        self._bot_name = bot_name  # the FAQ bot's name: the business's assistant
 
     # ------------------------------------------------------------- parts of frames
 
@@ -65,6 +67,9 @@ class ChatFrames:
             author = self.agent_card(message.author_id)
             body["author"] = author
             body["author_name"] = author["name"]
+        elif message.author_type == AuthorType.BOT:  # always says it is a bot
+            body["author"] = {"role": "bot", "name": self._bot_name()}
+            body["author_name"] = body["author"]["name"]
         return body
 
     @staticmethod
@@ -96,6 +101,11 @@ class ChatFrames:
     def upload(ticket_id: str, key: str, post: dict[str, Any], max_bytes: int) -> Frame:
         return {"type": "upload", "conversation_id": ticket_id, "key": key, "url": post["url"],
                 "fields": post["fields"], "max_bytes": max_bytes}
+
+    @staticmethod
+    def handed_off(ticket_id: str) -> Frame:
+        """The conversation is people's now (the FAQ bot stopped)."""
+        return {"type": "handoff", "conversation_id": ticket_id}
 
     def joined(self, ticket: Ticket) -> Frame:
         return {"type": "joined", "conversation": self.summary(ticket)}

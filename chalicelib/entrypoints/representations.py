@@ -72,6 +72,7 @@ def ticket(t: Ticket, who: Customer | None) -> dict[str, Any]:
         "sla": sla(t.sla),
         "csat": t.csat.as_dict() if t.csat else None,
         "merged_into": t.merged_into,
+        "bot": t.bot,
     }
 
 
@@ -120,6 +121,8 @@ def message(m: Message, url_for: Callable[[str, str], str] | None = None) -> dic
         ],
         **(_mail(m, url_for) if m.source_key and url_for else {}),
         **({"delivery": {"state": m.delivery, "error": m.delivery_error}} if m.delivery else {}),
+        **({"articles": [{"slug": s, "title": t, "url": u} for s, t, u in m.articles]} if m.articles else {}),
+        **({"marker": m.marker} if m.marker else {}),
     }
 
 

@@ -445,6 +445,9 @@ RESPONSES: dict[str, dict[str, Any]] = {
             },
             "merged_into": {"type": ["string", "null"],
                             "description": "Merged into this ticket (by id), and closed; null otherwise."},
+            "bot": {"enum": ["active", "handed_off", "ended", None],
+                    "description": "A chat's FAQ bot: active while it may answer (not yet in the agents' queue), "
+                    "handed_off once a person has it, ended if solved while the bot had it; null: never the bot's."},
         },
     },
     "SlaClock": {
@@ -479,7 +482,13 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "ticket_id": {"type": "string"},
             "seq": {"type": "integer"},
             "kind": {"enum": ["reply", "note"]},
-            "author_type": {"enum": ["agent", "customer", "system"]},
+            "author_type": {"enum": ["agent", "customer", "system", "bot"]},
+            "articles": {"type": "array", "description": "The FAQ bot's answer: knowledge-base articles.",
+                         "items": {"type": "object", "required": ["slug", "title", "url"],
+                                   "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
+                                                  "url": {"type": "string"}}}},
+            "marker": {"enum": ["handoff"], "description": "What an automatic message marks: handoff, a person "
+                       "has the conversation now."},
             "author_id": {"type": ["string", "null"]},
             "body": {"type": "string"},
             "channel": {"type": "string"},

@@ -9,7 +9,7 @@ from . import MAILABLE_EMAIL, VISIBLE_TEXT
 
 ACTIONS = [
     "ping", "send", "upload", "typing", "read", "join", "leave", "resume", "presence", "transcript", "rate", "page",
-    "confirm_email",
+    "confirm_email", "handoff",
 ]
 
 _CONVERSATION = {"type": "string", "pattern": r"^tkt_[a-z0-9]{1,40}$"}
@@ -95,6 +95,9 @@ FRAMES: dict[str, dict[str, Any]] = {
                          "(else in the zone of their first message, else the business's)."}},
         ("conversation_id",),
     ),
+    "handoff": {**_frame("handoff", {"conversation_id": _CONVERSATION}, ("conversation_id",)),
+                "description": "A visitor asks for a person: the FAQ bot stops and the conversation goes to the "
+                "agents (answered by a handoff frame)."},
     "rate": _frame(
         "rate",
         {

@@ -58,12 +58,19 @@ class KnowledgeBase:
         self._lock = threading.Lock()
         self._checked: float | None = None
         self._loaded: tuple[int, KbSearchIndex] | None = None
+        self._pointer: tuple[float, IndexPointer | None] | None = None  # (when read, what)
+        self._settings: tuple[float, KbSettings] | None = None
 
     # ------------------------------------------------------------------ settings
 
     def settings(self) -> KbSettings:
+        """What admins set, read again when older than ``check_seconds`` (the bot asks on every
+        chat message)."""
+        cached = self._settings
+        if cached is not None and self.monotonic() - cached[0] < self.check_seconds:
+            return cached[1]
         data = self.setting_store.setting(SETTINGS) or {}
-        return KbSettings(
+        settings = KbSettings(
             default_locale=str(data.get("default_locale") or kb.DEFAULT_LOCALE),
             editors=tuple(data.get("editors") or ()),
             bot_enabled=bool(data.get("bot_enabled", True)),
@@ -71,6 +78,8 @@ class KnowledgeBase:
             logo_url=data.get("logo_url") or None,
             color=data.get("color") or None,
         )
+        self._settings = (self.monotonic(), settings)
+        return settings
 
     def put_settings(self, data: dict[str, Any]) -> KbSettings:
         """Change what an admin sets (the fields given; the others stay)."""
@@ -80,6 +89,7 @@ class KnowledgeBase:
                   "color": current.color, **data}
         merged["editors"] = sorted(set(merged["editors"]))
         self.setting_store.put_setting(SETTINGS, merged)
+        self._settings = None
         return self.settings()
 
     def can_edit(self, principal: Principal) -> bool:
@@ -169,6 +179,14 @@ class KnowledgeBase:
         index = self.index()
         return ([], []) if index is None else (index.listing(locale), index.categories())
 
+    def published_count(self) -> int:
+        """How many article versions readers can find (the pointer's count: no index loaded)."""
+        with self._lock:
+            if self._pointer is None or self.monotonic() - self._pointer[0] >= self.check_seconds:
+                self._pointer = (self.monotonic(), self.store.index_pointer())
+            pointer = self._pointer[1]
+        return pointer.articles if pointer is not None else 0
+
     def index(self) -> KbSearchIndex | None:
         """The current index, loaded once per version (None while nothing is published)."""
         with self._lock:
@@ -218,6 +236,7 @@ class KnowledgeBase:
             return None
         with self._lock:  # this instance searches the new one at once
             self._loaded, self._checked = (version, self.load_index(data)), self.monotonic()
+            self._pointer = (self.monotonic(), pointer)
         stale = sorted(self.files.keys(INDEX_PREFIX), key=_key_version)[:-KEEP_INDEXES]
         if stale:
             self.files.delete(stale)

@@ -67,6 +67,9 @@ class TicketRepository(Protocol):
     def rate(self, ticket_id: str, rating: Rating) -> tuple[Ticket, Ticket] | None:
         """Store a rating if the ticket is solved or closed: (before, after), else None."""
 
+    def set_bot(self, ticket_id: str, expected: str | None, state: str) -> tuple[Ticket, Ticket] | None:
+        """Move the FAQ bot's part from ``expected`` to ``state``: (before, after), else None."""
+
     def mark_read(self, ticket_id: str, reader_role: str, seq: int) -> None: ...
     def put_message(self, message: Message) -> None: ...
     def get_message(self, ticket_id: str, seq: int) -> Message | None: ...

@@ -59,6 +59,7 @@ class OpenTicket:
     first: PostMessage | None = None
     mail_refs: Sequence[str] = ()  # the mail's Message-ID, the start of the ticket's mail thread
     public_url: str | None = None  # where the request that opened it reached the desk (the web form)
+    bot: str | None = None  # a chat the FAQ bot may answer first (domain/bot.py: active)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class PostMessage:
     text_key: str | None = None  # its whole text, when ``body`` is an excerpt
     auto_reply: str | None = None  # an inbound mail's automatic answer (see Message)
     auto_reply_to: str | None = None
+    articles: tuple[tuple[str, str, str], ...] = ()  # the FAQ bot's answer: (slug, title, url)
+    marker: str | None = None  # an automatic message's meaning ("handoff")
 
 
 class TicketService:
@@ -123,6 +126,7 @@ class TicketService:
             language=command.language,
             customer_timezone=command.customer_timezone,
             public_url=command.public_url,
+            bot=command.bot,
         )
         message = None
         if command.first is not None:
@@ -242,6 +246,8 @@ class TicketService:
                 delivery=Delivery.PENDING if mails_out(ticket, command.kind, author_type) else None,
                 auto_reply=command.auto_reply,
                 auto_reply_to=command.auto_reply_to,
+                articles=command.articles,
+                marker=command.marker,
             )
             self.tickets.put_message(message)
             self.events.publish(MessageCreated(stored, message, origin))
@@ -254,6 +260,16 @@ class TicketService:
                 self.events.publish(TicketChanged(stored, changes, by=by_agent))
             return stored, message
         raise ConflictError("The ticket's status keeps changing; try again.", code="ticket_busy")
+
+    def set_bot(self, ticket: Ticket, expected: str | None, state: str) -> Ticket | None:
+        """Move the FAQ bot's part in a chat (domain/bot.py) if it is still ``expected``:
+        agents hear of it as a change ``{"bot": [old, new]}``. None if it moved on already."""
+        stored = self.tickets.set_bot(ticket.id, expected, state)
+        if stored is None:
+            return None
+        before, after = stored
+        self.events.publish(TicketChanged(after, {"bot": [before.bot, after.bot]}))
+        return after
 
     def solve_for_customer(self, ticket: Ticket) -> Ticket:
         """The customer says their request is done: the ticket is solved (their next message

@@ -215,6 +215,14 @@ class FakeTickets:
         self._change(current, stored, None)
         return current, stored
 
+    def set_bot(self, ticket_id: str, expected: str | None, state: str) -> tuple[Ticket, Ticket] | None:
+        current = self.tickets.get(ticket_id)
+        if current is None or current.bot != expected:
+            return None
+        stored = replace(current, bot=state)
+        self._change(current, stored, None)
+        return current, stored
+
     def _change(self, before: Ticket, after: Ticket, by: str | None) -> None:
         self.tickets[after.id] = after
         changes = ticket_changes(before, after)
@@ -822,6 +830,17 @@ class Desk:
         self.audit = AuditLog(self.audit_store, clock=self.clock)
         self.search_index = FakeSearchIndex(self.store)
         self.search = SearchService(self.search_index, self.tickets, self.customers)
+        from chalicelib.adapters import kb_index
+        from chalicelib.adapters.markdown import render
+        from chalicelib.services.bot import FaqBot
+        from chalicelib.services.kb import KnowledgeBase
+
+        self.kb_store = FakeKbStore()
+        self.kb = KnowledgeBase(
+            self.kb_store, self.files, FakeDeskConfig(self.clock), render=render, build_index=kb_index.build,
+            load_index=kb_index.KbIndex, clock=self.clock, check_seconds=0,
+        )
+        self.bot = FaqBot(tickets=self.tickets, kb=self.kb, out_of_hours=self.out_of_hours, clock=self.clock)
         self.stream = TableEvents(
             source=FakeEventSource(), ledger=self.ledger, dead_letters=self.dead_letters,
             resolve=self._listener, resolve_parked=self._parked_listener, clock=self.clock, container=self,

@@ -73,7 +73,7 @@ def record(sequence: str, *events) -> dict:
 def test_the_table_says_where_each_reaction_runs_and_only_pushes_run_in_the_request():
     assert {r.name for r in REACTIONS if r.runs == REQUEST} == {
         "push.ticket_opened", "push.message", "push.ticket_changed", "push.message_delivery",
-        "push.sla_clocks", "push.forget_agent_card",
+        "push.sla_clocks", "push.forget_agent_card", "push.handed_off",
     }
     assert all(not r.must_succeed for r in REACTIONS if r.runs == REQUEST)
     names = [(r.event, r.name) for r in REACTIONS]

@@ -119,6 +119,8 @@ message (a mail's has a message.created of its own) always finds its ticket.
        tick reads what is due, not every open ticket)
     an SLA escalation runs once           UpdateItem ADD sla_fired if it lacks the mark
     one out-of-hours reply per period     UpdateItem SET ooh_period if it differs
+    the FAQ bot's part in a chat          UpdateItem SET bot if bot is the state expected (returns the
+                                          old item: the change as [old, new])
     tickets by channel                    a filter expression (channel = c) on the index above
     rate a conversation (CSAT)            UpdateItem SET csat if status is solved or closed
                                           (returns the old item: the change as [old, new])
@@ -390,6 +392,7 @@ class TicketItem(DeskModel):
     customer_timezone = UnicodeAttribute(null=True)  # a chat visitor's, for notices in their time
     merged_into = UnicodeAttribute(null=True)  # merged (and closed): the ticket it went into
     public_url = UnicodeAttribute(null=True)  # where the web form's request reached the desk (its mail's links)
+    bot = UnicodeAttribute(null=True)  # the FAQ bot's part: active, handed_off, ended (domain/bot.py)
 
 
 class AttachmentMap(MapAttribute):
@@ -407,6 +410,8 @@ class MessageItem(DeskModel):
     thread_rule = UnicodeAttribute(null=True)
     html_key = UnicodeAttribute(null=True)
     text_key = UnicodeAttribute(null=True)  # a long mail's whole text (the body is an excerpt)
+    articles = UnicodeAttribute(null=True)  # the FAQ bot's answer: JSON [[slug, title, url], ...]
+    marker = UnicodeAttribute(null=True)  # an automatic message's meaning: "handoff"
     id = UnicodeAttribute()
     ticket_id = UnicodeAttribute()
     seq = NumberAttribute()

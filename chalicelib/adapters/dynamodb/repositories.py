@@ -98,6 +98,7 @@ def _ticket_to_item(ticket: Ticket) -> m.TicketItem:
     item.language = ticket.language
     item.customer_timezone = ticket.customer_timezone
     item.public_url = ticket.public_url
+    item.bot = ticket.bot
     item.activity = f"{item.last_activity_at}#{ticket.id}"
     item.assignee_key = ticket.assignee_id or m.NONE_KEY
     item.team_key = ticket.team or m.NONE_KEY
@@ -129,6 +130,7 @@ def _ticket_from_item(item: m.TicketItem) -> Ticket:
         customer_timezone=item.customer_timezone,
         merged_into=item.merged_into,
         public_url=item.public_url,
+        bot=item.bot,
     )
 
 
@@ -152,6 +154,8 @@ def _message_to_item(message: Message) -> m.MessageItem:
     item.delivery_error = message.delivery_error
     item.auto_reply = message.auto_reply
     item.auto_reply_to = message.auto_reply_to
+    item.articles = json.dumps([list(a) for a in message.articles], ensure_ascii=False) if message.articles else None
+    item.marker = message.marker
     if message.attachments:
         item.attachments = [
             m.AttachmentMap(
@@ -187,6 +191,8 @@ def _message_from_item(item: m.MessageItem) -> Message:
         auto_reply=item.auto_reply,
         auto_reply_to=item.auto_reply_to,
         opening=bool(item.opening),
+        articles=tuple((str(a[0]), str(a[1]), str(a[2])) for a in json.loads(item.articles)) if item.articles else (),
+        marker=item.marker,
     )
 
 
@@ -343,6 +349,23 @@ class DynamoTicketRepository:
             raise
         before = _ticket_from_item(T.from_raw_data(data["Attributes"]))
         return before, replace(before, csat=rating)
+
+    def set_bot(self, ticket_id: str, expected: str | None, state: str) -> tuple[Ticket, Ticket] | None:
+        """Move the FAQ bot's part from ``expected`` to ``state`` (one UpdateItem, returning the
+        item as it was); None when it is not in ``expected`` any more (or the ticket is gone)."""
+        T = m.TicketItem
+        condition = T.bot.does_not_exist() if expected is None else T.bot == expected
+        try:
+            data = T._get_connection().update_item(
+                m.ticket_pk(ticket_id), range_key=m.TICKET_SK, actions=[T.bot.set(state), T.changed_by.remove()],
+                condition=T.pk.exists() & condition, return_values="ALL_OLD",
+            )
+        except UpdateError as error:
+            if _conditional_failure(error):
+                return None
+            raise
+        before = _ticket_from_item(T.from_raw_data(data["Attributes"]))
+        return before, replace(before, bot=state)
 
     def add_mail_ref(self, ticket_id: str, message_id: str) -> None:
         """Remember a Message-ID of the ticket's mail thread (for References on our replies)."""

@@ -45,7 +45,7 @@ from .team import invite_from_item
 
 # The fields whose change is a ticket.changed (the rest are bookkeeping: counters, clocks,
 # index keys, read receipts).
-CHANGED_FIELDS = ("subject", "status", "priority", "assignee_id", "team", "tags", "csat")
+CHANGED_FIELDS = ("subject", "status", "priority", "assignee_id", "team", "tags", "csat", "bot")
 LEDGER_DAYS = 3  # the stream keeps a record 24 hours: a redelivery comes well before this
 
 

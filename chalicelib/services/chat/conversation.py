@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ...domain import bot
 from ...domain.chat import (
     MAX_ATTACHMENT_BYTES,
     LiveConnection,
@@ -61,7 +62,11 @@ class Conversations:
         detect_language: Callable[[str, str | None], str | None] = lambda text, hint: None,
         business_zone: Callable[[Ticket], str | None] = lambda ticket: None,
         confirmations: AddressConfirmations | None = None,
+        bot_available: Callable[[], bool] = lambda: False,
+        hand_off: Callable[[Ticket], Any] | None = None,
     ) -> None:
+        self.bot_available = bot_available  # does a new chat start with the FAQ bot
+        self.hand_off = hand_off  # the FAQ bot gives a conversation to people (services/bot.py)
         self.greeting = greeting  # a campaign's greeting a visitor answers: (campaign, visitor) -> (text, agent)
         self.confirmations = confirmations  # proving an address a visitor typed
         self.business_zone = business_zone  # the zone of the ticket's business hours, if any
@@ -142,7 +147,8 @@ class Conversations:
                            customer_timezone=_zone(frame.get("timezone")),
                            # What the visitor writes in, else what their widget speaks: the
                            # out-of-hours notice and the desk's other words follow it.
-                           language=self.detect_language(text, frame.get("language"))),
+                           language=self.detect_language(text, frame.get("language")),
+                           bot=bot.ACTIVE if not who.is_agent and self.bot_available() else None),
                 None, origin=who.connection_id,
             )
             assert message is not None
@@ -338,6 +344,16 @@ class Conversations:
             speaker = "You" if message.author_type == AuthorType.CUSTOMER else self.cards.name(message.author_id or "")
             lines.append(f"[{message.created_at.astimezone(tz):%Y-%m-%d %H:%M}] {speaker}: {message.body}")
         self.mailer.send_text(to=to, subject=f"Your conversation #{ticket.number}", text="\n".join(lines))
+
+    def _on_handoff(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
+        """A visitor asks for a person: if the bot has the conversation, it goes to the agents
+        (once, however often the button is pressed); the answer is the same either way."""
+        if who.is_agent:
+            raise PermissionDeniedError("Only the visitor asks for a person.", code="handoff_is_for_visitors")
+        ticket = self._conversation(who, frame["conversation_id"])
+        if ticket.bot == bot.ACTIVE and self.hand_off is not None:
+            self.hand_off(ticket)
+        self.delivery.reply(who.connection_id, self.frames.handed_off(ticket.id))
 
     def _on_rate(self, who: Participant, topics: frozenset[str], frame: dict[str, Any]) -> None:
         """The visitor rates their solved conversation (CSAT); agents watching it hear of it."""

@@ -94,6 +94,14 @@ class Delivery:
         if "status" in event.changes:
             self.deliver(visitors, self.frames.status_updated(event.ticket, event.changes))
 
+    def on_handed_off(self, event: TicketChanged) -> None:
+        """The FAQ bot gave the conversation to people: every agent hears of it as of a new
+        conversation (with the bot's exchange in its timeline); the visitor's widget stops
+        offering a person."""
+        self.publish(agents_topic(), self.frames.conversation_created(event.ticket, None))
+        visitors = [s.connection_id for s in self._watching(event.ticket.id) if s.role == ParticipantRole.VISITOR]
+        self.deliver(visitors, self.frames.handed_off(event.ticket.id))
+
     def _watching(self, ticket_id: str) -> list[Subscriber]:
         return self.connections.subscribers(conversation_topic(ticket_id))
 

@@ -1,0 +1,138 @@
+"""The FAQ bot in live chat, through the real websocket gateway: a covered question gets an
+article from the bot, labelled as the bot, in the visitor's language; an uncovered one, or
+the visitor's "talk to a person", hands the conversation to the agents, who hear of it then
+(not before) with the bot's exchange in its timeline. Each test publishes its own articles
+(a word of its own in each) and turns the bot on for its duration (the test stack keeps it off)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+
+from tests.desk_env import settle
+from tests.e2e.chat_client import ChatClient
+
+
+@pytest.fixture
+def ws_url(stack) -> str:
+    return stack.gateway.url
+
+
+@contextmanager
+def bot_on(admin):
+    assert admin.patch("/kb/settings", json={"bot_enabled": True, "name": "Lamps & Co."}).status_code == 200
+    try:
+        yield
+    finally:
+        admin.patch("/kb/settings", json={"bot_enabled": False})
+
+
+def publish(admin, slug, locale, title, body, keywords=()):
+    r = admin.request("PUT", f"/kb/articles/{slug}/{locale}", json={
+        "title": title, "body": body, "category": "bot-tests", "keywords": list(keywords), "status": "published"})
+    assert r.status_code == 200, r.text
+
+
+def visitor_client(anonymous, ws_url):
+    r = anonymous.post("/widget/sessions", json={"name": "Vera Visitor"})
+    assert r.status_code == 201, r.text
+    return ChatClient(ws_url, visitor=r.json()["token"])
+
+
+@pytest.fixture
+def agent_ws(agent, ws_url):
+    client = ChatClient(ws_url, token=agent.token)
+    client.send(action="presence", status="online")
+    client.wait_for("presence")
+    yield client
+    client.close()
+
+
+def test_the_bot_answers_a_covered_question_and_hands_off_when_asked(admin, anonymous, agent, agent_ws, ws_url,
+                                                                      unique):
+    word = f"zq{unique}"
+    publish(admin, f"descale-{unique}", "en", f"Descaling the {word} humidifier lamp",
+            f"Fill the {word} tank with **vinegar**, wait an hour and rinse it twice.",
+            keywords=[f"{word} limescale"])
+    publish(admin, f"descale-{unique}", "de", f"Die {word} Luftbefeuchter-Lampe entkalken",
+            f"Füllen Sie den {word} Tank mit **Essig**, warten Sie eine Stunde und spülen Sie zweimal.")
+    settle()
+    with bot_on(admin):
+        visitor = visitor_client(anonymous, ws_url)
+        try:
+            # (words the few articles of a test stack know: how confident the bot is on real
+            # questions is measured on the test knowledge base, tests/unit/test_kb_bot_threshold.py)
+            first = visitor.say(f"descaling the {word} humidifier lamp", language="en")
+            conversation = first["conversation_id"]
+            answer = visitor.wait_for("message", lambda f: f["conversation_id"] == conversation
+                                      and f["message"]["author_type"] == "bot", timeout=30)["message"]
+            assert answer["author"] == {"role": "bot", "name": "Lamps & Co. assistant"}
+            assert answer["articles"][0] == {"slug": f"descale-{unique}", "title": f"Descaling the {word} humidifier lamp",
+                                             "url": f"/help/en/descale-{unique}"}
+            assert answer["body"].startswith("I'm the automated assistant.")
+            # the agents have not been called: the bot has it
+            assert not [f for f in agent_ws.drain(0.5) if f.get("conversation_id") == conversation
+                        and f["type"] == "conversation.created"]
+            ticket = agent.get(f"/tickets/{conversation}").json()
+            assert ticket["bot"] == "active" and ticket["status"] == "new"
+
+            visitor.send(action="handoff", conversation_id=conversation)
+            assert visitor.wait_for("handoff")["conversation_id"] == conversation
+            note = visitor.wait_for("message", lambda f: f["conversation_id"] == conversation
+                                    and f["message"].get("marker") == "handoff")["message"]
+            assert note["author_type"] == "bot" and "passed your conversation to our team" in note["body"]
+            created = agent_ws.wait_for("conversation.created", lambda f: f["conversation_id"] == conversation)
+            assert created["conversation"]["channel"] == "chat"
+            timeline = agent.get(f"/tickets/{conversation}/messages").json()["items"]
+            assert [m["author_type"] for m in timeline] == ["customer", "bot", "bot"]
+            assert agent.get(f"/tickets/{conversation}").json()["bot"] == "handed_off"
+            visitor.send(action="handoff", conversation_id=conversation)  # pressed again: nothing more
+            visitor.wait_for("handoff")
+            settle()
+            assert len(agent.get(f"/tickets/{conversation}/messages").json()["items"]) == 3
+        finally:
+            visitor.close()
+
+
+def test_a_german_question_gets_a_german_answer_and_an_uncovered_one_a_person(admin, anonymous, agent, agent_ws,
+                                                                             ws_url, unique):
+    word = f"zq{unique}"
+    publish(admin, f"entkalken-{unique}", "en", f"Descaling the {word} lamp", f"Use vinegar on the {word}.")
+    publish(admin, f"entkalken-{unique}", "de", f"Die {word} Lampe entkalken",
+            f"Nehmen Sie Essig für die {word} Lampe und spülen Sie gründlich.")
+    settle()
+    with bot_on(admin):
+        visitor = visitor_client(anonymous, ws_url)
+        try:
+            first = visitor.say(f"{word} Lampe entkalken", language="de")
+            conversation = first["conversation_id"]
+            answer = visitor.wait_for("message", lambda f: f["conversation_id"] == conversation
+                                      and f["message"]["author_type"] == "bot", timeout=30)["message"]
+            assert answer["body"].startswith("Ich bin der automatische Assistent.")
+            assert answer["articles"][0]["url"] == f"/help/de/entkalken-{unique}"
+
+            other = visitor.say(f"Do you sell garden gnomes in {unique}x colours with free engraving?", language="en")
+            asked = other["conversation_id"]
+            assert asked != conversation
+            note = visitor.wait_for("message", lambda f: f["conversation_id"] == asked
+                                    and f["message"].get("marker") == "handoff", timeout=30)["message"]
+            assert note["author"]["role"] == "bot" and note["body"].startswith("I don't have an answer to that")
+            assert agent_ws.wait_for("conversation.created", lambda f: f["conversation_id"] == asked)
+            assert agent.get(f"/tickets/{asked}").json()["bot"] == "handed_off"
+        finally:
+            visitor.close()
+
+
+def test_with_the_bot_off_a_chat_goes_straight_to_the_agents(admin, anonymous, agent_ws, ws_url, unique):
+    publish(admin, f"off-{unique}", "en", f"Off topic zq{unique}", "Text.")
+    settle()
+    visitor = visitor_client(anonymous, ws_url)  # the test stack's bot is off
+    try:
+        first = visitor.say(f"Off topic zq{unique}?")
+        created = agent_ws.wait_for("conversation.created", lambda f: f["conversation_id"] == first["conversation_id"])
+        assert created["message"]["author_type"] == "customer"
+        assert not [f for f in visitor.drain(1.0) if f.get("type") == "message"
+                    and f["message"]["author_type"] == "bot"]
+    finally:
+        visitor.close()
