@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # imported in build(): importing the app must stay cheap (col
     from .services.events import EventBus, TableEvents
     from .services.hours import CalendarService
     from .services.kb import KnowledgeBase
+    from .services.kb_stats import KbStats
     from .services.mail import MailService
     from .services.merge import BulkTickets, TicketMerger
     from .services.out_of_hours import OutOfHoursService
@@ -191,6 +192,14 @@ class Container:
         from .services.search import SearchService
 
         return SearchService(DynamoSearchIndex(), self.tickets, self.customers)
+
+    @cached_property
+    def kb_stats(self) -> KbStats:
+        """The knowledge base's counters per day (services/kb_stats.py), built on first use."""
+        from .adapters.dynamodb.kb_stats import DynamoKbStats
+        from .services.kb_stats import KbStats
+
+        return KbStats(DynamoKbStats(), self.tickets, clock=now)
 
     @cached_property
     def bot(self) -> FaqBot:

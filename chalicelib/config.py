@@ -58,6 +58,8 @@ RATE_LIMITS = {
     "address_confirmations_per_visitor": RateLimit(3, 3600),
     "address_confirmations_per_address": RateLimit(3, 24 * 3600),
     "address_confirmation_links": RateLimit(30, 60),
+    # The help center's "was this helpful?" votes, per client IP (each is a counter's write).
+    "help_feedback": RateLimit(30, 3600),
 }
 
 

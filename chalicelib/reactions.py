@@ -105,6 +105,8 @@ REACTIONS: tuple[Reaction, ...] = (
     # a person's message or solving it ends its part (conditional writes: a retry changes nothing)
     Reaction("bot.answer", MessageCreated, STREAM, lambda c: c.bot.on_customer_message,
              when=lambda e, c: e.ticket.bot == bot.ACTIVE and e.message.author_type == AuthorType.CUSTOMER),
+    Reaction("kb.count_bot_answer", MessageCreated, STREAM, lambda c: c.kb_stats.on_bot_message,
+             when=lambda e, c: e.message.author_type == AuthorType.BOT and bool(e.message.articles)),
     Reaction("bot.person_took_over", MessageCreated, STREAM, lambda c: c.bot.on_agent_message,
              when=lambda e, c: e.ticket.bot == bot.ACTIVE and e.message.author_type == AuthorType.AGENT, keyed=True),
     Reaction("audit.message", MessageCreated, STREAM, lambda c: c.audit.on_message_created,
@@ -125,6 +127,8 @@ REACTIONS: tuple[Reaction, ...] = (
     Reaction("privacy.retention", TicketChanged, STREAM, lambda c: c.privacy.on_ticket_changed,
              when=lambda e, c: retention_move(e.changes) is not None),
     Reaction("push.handed_off", TicketChanged, REQUEST, lambda c: c.chat.delivery.on_handed_off, must_succeed=False,
+             when=lambda e, c: (e.changes.get("bot") or [None, None])[1] == bot.HANDED_OFF),
+    Reaction("kb.count_handoff", TicketChanged, STREAM, lambda c: c.kb_stats.on_handed_off,
              when=lambda e, c: (e.changes.get("bot") or [None, None])[1] == bot.HANDED_OFF),
     Reaction("bot.end_on_solve", TicketChanged, STREAM, lambda c: c.bot.on_solved, keyed=True,
              when=lambda e, c: e.ticket.bot == bot.ACTIVE and "status" in e.changes

@@ -22,6 +22,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "not_found": "We could not find that page.", "empty": "There are no articles here yet.",
         "articles": "{n} articles", "updated": "Updated {date}", "in_category": "More in {category}",
         "search_hint": "Type a few words, such as “return” or “delivery”.",
+        "helpful": "Was this article helpful?", "yes": "Yes", "no": "No", "thanks": "Thank you for your feedback!",
+        "failed": "That did not work. Please try again.",
     },
     "de": {
         "skip": "Zum Inhalt springen", "search": "Suchen", "search_label": "Im Hilfe-Center suchen",
@@ -31,6 +33,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "not_found": "Diese Seite gibt es nicht.", "empty": "Hier gibt es noch keine Artikel.",
         "articles": "{n} Artikel", "updated": "Aktualisiert am {date}", "in_category": "Mehr in {category}",
         "search_hint": "Geben Sie ein paar Wörter ein, etwa „Rücksendung“ oder „Lieferung“.",
+        "helpful": "War dieser Artikel hilfreich?", "yes": "Ja", "no": "Nein", "thanks": "Danke für Ihre Rückmeldung!",
+        "failed": "Das hat nicht geklappt. Bitte versuchen Sie es noch einmal.",
     },
     "fr": {
         "skip": "Aller au contenu", "search": "Rechercher", "search_label": "Rechercher dans le centre d'aide",
@@ -40,6 +44,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "home": "Centre d'aide", "not_found": "Cette page est introuvable.",
         "empty": "Il n'y a pas encore d'articles ici.", "articles": "{n} articles", "updated": "Mis à jour le {date}",
         "in_category": "Plus dans {category}", "search_hint": "Tapez quelques mots, comme « retour » ou « livraison ».",
+        "helpful": "Cet article vous a-t-il aidé ?", "yes": "Oui", "no": "Non", "thanks": "Merci pour votre avis !",
+        "failed": "Cela n'a pas fonctionné. Veuillez réessayer.",
     },
     "es": {
         "skip": "Ir al contenido", "search": "Buscar", "search_label": "Buscar en el centro de ayuda",
@@ -49,6 +55,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "home": "Centro de ayuda", "not_found": "No encontramos esa página.",
         "empty": "Todavía no hay artículos aquí.", "articles": "{n} artículos", "updated": "Actualizado el {date}",
         "in_category": "Más en {category}", "search_hint": "Escribe unas palabras, como «devolución» o «envío».",
+        "helpful": "¿Te ha resultado útil este artículo?", "yes": "Sí", "no": "No", "thanks": "¡Gracias por tu opinión!",
+        "failed": "No ha funcionado. Inténtalo de nuevo.",
     },
     "he": {
         "skip": "דלגו לתוכן", "search": "חיפוש", "search_label": "חיפוש במרכז העזרה",
@@ -58,6 +66,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "not_found": "לא מצאנו את הדף הזה.", "empty": "עדיין אין כאן מאמרים.", "articles": "{n} מאמרים",
         "updated": "עודכן ב־{date}", "in_category": "עוד ב{category}",
         "search_hint": "הקלידו כמה מילים, למשל „החזרה” או „משלוח”.",
+        "helpful": "האם המאמר עזר לך?", "yes": "כן", "no": "לא", "thanks": "תודה על המשוב!",
+        "failed": "זה לא הצליח. נסו שוב.",
     },
     "et": {
         "skip": "Liigu sisu juurde", "search": "Otsi", "search_label": "Otsi abikeskusest",
@@ -67,6 +77,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "not_found": "Seda lehte ei leitud.", "empty": "Siin pole veel artikleid.", "articles": "{n} artiklit",
         "updated": "Uuendatud {date}", "in_category": "Veel: {category}",
         "search_hint": "Kirjuta paar sõna, näiteks „tagastus“ või „tarne“.",
+        "helpful": "Kas see artikkel aitas?", "yes": "Jah", "no": "Ei", "thanks": "Aitäh tagasiside eest!",
+        "failed": "See ei õnnestunud. Palun proovi uuesti.",
     },
 }
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "he": "עברית",
@@ -143,10 +155,10 @@ def _header(site: Site, locale: str, query: str = "", alternates: Mapping[str, s
     )
 
 
-def _footer(site: Site, locale: str) -> str:
-    widget = ""
+def _footer(site: Site, locale: str, scripts: bool = False) -> str:
+    widget = f'<script src="{escape(site.url("/help/assets/help.js"))}" defer></script>' if scripts else ""
     if site.widget_key:
-        widget = (f'<script src="{escape(site.url("/widget.js"))}" data-key="{escape(site.widget_key)}" '
+        widget += (f'<script src="{escape(site.url("/widget.js"))}" data-key="{escape(site.widget_key)}" '
                   f'data-lang="{escape(locale)}" async></script>')
     return (
         f'</main><footer class="contact"><h2>{escape(phrase(locale, "ask"))}</h2><p>'
@@ -242,8 +254,23 @@ def article_page(site: Site, locale: str, article: Article, published_in: Sequen
         + _crumbs(site, lang, [(category_name, category_path)])
         + f'<article class="article"><h1>{escape(article.title)}</h1>'
         f'<p class="meta"><time datetime="{escape(updated)}">{escape(phrase(lang, "updated", date=updated))}</time></p>'
-        f'<div class="body">{_local_links(site, article.html)}</div></article>{related_html}'
-        + _footer(site, lang)
+        f'<div class="body">{_local_links(site, article.html)}</div>'
+        + _feedback(site, lang, article.slug)
+        + f"</article>{related_html}"
+        + _footer(site, lang, scripts=True)
+    )
+
+
+def _feedback(site: Site, locale: str, slug: str) -> str:
+    """The helpful-or-not question (shown by help.js: without a script it could not be sent)."""
+    return (
+        f'<section class="feedback" data-feedback hidden aria-labelledby="feedback-q" data-slug="{escape(slug)}" '
+        f'data-locale="{escape(locale)}" data-url="{escape(site.url(f"/help/articles/{slug}/feedback"))}" '
+        f'data-thanks="{escape(phrase(locale, "thanks"))}" data-failed="{escape(phrase(locale, "failed"))}">'
+        f'<h2 id="feedback-q">{escape(phrase(locale, "helpful"))}</h2>'
+        f'<button type="button" value="yes">{escape(phrase(locale, "yes"))}</button> '
+        f'<button type="button" value="no">{escape(phrase(locale, "no"))}</button>'
+        '<p role="status"></p></section>'
     )
 
 

@@ -9,6 +9,8 @@ from ..bootstrap import container
 
 
 def sla_tick(event: Any = None) -> dict[str, Any]:
-    """Every minute: run the SLA warnings and breaches that are due."""
+    """Every minute: run the SLA warnings and breaches that are due, and decide the FAQ bot's
+    answers that are 72 hours old (bot-resolved or not: services/kb_stats.py)."""
     report = container().sla.tick()
-    return {"tickets_read": report.tickets_read, "escalations": len(report.escalations)}
+    resolved = container().kb_stats.tick()
+    return {"tickets_read": report.tickets_read, "escalations": len(report.escalations), "bot_resolved": resolved}

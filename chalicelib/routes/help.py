@@ -74,7 +74,10 @@ def help_search(call: Call) -> Any:
     c = container()
     q = call.query
     locale = q.get("locale") or c.kb.settings().default_locale
-    hits = c.kb.search(q["q"], locale, limit=int(q.get("limit", "5")), prefix=q.get("prefix") == "1")
+    typing = q.get("prefix") == "1"
+    hits = c.kb.search(q["q"], locale, limit=int(q.get("limit", "5")), prefix=typing)
+    if not typing and q["q"].strip():  # suggestions while typing are not searches
+        c.kb_stats.searched(q["q"], len(hits))
     return {"items": [{"slug": h.slug, "locale": h.locale, "title": h.title, "url": h.url, "snippet": h.snippet}
                       for h in hits]}
 
@@ -82,7 +85,9 @@ def help_search(call: Call) -> Any:
 @operation(
     bp, "GET", "/help/articles/{slug}", summary="A published article as JSON, for the widget (its HTML sanitised)",
     auth=PUBLIC, response="HelpArticle", errors=(404,), cors=True,
-    query={"locale": {"pattern": r"[a-z]{2}", "description": "the reader's language (two letters)"}},
+    query={"locale": {"pattern": r"[a-z]{2}", "description": "the reader's language (two letters)"},
+           "from": {"enum": ["search", "bot"], "description": "opened from a search result or suggestion, or "
+                    "from the bot's answer (counted as the article answering)"}},
 )
 def help_article_json(call: Call, slug: str) -> Any:
     c = container()
@@ -90,8 +95,23 @@ def help_article_json(call: Call, slug: str) -> Any:
     if not kb.SLUG.fullmatch(slug):
         raise NotFoundError("No such article.", code="article_not_found")
     article, published_in = c.kb.published(slug, call.query.get("locale") or c.kb.settings().default_locale)
+    c.kb_stats.viewed(article.slug, article.locale, from_search=call.query.get("from") == "search")
     return {"slug": article.slug, "locale": article.locale, "title": article.title, "html": article.html,
             "url": kb.article_url(article.locale, article.slug), "locales": published_in}
+
+
+@operation(
+    bp, "POST", "/help/articles/{slug}/feedback", summary="Was this article helpful? (a reader's vote)",
+    auth=PUBLIC, body="HelpFeedback", status=204, errors=(400, 404, 429), cors=True, rate_limit="help_feedback",
+)
+def help_feedback(call: Call, slug: str) -> Any:
+    c = container()
+    slug = unquote(slug)
+    if not kb.SLUG.fullmatch(slug):
+        raise NotFoundError("No such article.", code="article_not_found")
+    article, _ = c.kb.published(slug, call.body.get("locale") or c.kb.settings().default_locale)
+    c.kb_stats.voted(article.slug, article.locale, bool(call.body["helpful"]))
+    return Response(body="", status_code=204)
 
 
 @operation(bp, "GET", "/help", summary="The help center (redirects to its default language)", auth=PUBLIC,
@@ -138,6 +158,14 @@ def help_styles(call: Call) -> Any:
     return _page(call, _static_file("help.css"), content_type="text/css; charset=utf-8", seconds=300)
 
 
+@operation(bp, "GET", "/help/assets/help.js", summary="The help center's script (the helpful vote)", auth=PUBLIC,
+           other_query=True)
+def help_script(call: Call) -> Any:
+    from .pages import _static_file
+
+    return _page(call, _static_file("help.js"), content_type="application/javascript; charset=utf-8", seconds=300)
+
+
 @operation(bp, "GET", "/help/assets/brand.css", summary="The help center's brand colour", auth=PUBLIC,
            other_query=True)
 def help_brand(call: Call) -> Any:
@@ -163,6 +191,8 @@ def help_search_page(call: Call, locale: str) -> Any:
     locale = _locale(locale)
     query = call.query.get("q", "")
     hits = container().kb.search(query, locale, limit=10) if query.strip() else []
+    if query.strip():
+        container().kb_stats.searched(query, len(hits))
     return _page(call, pages.search_page(site, locale, query, hits))
 
 
@@ -193,4 +223,5 @@ def help_article(call: Call, locale: str, slug: str) -> Any:
     articles, categories = container().kb.listing(article.locale)
     category = next((c for c in categories if c.slug == article.category), None) or kb.Category(article.category)
     related = [a for a in articles if a.category == article.category]
+    container().kb_stats.viewed(article.slug, article.locale)
     return _page(call, pages.article_page(site, locale, article, published_in, category, related))

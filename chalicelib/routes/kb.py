@@ -134,6 +134,29 @@ def delete_kb_category(call: Call, slug: str) -> Any:
     return Response(body="", status_code=204)
 
 
+@operation(
+    bp, "GET", "/kb/report", summary="The knowledge base's numbers per day: searches, searches without a result, "
+    "views, votes, the bot's answers, hand-offs and resolutions", auth=AGENT, response="KbReport", errors=(400,),
+    query={"from": {"required": True, "pattern": r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "description": "first day (UTC)"},
+           "to": {"required": True, "pattern": r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "description": "last day (UTC)"},
+           "article": {"pattern": r"[a-z0-9][a-z0-9-]{0,79}", "description": "one article's numbers (its slug)"}},
+)
+def kb_report(call: Call) -> Any:
+    from datetime import date
+
+    from ..services.kb_stats import MAX_REPORT_DAYS
+
+    try:
+        start, end = date.fromisoformat(call.query["from"]), date.fromisoformat(call.query["to"])
+    except ValueError:
+        raise ValidationError("'from' and 'to' are days: YYYY-MM-DD.",
+                              details=[{"field": "from", "message": "a day such as 2026-12-01"}]) from None
+    if end < start or (end - start).days >= MAX_REPORT_DAYS:
+        raise ValidationError(f"'to' is on or after 'from', at most {MAX_REPORT_DAYS} days on.",
+                              details=[{"field": "to", "message": "out of range"}])
+    return container().kb_stats.report(start, end, article=call.query.get("article"))
+
+
 def _settings(call: Call) -> dict[str, Any]:
     assert call.principal is not None
     s = container().kb.settings()

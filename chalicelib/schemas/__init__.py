@@ -1348,6 +1348,12 @@ REQUESTS.update({
         },
         "additionalProperties": False,
     },
+    "HelpFeedback": {
+        "type": "object", "required": ["helpful"],
+        "properties": {"helpful": {"type": "boolean", "description": "Did the article help?"},
+                       "locale": {**_KB_LOCALE, "description": "The version the reader read."}},
+        "additionalProperties": False,
+    },
     "KbPreview": {
         "type": "object", "required": ["body"],
         "properties": {"body": {"type": "string", "maxLength": 60000}}, "additionalProperties": False,
@@ -1404,6 +1410,25 @@ RESPONSES.update({
                        "html": {"type": "string", "description": "Sanitised when saved: safe to show."},
                        "url": {"type": "string", "description": "Its help-center page."},
                        "locales": {"type": "array", "items": _KB_LOCALE, "description": "Published in."}},
+    },
+    "KbReport": {
+        "type": "object", "required": ["days", "totals", "articles", "unanswered"],
+        "properties": {
+            "days": {"type": "array", "items": {"type": "object", "required": ["date"],
+                                                "properties": {"date": {"type": "string", "format": "date"}},
+                                                "additionalProperties": {"type": "integer"}},
+                     "description": "Each day's counters that are not zero: searches, no_result, views, helpful, "
+                     "unhelpful, bot_answers, handoffs, bot_resolved (bot answers 72 hours old with no person "
+                     "and no reopening, counted on the day of the answer), answered."},
+            "totals": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "articles": {"type": "array", "description": "The most viewed articles of the range (20).",
+                         "items": {"type": "object", "required": ["slug", "locale"],
+                                   "properties": {"slug": {"type": "string"}, "locale": {"type": "string"}},
+                                   "additionalProperties": {"type": "integer"}}},
+            "unanswered": {"type": "array", "description": "Searches that found nothing, most asked first (20).",
+                           "items": {"type": "object", "required": ["query", "count"],
+                                     "properties": {"query": {"type": "string"}, "count": {"type": "integer"}}}},
+        },
     },
     "KbPreviewHtml": {"type": "object", "required": ["html"], "properties": {"html": {"type": "string"}}},
     "HelpSearch": {

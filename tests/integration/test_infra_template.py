@@ -45,6 +45,7 @@ NOT_FROM_THE_TEMPLATE = {
     "DESK_RATE_LIMIT_ADDRESS_CONFIRMATION_LINKS": "has a default; tune per stage in .chalice/config.json",
     **{f"DESK_RATE_LIMIT_PORTAL{part}": "has a default; tune per stage in .chalice/config.json"
        for part in ("", "_FORM", "_FORM_EMAIL", "_UPLOADS", "_LINKS", "_LINKS_EMAIL", "_SIGN_IN")},
+    "DESK_RATE_LIMIT_HELP_FEEDBACK": "has a default; tune per stage in .chalice/config.json",
     "DESK_TRUSTED_PROXY_HOPS": "0 behind API Gateway (it reports the client's address)",
     "DESK_KB_INDEX_CHECK_SECONDS": "has a default (5 s: how soon an instance looks for a new search index)",
     "DESK_CORS_ORIGINS": "same-origin by default; set per stage in .chalice/config.json (read at packaging)",

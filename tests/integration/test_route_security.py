@@ -60,9 +60,12 @@ PUBLIC_ROUTES = {
     "30-minute token; mails only the transcript, only to the address the link was mailed to; rate-limited per IP",
     ("GET", "/help"): "the help center: a redirect to a language's home",
     ("GET", "/help/articles/{slug}"): "a published article as JSON (the widget's reader); a draft is a 404",
+    ("POST", "/help/articles/{slug}/feedback"): "a reader's vote on a published article: a counter; "
+    "rate-limited per IP",
     ("GET", "/help/search"): "published articles only, from the index in memory (no table read per request)",
     ("GET", "/help/sitemap.xml"): "the published articles' addresses",
     ("GET", "/help/assets/help.css"): "the help center's styles",
+    ("GET", "/help/assets/help.js"): "the help center's script",
     ("GET", "/help/assets/brand.css"): "the business's brand colour",
     ("GET", "/help/{locale}"): "a help center's home: published articles' titles",
     ("GET", "/help/{locale}/search"): "the search page: published articles only",

@@ -15,9 +15,9 @@ from __future__ import annotations
 import builtins
 import email
 import email.policy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
@@ -841,6 +841,10 @@ class Desk:
             load_index=kb_index.KbIndex, clock=self.clock, check_seconds=0,
         )
         self.bot = FaqBot(tickets=self.tickets, kb=self.kb, out_of_hours=self.out_of_hours, clock=self.clock)
+        from chalicelib.services.kb_stats import KbStats
+
+        self.kb_stats_store = FakeKbStats()
+        self.kb_stats = KbStats(self.kb_stats_store, self.tickets, clock=self.clock)
         self.stream = TableEvents(
             source=FakeEventSource(), ledger=self.ledger, dead_letters=self.dead_letters,
             resolve=self._listener, resolve_parked=self._parked_listener, clock=self.clock, container=self,
@@ -1132,3 +1136,40 @@ if TYPE_CHECKING:
 
     _kb: KbStore = FakeKbStore()
     _kb_files: KbIndexFiles = FakeFiles()
+
+
+class FakeKbStats:
+    """The knowledge base's counters (services/kb_stats.KbStatsStore) in memory."""
+
+    def __init__(self) -> None:
+        self.counters: dict[tuple[int, int], dict[str, dict[str, int]]] = {}
+        self.due: dict[str, tuple[str, str]] = {}
+
+    def count(self, day: date, counts: dict[str, int], article: tuple[str, str] | None = None) -> None:
+        keys = [f"{day:%d}"] + ([f"{day:%d}#A#{article[0]}#{article[1]}"] if article else [])
+        for key in keys:
+            mine = self.counters.setdefault((day.year, day.month), {}).setdefault(key, {})
+            for name, n in counts.items():
+                mine[name] = mine.get(name, 0) + n
+
+    def count_unanswered(self, day: date, words: str) -> None:
+        mine = self.counters.setdefault((day.year, day.month), {}).setdefault(f"{day:%d}#Q#{words}", {})
+        mine["times"] = mine.get("times", 0) + 1
+
+    def month(self, year: int, month: int) -> Iterator[tuple[str, dict[str, int]]]:
+        yield from sorted(self.counters.get((year, month), {}).items())
+
+    def remember_bot_answer(self, ticket_id: str, due: datetime, answered_on: date) -> None:
+        self.due[f"{due.isoformat()}#{ticket_id}"] = (ticket_id, answered_on.isoformat())
+
+    def due_bot_answers(self, now: datetime, limit: int = 100) -> list[tuple[str, str, str]]:
+        return [(k, *v) for k, v in sorted(self.due.items()) if k <= f"{now.isoformat()}~"][:limit]
+
+    def forget_bot_answer(self, key: str) -> None:
+        self.due.pop(key, None)
+
+
+if TYPE_CHECKING:
+    from chalicelib.services.kb_stats import KbStatsStore
+
+    _kb_stats: KbStatsStore = FakeKbStats()

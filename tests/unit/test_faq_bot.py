@@ -5,6 +5,8 @@ chat ends its part, and a reopened chat never goes back to it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from chalicelib.domain import bot
 from chalicelib.domain.people import Principal, Role
 from chalicelib.domain.tickets import AuthorType, Status, TicketChanges
@@ -15,15 +17,25 @@ from tests.unit.fakes import Desk
 ADMIN = Principal("agt_admin", "admin@desk.example", Role.ADMIN)
 
 
+_BUILT: list[Desk] = []
+
+
 def desk_with_articles() -> Desk:
-    """A desk whose knowledge base is the test one's English and German articles."""
-    desk = Desk()
-    for locale in ("en", "de"):
-        data = kb_corpus.articles(locale)
-        for a in data["articles"]:
-            desk.kb.put(a["slug"], locale, {"title": a["title"], "body": a["body"], "category": a["category"],
-                                            "keywords": a["keywords"], "status": "published"}, ADMIN)
-    desk.kb.rebuild()
+    """A desk whose knowledge base is the test one's English and German articles (written and
+    indexed once; each desk gets a copy of the items and the index file)."""
+    if not _BUILT:
+        built = Desk()
+        for locale in ("en", "de"):
+            data = kb_corpus.articles(locale)
+            for a in data["articles"]:
+                built.kb.put(a["slug"], locale, {"title": a["title"], "body": a["body"], "category": a["category"],
+                                                 "keywords": a["keywords"], "status": "published"}, ADMIN)
+        built.kb.rebuild()
+        _BUILT.append(built)
+    desk, built = Desk(), _BUILT[0]
+    desk.kb_store.stored = dict(built.kb_store.stored)
+    desk.kb_store.pointer = built.kb_store.pointer
+    desk.files.objects.update({k: v for k, v in built.files.objects.items() if k.startswith("kb/")})
     return desk
 
 
@@ -120,3 +132,25 @@ def test_the_threshold_keeps_most_answers_right_on_the_sample_knowledge_base():
     scores = [bot.Sample(0.9, True), bot.Sample(0.6, True), bot.Sample(0.5, False), bot.Sample(0.3, False)]
     assert bot.choose_threshold(scores, target=0.9) == 0.55
     assert bot.shown([10.0, 7.0, 2.0]) == 2 and bot.shown([]) == 0
+
+
+def test_the_bots_answers_hand_offs_and_resolutions_are_counted_per_day():
+    desk = desk_with_articles()
+    answered = chat(desk, "How long does delivery take?")  # answered, then left alone
+    asked = chat(desk, "How do I reset my smart lamp?")  # answered, then a person asked for
+    desk.bot.hand_off(asked, "asked")
+    desk.deliver()
+    reopened = chat(desk, "How long does delivery take?")  # answered, solved, reopened
+    desk.tickets.update(reopened.id, TicketChanges(status=Status.SOLVED), reopened.version, ADMIN)
+    desk.deliver()
+    write(desk, desk.tickets.get(reopened.id), "It still has not come")
+    chat(desk, "Can I pick up my order from your shop in Berlin?")  # no answer: handed off
+    day = desk.clock.now.date()
+    report = desk.kb_stats.report(day, day)
+    assert report["totals"] == {"bot_answers": 3, "handoffs": 2, "answered": report["totals"]["answered"]}
+    assert desk.kb_stats.tick() == 0  # nothing is 72 hours old yet
+    desk.clock.now += timedelta(hours=73)
+    assert desk.kb_stats.tick() == 1  # only the one left alone
+    assert desk.kb_stats.report(day, day)["totals"]["bot_resolved"] == 1
+    assert desk.kb_stats.tick() == 0  # decided once
+    assert answered.bot == bot.ACTIVE

@@ -68,6 +68,9 @@ Items (pk / sk):
     KB                      #INDEX                  which search index in the bucket is current (version,
                                                     key, digest of what it holds): docs/knowledge-base.md
     KBREV#<slug>#<locale>   REV#<rev, 6 digits>     an earlier revision of an article (title, body ...)
+    KBSTATS#<yyyy-mm>       <dd>[#A#<slug>#<locale> | #Q#<words>]  the knowledge base's counters of a
+                                                    day: totals, an article's, a search that found nothing
+    KBBOT#due               <due at>#<ticket id>    a chat the FAQ bot answered, looked at again 72 hours on
     SEARCH#<term>           T#<ticket number, 12 digits>  a ticket has this word (or prefix of one)
                                                     in its subject, messages or customer
                                                     (docs/search.md; written from the stream)
@@ -159,6 +162,9 @@ message (a mail's has a message.created of its own) always finds its ticket.
     categories                            Query    KB, sk begins_with CATEGORY#
     the current search index              GetItem  KB / #INDEX (each instance, every few seconds
                                                    when searched); PutItem if version is older
+    count a search, view, vote, bot answer UpdateItem ADD on KBSTATS#<month> / <day> (and <day>#A#article)
+    the knowledge base's report           Query    KBSTATS#<month> (one per month of the range)
+    bot answers due for a verdict         Query    KBBOT#due, sk <= now (the minute schedule)
     one failed reaction                   GetItem  FAILED / <failure id>
     an agent, checked on every request    GetItem  AGENTS / AGENT#id (deactivated or removed:
                                           refused; the role is the profile's)
@@ -646,6 +652,27 @@ class KbIndexItem(DeskModel):
     built_at = UnicodeAttribute()
 
 
+class KbStatsItem(DeskModel):
+    """A day's (or an article's, or a query's) counters; only the ones counted are present."""
+
+    searches = NumberAttribute(null=True)
+    no_result = NumberAttribute(null=True)
+    views = NumberAttribute(null=True)
+    helpful = NumberAttribute(null=True)
+    unhelpful = NumberAttribute(null=True)
+    bot_answers = NumberAttribute(null=True)
+    handoffs = NumberAttribute(null=True)
+    bot_resolved = NumberAttribute(null=True)
+    answered = NumberAttribute(null=True)
+    times = NumberAttribute(null=True)  # a search without results: how often
+
+
+class BotDueItem(DeskModel):
+    ticket_id = UnicodeAttribute()
+    answered_on = UnicodeAttribute()  # the day of the bot's answer (yyyy-mm-dd): where it counts
+
+
+
 class SearchItem(DeskModel):
     """A ticket has a term (``SEARCH#<term>`` / ``T#<number>``): one entry of the search index."""
 
@@ -677,6 +704,8 @@ MODELS: tuple[type[DeskModel], ...] = (
     ArticleItem,
     ArticleRevisionItem,
     KbIndexItem,
+    KbStatsItem,
+    BotDueItem,
 )
 
 
