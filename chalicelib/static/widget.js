@@ -270,6 +270,13 @@
     ".article blockquote{border-inline-start:3px solid #c9ceda;padding-inline-start:10px;color:#2b2f3a;margin-inline:0}",
     ".article table{width:100%;border-collapse:collapse;table-layout:fixed}.article th,.article td{border:1px solid #c9ceda;padding:4px 6px;text-align:start;vertical-align:top}",
     ".reader-foot{padding:6px 12px;border-top:1px solid #dde1ea}",
+    // the desk's bot: named as one in words, its articles open in the reader, a person one click away
+    ".desk-label{display:inline-block;margin-inline-start:6px;padding:0 6px;border:1px solid #6b7080;border-radius:8px;font-size:11px;font-weight:700;color:#2b2f3a;background:#fff}",
+    ".desk-articles{list-style:none;margin:4px 4px 0;padding:0;max-width:85%}",
+    ".desk-articles li{margin:2px 0}.desk-articles a{color:#1c48c2;overflow-wrap:anywhere}",
+    ".desk-handoff{margin:6px 4px 0;padding:5px 12px;border:1px solid " + color + ";border-radius:14px;background:#fff;color:#1c48c2;font:inherit;font-size:14px;font-weight:600;cursor:pointer}",
+    ".desk-handoff[aria-disabled=true]{border-color:#8a90a0;color:#4a4f5c;cursor:default}",
+    ".desk-handoff[hidden]{display:none}",
     "@media (max-width:480px){.root{bottom:12px;" + side + ":12px}.panel{position:fixed;inset:0;width:auto;max-height:none;border-radius:0;margin:0}}"
   ].join("\n");
 
@@ -467,11 +474,16 @@
     seen[message.seq] = true;
     var mine = message.author_type === "customer";
     var system = message.author_type === "system" && !message.author; // not a greeting in an agent's name
+    var bot = message.author_type === "bot";
     if (message.author && message.author.role === "agent") showAgent(message.author);
-    var name = mine ? t("you") : ((message.author && message.author.name) || message.author_name || (agent && agent.name) || t("support"));
-    var item = el("li", { "data-seq": String(message.seq), "class": mine ? "desk-mine" : ("desk-theirs" + (system ? " desk-system" : "")) });
-    item.appendChild(el("span", { "class": "author" }, name));
+    if (message.author_type === "agent" || (message.author_type === "system" && message.event === "handoff")) personHere();
+    var name = mine ? t("you") : ((message.author && message.author.name) || message.author_name || (!bot && agent && agent.name) || t("support"));
+    var item = el("li", { "data-seq": String(message.seq), "class": mine ? "desk-mine" : ("desk-theirs" + (system ? " desk-system" : "") + (bot ? " desk-bot" : "")) });
+    var author = el("span", { "class": "author" }, name);
+    if (bot) author.appendChild(el("span", { "class": "desk-label" }, t("bot"))); // in words, not only a colour
+    item.appendChild(author);
     item.appendChild(el("span", { "class": "desk-text" }, message.body));
+    if (bot) botExtras(item, message);
     var after = null;
     Array.prototype.forEach.call(log.children, function (li) { if (!after && Number(li.getAttribute("data-seq")) > message.seq) after = li; });
     log.insertBefore(item, after);
@@ -481,6 +493,48 @@
     transcript.removeAttribute("hidden"); // without a proven address it asks for one
     save();
   }
+  // A bot's answer: the articles it found (they open in the reader) and, until a person is in the
+  // conversation (an agent wrote, or the desk confirmed a handoff), a way to ask for one.
+  var human = false; // a person is in this conversation: no more "Talk to a person"
+  var handoffAsked = false; // the handoff frame is on its way: one at a time
+  function botExtras(item, message) {
+    var articles = (message.articles || []).filter(function (a) { return a && a.slug && a.title; });
+    if (articles.length) {
+      var list = el("ul", { "class": "desk-articles", "aria-label": t("articles") });
+      articles.forEach(function (a) {
+        var li = el("li");
+        var link = el("a", { href: typeof a.url === "string" && /^\/[^/\\]/.test(a.url) ? api + a.url : api + "/help", target: "_blank", rel: "noopener" }, a.title);
+        link.addEventListener("click", function (e) { if (plainClick(e)) { e.preventDefault(); openArticle(a.slug, a.url, link); } });
+        li.appendChild(link);
+        list.appendChild(li);
+      });
+      item.appendChild(list);
+    }
+    var person = el("button", { type: "button", "class": "desk-handoff" }, t("talkToPerson"));
+    if (human) person.setAttribute("hidden", "");
+    if (handoffAsked) person.setAttribute("aria-disabled", "true");
+    person.addEventListener("click", askForPerson);
+    item.appendChild(person);
+  }
+  function handoffButtons() { return Array.prototype.slice.call(log.querySelectorAll(".desk-handoff")); }
+  function askForPerson() {
+    if (human || handoffAsked || !state.conversation) return;
+    handoffAsked = true;
+    handoffButtons().forEach(function (b) { b.setAttribute("aria-disabled", "true"); }); // focus stays on it
+    queue({ action: "handoff", conversation_id: state.conversation });
+  }
+  function handoffSettled() {
+    handoffAsked = false;
+    handoffButtons().forEach(function (b) { b.removeAttribute("aria-disabled"); });
+  }
+  function personHere() {
+    human = true;
+    handoffSettled();
+    var had = handoffButtons().indexOf(focused()) >= 0;
+    handoffButtons().forEach(function (b) { b.setAttribute("hidden", ""); });
+    if (had) input.focus();
+  }
+
   // The desk mails a transcript only to an address it knows is the visitor's: that of a user
   // the business signed in (identity verification). An anonymous visitor is not offered it.
   function mailable() { var u = cfg.user; return !!(u && u.id && u.hash && u.email && u.emailHash); }
@@ -550,6 +604,8 @@
     } else if (f.type === "history") {
       f.messages.forEach(show);
       if (f.conversation && (f.conversation.status === "solved")) solved();
+    } else if (f.type === "handoff") {
+      if (f.conversation_id === state.conversation) personHere();
     } else if (f.type === "agent.joined") {
       showAgent(f.agent);
       status.textContent = t("joined", { name: f.agent.name });
@@ -570,6 +626,7 @@
       status.textContent = tx("sent", { to: f.to });
     } else if (f.type === "error") {
       if (f.action === "page") return; // a desk that does not track pages: nothing to tell
+      if (f.action === "handoff") handoffSettled(); // refused: it may be asked again
       if (f.action === "transcript" && f.code === "transcript_address_unverified") { askAddress(); return; }
       if (f.code === "conversation_not_found" && (f.action === "resume" || f.action === "send")) {
         // Gone from the desk: what was on its way goes again, into a new conversation.
@@ -605,6 +662,7 @@
     ws.onclose = function () {
       ws = null;
       if (inflight) { pending.unshift(inflight); inflight = null; } // sent again (same client_id: stored once)
+      if (handoffAsked && !pending.some(function (p) { return p.action === "handoff"; })) handoffSettled(); // no answer will come
       renewed = false; // the desk may have closed it because it forgot this visitor: ask first
       retry();
     };
@@ -624,6 +682,7 @@
     pending = pending.filter(function (f) { return f.action === "send"; });
     pending.forEach(function (f) { delete f.conversation_id; });
     agent = null; title.textContent = t("title");
+    human = false; handoffAsked = false;
     agentLine.setAttribute("hidden", ""); avatar.setAttribute("hidden", "");
     rating.setAttribute("hidden", ""); transcript.setAttribute("hidden", "");
   }
