@@ -78,7 +78,15 @@ def test_suggestions_and_an_article_inside_the_widget(browser, stack, kb, width)
         fits(page)
         screenshot(page, f"widget-kb-suggestions-{width}")
 
-        suggestions.first.click()
+        # By keyboard: back from the box to "Still need help?", then the list, arrows within it.
+        box.press("Shift+Tab")
+        expect(page.locator("#desk-widget-host #desk-suggest").get_by_role("button", name="Still need help?")).to_be_focused()
+        page.keyboard.press("Shift+Tab")
+        expect(suggestions.last).to_be_focused()
+        for _ in range(suggestions.count() - 1):
+            page.keyboard.press("ArrowUp")
+        expect(suggestions.first).to_be_focused()
+        page.keyboard.press("Enter")
         reader = page.locator("#desk-widget-host #desk-reader")
         heading = reader.get_by_role("heading", name=f"Descaling the {word} kettle lamp")
         expect(heading).to_be_focused()
