@@ -6,9 +6,10 @@ origins may read it (CORS).
 The policy is a function of the response's content type and path, not of the route, so a
 page or an endpoint added later gets it without being listed here: every HTML page gets
 the strict page policy, everything else the API policy; the widget's public endpoints
-(``/widget.js`` and ``/widget/...``), which businesses' own pages load and call, are readable
-from any origin; the agent API only from the desk's own origin, or the origins
-``DESK_CORS_ORIGINS`` names for the stage.
+(``/widget.js`` and ``/widget/...``, and the help center's JSON it reads, ``/help/search`` and
+``/help/articles/...``), which businesses' own pages load and call, are readable from any
+origin; the agent API only from the desk's own origin, or the origins ``DESK_CORS_ORIGINS``
+names for the stage.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-
 
 
 def is_widget_path(path: str) -> bool:
-    """The endpoints the chat widget uses from a business's page (another origin)."""
-    return path == "/widget.js" or path.startswith("/widget/")
+    """The endpoints the chat widget uses from a business's page (another origin): its own, and
+    the help center's public JSON (suggestions as the visitor types, an article in its reader)."""
+    return (path == "/widget.js" or path.startswith("/widget/")
+            or path == "/help/search" or path.startswith("/help/articles/"))
 
 
 def page_policy(settings: Settings) -> str:

@@ -12,7 +12,10 @@
  * widget's never meet. Messages are kept once per sequence number, whether they arrive live, as
  * an acknowledgement or in the history sent on resume; text is always rendered as text. The
  * conversation survives reloads and navigation (localStorage) and reconnects by itself, renewing
- * its session first: a visitor the desk no longer knows (erased on request) starts afresh. */
+ * its session first: a visitor the desk no longer knows (erased on request) starts afresh.
+ * Before a conversation exists, what the visitor types is searched in the help center: up to 3
+ * articles show above the message box, one opens in a reader inside the panel, and "Still need
+ * help?" goes back to the chat with the question still typed. */
 (function () {
   "use strict";
   if (window.__deskWidget) return; // pasted twice: one widget
@@ -59,7 +62,10 @@
       rate: "How did we do?", star: "{n} out of 5", comment: "Anything to add? (optional)",
       sendRating: "Send rating", thanks: "Thank you for your rating!", solved: "This conversation is solved.",
       newMessage: "New message", messages: "Messages",
-      replyMinutes: "We usually reply in a few minutes.", replyHours: "We usually reply within a few hours.", replyDay: "We usually reply within a day."
+      replyMinutes: "We usually reply in a few minutes.", replyHours: "We usually reply within a few hours.", replyDay: "We usually reply within a day.",
+      suggested: "Suggested articles", suggestionsFound: "Suggested articles: {n}", stillNeedHelp: "Still need help?", chatWithUs: "Chat with us",
+      back: "Back", openInHelp: "Open in the help center", newTab: "(opens in a new tab)", loading: "Loading the article\u2026",
+      articleError: "This article could not be opened.", bot: "Bot", talkToPerson: "Talk to a person", articles: "Articles that may help"
     },
     de: {
       launcher: "Chat starten", title: "Kundenservice", close: "Chat schlie\u00dfen", connecting: "Verbinde\u2026",
@@ -75,7 +81,10 @@
       rate: "Wie zufrieden waren Sie?", star: "{n} von 5", comment: "M\u00f6chten Sie etwas erg\u00e4nzen? (optional)",
       sendRating: "Bewertung senden", thanks: "Danke f\u00fcr Ihre Bewertung!", solved: "Dieses Gespr\u00e4ch ist gel\u00f6st.",
       newMessage: "Neue Nachricht", messages: "Nachrichten",
-      replyMinutes: "Wir antworten meist in wenigen Minuten.", replyHours: "Wir antworten meist innerhalb weniger Stunden.", replyDay: "Wir antworten meist innerhalb eines Tages."
+      replyMinutes: "Wir antworten meist in wenigen Minuten.", replyHours: "Wir antworten meist innerhalb weniger Stunden.", replyDay: "Wir antworten meist innerhalb eines Tages.",
+      suggested: "Vorgeschlagene Artikel", suggestionsFound: "Vorgeschlagene Artikel: {n}", stillNeedHelp: "Brauchen Sie weitere Hilfe?", chatWithUs: "Schreiben Sie uns",
+      back: "Zur\u00fcck", openInHelp: "Im Hilfe-Center \u00f6ffnen", newTab: "(\u00f6ffnet in einem neuen Tab)", loading: "Der Artikel wird geladen\u2026",
+      articleError: "Dieser Artikel konnte nicht ge\u00f6ffnet werden.", bot: "Bot", talkToPerson: "Mit einem Menschen sprechen", articles: "Artikel, die helfen k\u00f6nnten"
     },
     fr: {
       launcher: "Discuter avec nous", title: "Assistance", close: "Fermer la discussion", connecting: "Connexion\u2026",
@@ -91,7 +100,10 @@
       rate: "Comment nous sommes-nous d\u00e9brouill\u00e9s ?", star: "{n} sur 5", comment: "Un commentaire ? (facultatif)",
       sendRating: "Envoyer la note", thanks: "Merci pour votre note !", solved: "Cette conversation est r\u00e9solue.",
       newMessage: "Nouveau message", messages: "Messages",
-      replyMinutes: "Nous r\u00e9pondons en g\u00e9n\u00e9ral en quelques minutes.", replyHours: "Nous r\u00e9pondons en g\u00e9n\u00e9ral en quelques heures.", replyDay: "Nous r\u00e9pondons en g\u00e9n\u00e9ral dans la journ\u00e9e."
+      replyMinutes: "Nous r\u00e9pondons en g\u00e9n\u00e9ral en quelques minutes.", replyHours: "Nous r\u00e9pondons en g\u00e9n\u00e9ral en quelques heures.", replyDay: "Nous r\u00e9pondons en g\u00e9n\u00e9ral dans la journ\u00e9e.",
+      suggested: "Articles sugg\u00e9r\u00e9s", suggestionsFound: "Articles sugg\u00e9r\u00e9s : {n}", stillNeedHelp: "Besoin d'aide suppl\u00e9mentaire ?", chatWithUs: "\u00c9crivez-nous",
+      back: "Retour", openInHelp: "Ouvrir dans le centre d'aide", newTab: "(s'ouvre dans un nouvel onglet)", loading: "Chargement de l'article\u2026",
+      articleError: "Impossible d'ouvrir cet article.", bot: "Bot", talkToPerson: "Parler \u00e0 une personne", articles: "Articles qui peuvent vous aider"
     },
     es: {
       launcher: "Habla con nosotros", title: "Soporte", close: "Cerrar el chat", connecting: "Conectando\u2026",
@@ -107,7 +119,10 @@
       rate: "\u00bfQu\u00e9 tal lo hicimos?", star: "{n} de 5", comment: "\u00bfAlgo m\u00e1s? (opcional)",
       sendRating: "Enviar valoraci\u00f3n", thanks: "\u00a1Gracias por tu valoraci\u00f3n!", solved: "Esta conversaci\u00f3n est\u00e1 resuelta.",
       newMessage: "Nuevo mensaje", messages: "Mensajes",
-      replyMinutes: "Solemos responder en unos minutos.", replyHours: "Solemos responder en unas horas.", replyDay: "Solemos responder en un d\u00eda."
+      replyMinutes: "Solemos responder en unos minutos.", replyHours: "Solemos responder en unas horas.", replyDay: "Solemos responder en un d\u00eda.",
+      suggested: "Art\u00edculos sugeridos", suggestionsFound: "Art\u00edculos sugeridos: {n}", stillNeedHelp: "\u00bfTodav\u00eda necesitas ayuda?", chatWithUs: "Escr\u00edbenos",
+      back: "Volver", openInHelp: "Abrir en el centro de ayuda", newTab: "(se abre en una pesta\u00f1a nueva)", loading: "Cargando el art\u00edculo\u2026",
+      articleError: "No se ha podido abrir este art\u00edculo.", bot: "Bot", talkToPerson: "Hablar con una persona", articles: "Art\u00edculos que pueden ayudarte"
     },
     he: {
       launcher: "\u05e6'\u05d0\u05d8 \u05d0\u05d9\u05ea\u05e0\u05d5", title: "\u05ea\u05de\u05d9\u05db\u05d4", close: "\u05e1\u05d2\u05d9\u05e8\u05ea \u05d4\u05e6'\u05d0\u05d8", connecting: "\u05de\u05ea\u05d7\u05d1\u05e8\u2026",
@@ -123,7 +138,10 @@
       rate: "\u05d0\u05d9\u05da \u05d4\u05d9\u05d9\u05ea\u05d4 \u05d4\u05e9\u05d9\u05e8\u05d5\u05ea?", star: "{n} \u05de\u05ea\u05d5\u05da 5", comment: "\u05e8\u05d5\u05e6\u05d9\u05dd \u05dc\u05d4\u05d5\u05e1\u05d9\u05e3 \u05de\u05e9\u05d4\u05d5? (\u05e8\u05e9\u05d5\u05ea)",
       sendRating: "\u05e9\u05dc\u05d9\u05d7\u05ea \u05d3\u05d9\u05e8\u05d5\u05d2", thanks: "\u05ea\u05d5\u05d3\u05d4 \u05e2\u05dc \u05d4\u05d3\u05d9\u05e8\u05d5\u05d2!", solved: "\u05d4\u05e9\u05d9\u05d7\u05d4 \u05d4\u05d6\u05d5 \u05e0\u05e4\u05ea\u05e8\u05d4.",
       newMessage: "\u05d4\u05d5\u05d3\u05e2\u05d4 \u05d7\u05d3\u05e9\u05d4", messages: "\u05d4\u05d5\u05d3\u05e2\u05d5\u05ea",
-      replyMinutes: "\u05d1\u05d3\u05e8\u05da \u05db\u05dc\u05dc \u05d0\u05e0\u05d7\u05e0\u05d5 \u05e2\u05d5\u05e0\u05d9\u05dd \u05ea\u05d5\u05da \u05db\u05de\u05d4 \u05d3\u05e7\u05d5\u05ea.", replyHours: "\u05d1\u05d3\u05e8\u05da \u05db\u05dc\u05dc \u05d0\u05e0\u05d7\u05e0\u05d5 \u05e2\u05d5\u05e0\u05d9\u05dd \u05ea\u05d5\u05da \u05db\u05de\u05d4 \u05e9\u05e2\u05d5\u05ea.", replyDay: "\u05d1\u05d3\u05e8\u05da \u05db\u05dc\u05dc \u05d0\u05e0\u05d7\u05e0\u05d5 \u05e2\u05d5\u05e0\u05d9\u05dd \u05ea\u05d5\u05da \u05d9\u05d5\u05dd."
+      replyMinutes: "\u05d1\u05d3\u05e8\u05da \u05db\u05dc\u05dc \u05d0\u05e0\u05d7\u05e0\u05d5 \u05e2\u05d5\u05e0\u05d9\u05dd \u05ea\u05d5\u05da \u05db\u05de\u05d4 \u05d3\u05e7\u05d5\u05ea.", replyHours: "\u05d1\u05d3\u05e8\u05da \u05db\u05dc\u05dc \u05d0\u05e0\u05d7\u05e0\u05d5 \u05e2\u05d5\u05e0\u05d9\u05dd \u05ea\u05d5\u05da \u05db\u05de\u05d4 \u05e9\u05e2\u05d5\u05ea.", replyDay: "\u05d1\u05d3\u05e8\u05da \u05db\u05dc\u05dc \u05d0\u05e0\u05d7\u05e0\u05d5 \u05e2\u05d5\u05e0\u05d9\u05dd \u05ea\u05d5\u05da \u05d9\u05d5\u05dd.",
+      suggested: "\u05de\u05d0\u05de\u05e8\u05d9\u05dd \u05de\u05d5\u05e6\u05e2\u05d9\u05dd", suggestionsFound: "\u05de\u05d0\u05de\u05e8\u05d9\u05dd \u05de\u05d5\u05e6\u05e2\u05d9\u05dd: {n}", stillNeedHelp: "\u05e2\u05d3\u05d9\u05d9\u05df \u05e6\u05e8\u05d9\u05db\u05d9\u05dd \u05e2\u05d6\u05e8\u05d4?", chatWithUs: "\u05db\u05ea\u05d1\u05d5 \u05dc\u05e0\u05d5",
+      back: "\u05d7\u05d6\u05e8\u05d4", openInHelp: "\u05e4\u05ea\u05d9\u05d7\u05d4 \u05d1\u05de\u05e8\u05db\u05d6 \u05d4\u05e2\u05d6\u05e8\u05d4", newTab: "(\u05e0\u05e4\u05ea\u05d7 \u05d1\u05db\u05e8\u05d8\u05d9\u05e1\u05d9\u05d9\u05d4 \u05d7\u05d3\u05e9\u05d4)", loading: "\u05d8\u05d5\u05e2\u05df \u05d0\u05ea \u05d4\u05de\u05d0\u05de\u05e8\u2026",
+      articleError: "\u05dc\u05d0 \u05d4\u05e6\u05dc\u05d7\u05e0\u05d5 \u05dc\u05e4\u05ea\u05d5\u05d7 \u05d0\u05ea \u05d4\u05de\u05d0\u05de\u05e8 \u05d4\u05d6\u05d4.", bot: "\u05d1\u05d5\u05d8", talkToPerson: "\u05e9\u05d9\u05d7\u05d4 \u05e2\u05dd \u05e0\u05e6\u05d9\u05d2/\u05d4", articles: "\u05de\u05d0\u05de\u05e8\u05d9\u05dd \u05e9\u05e2\u05e9\u05d5\u05d9\u05d9\u05dd \u05dc\u05e2\u05d6\u05d5\u05e8"
     },
     et: {
       launcher: "Vestle meiega", title: "Klienditugi", close: "Sulge vestlus", connecting: "\u00dchendan\u2026",
@@ -139,7 +157,10 @@
       rate: "Kuidas meil l\u00e4ks?", star: "{n} / 5", comment: "Midagi lisada? (vabatahtlik)",
       sendRating: "Saada hinnang", thanks: "Ait\u00e4h hinnangu eest!", solved: "See vestlus on lahendatud.",
       newMessage: "Uus s\u00f5num", messages: "S\u00f5numid",
-      replyMinutes: "Vastame tavaliselt m\u00f5ne minutiga.", replyHours: "Vastame tavaliselt m\u00f5ne tunni jooksul.", replyDay: "Vastame tavaliselt p\u00e4eva jooksul."
+      replyMinutes: "Vastame tavaliselt m\u00f5ne minutiga.", replyHours: "Vastame tavaliselt m\u00f5ne tunni jooksul.", replyDay: "Vastame tavaliselt p\u00e4eva jooksul.",
+      suggested: "Soovitatud artiklid", suggestionsFound: "Soovitatud artikleid: {n}", stillNeedHelp: "Vajad veel abi?", chatWithUs: "Kirjuta meile",
+      back: "Tagasi", openInHelp: "Ava abikeskuses", newTab: "(avaneb uuel vahelehel)", loading: "Laadin artiklit\u2026",
+      articleError: "Seda artiklit ei \u00f5nnestunud avada.", bot: "Juturobot", talkToPerson: "R\u00e4\u00e4gi inimesega", articles: "Artiklid, mis v\u00f5ivad aidata"
     }
   };
 
@@ -223,6 +244,39 @@
     "footer{padding:6px 16px 10px;text-align:center}",
     ".link{background:none;border:0;color:#1c48c2;text-decoration:underline;font:inherit;font-size:13px;cursor:pointer}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+    // the knowledge base: suggestions above the message box, and an article read inside the panel
+    ".suggest{padding:8px 12px 2px;border-top:1px solid #dde1ea;max-height:260px;overflow-y:auto}",
+    ".suggest[hidden],.reader[hidden]{display:none}",
+    ".suggest-title{margin:0 4px 4px;font-size:12px;font-weight:600;color:#4a4f5c}",
+    ".suggest ul{list-style:none;margin:0;padding:0}",
+    ".suggestion{display:block;box-sizing:border-box;width:100%;margin:0 0 6px;padding:7px 10px;border:1px solid #c9ceda;border-radius:10px;background:#f6f7fb;color:#1b1d23;font:inherit;text-align:start;cursor:pointer}",
+    ".suggestion:hover{border-color:" + color + "}",
+    ".s-title{display:block;font-size:14px;font-weight:600;overflow-wrap:anywhere}",
+    ".s-snippet{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;font-size:13px;color:#4a4f5c}",
+    ".more{display:block;margin:2px 0 6px;padding:4px;background:none;border:0;font:inherit;font-size:14px;color:#1b1d23;text-align:start;cursor:pointer}",
+    ".more span{color:#1c48c2;font-weight:600;text-decoration:underline}",
+    ".panel.reading>:not(header):not(.reader){display:none}",
+    ".reader{flex:1;min-height:0;display:flex;flex-direction:column}",
+    ".reader-bar{padding:6px 10px;border-bottom:1px solid #dde1ea}",
+    ".back{background:none;border:0;border-radius:6px;padding:4px 8px;font:inherit;font-weight:600;color:#1c48c2;cursor:pointer}",
+    ".reader-body{flex:1;min-height:120px;overflow-y:auto;padding:4px 16px 12px;overflow-wrap:anywhere}",
+    ".reader-body h3{margin:10px 0 8px;font-size:18px;line-height:1.3}",
+    ".reader-body a{color:#1c48c2}",
+    ".article h2,.article h3,.article h4,.article h5,.article h6{font-size:16px;margin:14px 0 6px}",
+    ".article p,.article ul,.article ol,.article blockquote,.article pre,.article table{margin:0 0 10px}",
+    ".article img{max-width:100%;height:auto}",
+    ".article pre{white-space:pre-wrap;background:#f1f3f9;padding:8px;border-radius:6px}",
+    ".article code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}",
+    ".article blockquote{border-inline-start:3px solid #c9ceda;padding-inline-start:10px;color:#2b2f3a;margin-inline:0}",
+    ".article table{width:100%;border-collapse:collapse;table-layout:fixed}.article th,.article td{border:1px solid #c9ceda;padding:4px 6px;text-align:start;vertical-align:top}",
+    ".reader-foot{padding:6px 12px;border-top:1px solid #dde1ea}",
+    // the desk's bot: named as one in words, its articles open in the reader, a person one click away
+    ".desk-label{display:inline-block;margin-inline-start:6px;padding:0 6px;border:1px solid #6b7080;border-radius:8px;font-size:11px;font-weight:700;color:#2b2f3a;background:#fff}",
+    ".desk-articles{list-style:none;margin:4px 4px 0;padding:0;max-width:85%}",
+    ".desk-articles li{margin:2px 0}.desk-articles a{color:#1c48c2;overflow-wrap:anywhere}",
+    ".desk-handoff{margin:6px 4px 0;padding:5px 12px;border:1px solid " + color + ";border-radius:14px;background:#fff;color:#1c48c2;font:inherit;font-size:14px;font-weight:600;cursor:pointer}",
+    ".desk-handoff[aria-disabled=true]{border-color:#8a90a0;color:#4a4f5c;cursor:default}",
+    ".desk-handoff[hidden]{display:none}",
     "@media (max-width:480px){.root{bottom:12px;" + side + ":12px}.panel{position:fixed;inset:0;width:auto;max-height:none;border-radius:0;margin:0}}"
   ].join("\n");
 
@@ -333,7 +387,43 @@
   footer.appendChild(confirmForm);
   function askAddress() { confirmForm.removeAttribute("hidden"); confirmEmail.focus(); }
 
-  [header, status, logBox, prechat, offline, rating, composer, footer].forEach(function (n) { panel.appendChild(n); });
+  // ---- the knowledge base. Before a conversation exists, up to 3 articles that may answer what
+  // the visitor types show above the message box; one opens in a reader inside the panel, and
+  // "Still need help?" goes back to the chat with what they typed still in the box.
+  var suggest = el("div", { "class": "suggest", id: "desk-suggest", hidden: "" });
+  var suggestList = el("ul", { id: "desk-suggestions", "aria-labelledby": "desk-suggest-title" });
+  suggest.appendChild(el("p", { id: "desk-suggest-title", "class": "suggest-title" }, t("suggested")));
+  suggest.appendChild(suggestList);
+  suggest.appendChild(moreButton());
+  // Said once when suggestions appear or their number changes, not on every keystroke.
+  var suggestLive = el("p", { "class": "sr", id: "desk-suggest-live", "aria-live": "polite" });
+  function moreButton() {
+    var b = el("button", { type: "button", "class": "more" }, t("stillNeedHelp") + " ");
+    b.appendChild(el("span", {}, t("chatWithUs")));
+    b.addEventListener("click", backToChat);
+    return b;
+  }
+
+  var reader = el("div", { "class": "reader", id: "desk-reader", hidden: "" });
+  var readerBar = el("div", { "class": "reader-bar" });
+  var back = el("button", { type: "button", "class": "back" });
+  back.appendChild(el("span", { "aria-hidden": "true" }, rtl ? "\u2192 " : "\u2190 "));
+  back.appendChild(document.createTextNode(t("back")));
+  readerBar.appendChild(back);
+  var readerBody = el("article", { "class": "reader-body", "aria-labelledby": "desk-article-title" });
+  var readerTitle = el("h3", { id: "desk-article-title", tabindex: "-1" });
+  var readerStatus = el("p", { role: "status" });
+  var articleBox = el("div", { "class": "article", id: "desk-article" });
+  var helpLine = el("p", { hidden: "" });
+  var helpLink = el("a", { id: "desk-article-link", target: "_blank", rel: "noopener" }, t("openInHelp"));
+  helpLink.appendChild(el("span", { "class": "sr" }, " " + t("newTab")));
+  helpLine.appendChild(helpLink);
+  [readerStatus, readerTitle, articleBox, helpLine].forEach(function (n) { readerBody.appendChild(n); });
+  var readerFoot = el("div", { "class": "reader-foot" });
+  readerFoot.appendChild(moreButton());
+  [readerBar, readerBody, readerFoot].forEach(function (n) { reader.appendChild(n); });
+
+  [header, reader, status, logBox, prechat, offline, rating, suggest, composer, suggestLive, footer].forEach(function (n) { panel.appendChild(n); });
   var launcher = el("button", { type: "button", "class": "launcher", dir: rtl ? "rtl" : "ltr", "aria-expanded": "false", "aria-controls": "desk-panel" }, t("launcher"));
   var badge = el("span", { "class": "badge", hidden: "" });
   launcher.appendChild(badge);
@@ -342,6 +432,7 @@
 
   function isOpen() { return !panel.hasAttribute("hidden"); }
   function firstField() {
+    if (!reader.hasAttribute("hidden")) return readerTitle.textContent ? readerTitle : back;
     if (!prechat.hasAttribute("hidden")) return nameInput;
     if (!rating.hasAttribute("hidden")) return rating.querySelector("input");
     return input;
@@ -383,11 +474,16 @@
     seen[message.seq] = true;
     var mine = message.author_type === "customer";
     var system = message.author_type === "system" && !message.author; // not a greeting in an agent's name
+    var bot = message.author_type === "bot";
     if (message.author && message.author.role === "agent") showAgent(message.author);
-    var name = mine ? t("you") : ((message.author && message.author.name) || message.author_name || (agent && agent.name) || t("support"));
-    var item = el("li", { "data-seq": String(message.seq), "class": mine ? "desk-mine" : ("desk-theirs" + (system ? " desk-system" : "")) });
-    item.appendChild(el("span", { "class": "author" }, name));
+    if (message.author_type === "agent" || (message.author_type === "system" && message.event === "handoff")) personHere();
+    var name = mine ? t("you") : ((message.author && message.author.name) || message.author_name || (!bot && agent && agent.name) || t("support"));
+    var item = el("li", { "data-seq": String(message.seq), "class": mine ? "desk-mine" : ("desk-theirs" + (system ? " desk-system" : "") + (bot ? " desk-bot" : "")) });
+    var author = el("span", { "class": "author" }, name);
+    if (bot) author.appendChild(el("span", { "class": "desk-label" }, t("bot"))); // in words, not only a colour
+    item.appendChild(author);
     item.appendChild(el("span", { "class": "desk-text" }, message.body));
+    if (bot) botExtras(item, message);
     var after = null;
     Array.prototype.forEach.call(log.children, function (li) { if (!after && Number(li.getAttribute("data-seq")) > message.seq) after = li; });
     log.insertBefore(item, after);
@@ -397,6 +493,48 @@
     transcript.removeAttribute("hidden"); // without a proven address it asks for one
     save();
   }
+  // A bot's answer: the articles it found (they open in the reader) and, until a person is in the
+  // conversation (an agent wrote, or the desk confirmed a handoff), a way to ask for one.
+  var human = false; // a person is in this conversation: no more "Talk to a person"
+  var handoffAsked = false; // the handoff frame is on its way: one at a time
+  function botExtras(item, message) {
+    var articles = (message.articles || []).filter(function (a) { return a && a.slug && a.title; });
+    if (articles.length) {
+      var list = el("ul", { "class": "desk-articles", "aria-label": t("articles") });
+      articles.forEach(function (a) {
+        var li = el("li");
+        var link = el("a", { href: typeof a.url === "string" && /^\/[^/\\]/.test(a.url) ? api + a.url : api + "/help", target: "_blank", rel: "noopener" }, a.title);
+        link.addEventListener("click", function (e) { if (plainClick(e)) { e.preventDefault(); openArticle(a.slug, a.url, link); } });
+        li.appendChild(link);
+        list.appendChild(li);
+      });
+      item.appendChild(list);
+    }
+    var person = el("button", { type: "button", "class": "desk-handoff" }, t("talkToPerson"));
+    if (human) person.setAttribute("hidden", "");
+    if (handoffAsked) person.setAttribute("aria-disabled", "true");
+    person.addEventListener("click", askForPerson);
+    item.appendChild(person);
+  }
+  function handoffButtons() { return Array.prototype.slice.call(log.querySelectorAll(".desk-handoff")); }
+  function askForPerson() {
+    if (human || handoffAsked || !state.conversation) return;
+    handoffAsked = true;
+    handoffButtons().forEach(function (b) { b.setAttribute("aria-disabled", "true"); }); // focus stays on it
+    queue({ action: "handoff", conversation_id: state.conversation });
+  }
+  function handoffSettled() {
+    handoffAsked = false;
+    handoffButtons().forEach(function (b) { b.removeAttribute("aria-disabled"); });
+  }
+  function personHere() {
+    human = true;
+    handoffSettled();
+    var had = handoffButtons().indexOf(focused()) >= 0;
+    handoffButtons().forEach(function (b) { b.setAttribute("hidden", ""); });
+    if (had) input.focus();
+  }
+
   // The desk mails a transcript only to an address it knows is the visitor's: that of a user
   // the business signed in (identity verification). An anonymous visitor is not offered it.
   function mailable() { var u = cfg.user; return !!(u && u.id && u.hash && u.email && u.emailHash); }
@@ -466,6 +604,8 @@
     } else if (f.type === "history") {
       f.messages.forEach(show);
       if (f.conversation && (f.conversation.status === "solved")) solved();
+    } else if (f.type === "handoff") {
+      if (f.conversation_id === state.conversation) personHere();
     } else if (f.type === "agent.joined") {
       showAgent(f.agent);
       status.textContent = t("joined", { name: f.agent.name });
@@ -486,6 +626,7 @@
       status.textContent = tx("sent", { to: f.to });
     } else if (f.type === "error") {
       if (f.action === "page") return; // a desk that does not track pages: nothing to tell
+      if (f.action === "handoff") handoffSettled(); // refused: it may be asked again
       if (f.action === "transcript" && f.code === "transcript_address_unverified") { askAddress(); return; }
       if (f.code === "conversation_not_found" && (f.action === "resume" || f.action === "send")) {
         // Gone from the desk: what was on its way goes again, into a new conversation.
@@ -521,6 +662,7 @@
     ws.onclose = function () {
       ws = null;
       if (inflight) { pending.unshift(inflight); inflight = null; } // sent again (same client_id: stored once)
+      if (handoffAsked && !pending.some(function (p) { return p.action === "handoff"; })) handoffSettled(); // no answer will come
       renewed = false; // the desk may have closed it because it forgot this visitor: ask first
       retry();
     };
@@ -540,6 +682,7 @@
     pending = pending.filter(function (f) { return f.action === "send"; });
     pending.forEach(function (f) { delete f.conversation_id; });
     agent = null; title.textContent = t("title");
+    human = false; handoffAsked = false;
     agentLine.setAttribute("hidden", ""); avatar.setAttribute("hidden", "");
     rating.setAttribute("hidden", ""); transcript.setAttribute("hidden", "");
   }
@@ -634,6 +777,7 @@
 
   var typingSent = 0;
   input.addEventListener("input", function () {
+    suggestFor();
     if (!state.conversation || !ws || ws.readyState !== 1) return;
     var now = Date.now();
     if (now - typingSent > 3000) { typingSent = now; ws.send(JSON.stringify({ action: "typing", conversation_id: state.conversation, state: true })); }
@@ -660,7 +804,159 @@
     if (typingSent) { typingSent = 0; }
     queue(message);
     input.value = "";
+    stopSearch(); hideSuggestions(); // asked: from here on it is a conversation
   });
+
+  // ---- suggestions while the visitor types (no conversation yet), in the widget's language.
+  // A search waits for a pause in typing; a newer one cancels the one before, and an answer that
+  // comes back after the visitor typed on is dropped.
+  var searchTimer = null, searchAbort = null, searchGen = 0, searched = {}, announced = 0, dismissed = null;
+  function chatting() {
+    return !!state.conversation || !!inflight || pending.some(function (f) { return f.action === "send"; });
+  }
+  function question() { return input.value.replace(/[\s\x00-\x1f\x7f]+/g, " ").trim().slice(0, 200); }
+  function stopSearch() {
+    clearTimeout(searchTimer);
+    searchGen += 1;
+    if (searchAbort) { searchAbort.abort(); searchAbort = null; }
+  }
+  function suggestFor() {
+    stopSearch();
+    var q = question();
+    if (preview || chatting() || q.length < 3 || q === dismissed) { hideSuggestions(); return; }
+    if (searched[q]) { showSuggestions(searched[q]); return; }
+    searchTimer = setTimeout(function () { search(q); }, 250);
+  }
+  function search(q) {
+    var gen = searchGen;
+    searchAbort = window.AbortController ? new AbortController() : null;
+    var query = "?q=" + encodeURIComponent(q) + "&locale=" + lang + "&limit=3&prefix=1";
+    fetch(api + "/help/search" + query, searchAbort ? { signal: searchAbort.signal } : {})
+      .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+      .then(function (found) {
+        if (gen !== searchGen) return; // the visitor typed on: a newer search is under way
+        searchAbort = null;
+        if (Object.keys(searched).length > 50) searched = {};
+        searched[q] = (found.items || []).slice(0, 3);
+        if (!chatting()) showSuggestions(searched[q]);
+      }, function () { /* cancelled, or the desk unreachable: nothing to suggest */ });
+  }
+  function showSuggestions(items) {
+    if (!items.length) { hideSuggestions(); return; }
+    suggestList.textContent = "";
+    items.forEach(function (item, i) {
+      var li = el("li");
+      var b = el("button", { type: "button", "class": "suggestion", "aria-labelledby": "desk-sg-" + i, "data-slug": item.slug });
+      b.appendChild(el("span", { id: "desk-sg-" + i, "class": "s-title", lang: item.locale }, item.title));
+      if (item.snippet) {
+        b.appendChild(el("span", { id: "desk-sg-" + i + "-text", "class": "s-snippet", lang: item.locale }, item.snippet));
+        b.setAttribute("aria-describedby", "desk-sg-" + i + "-text");
+      }
+      b.addEventListener("click", function () { openArticle(item.slug, item.url, b); });
+      li.appendChild(b);
+      suggestList.appendChild(li);
+    });
+    suggest.removeAttribute("hidden");
+    if (items.length !== announced) { announced = items.length; suggestLive.textContent = t("suggestionsFound", { n: items.length }); }
+  }
+  function hideSuggestions() {
+    suggest.setAttribute("hidden", "");
+    suggestList.textContent = "";
+    announced = 0; suggestLive.textContent = "";
+  }
+  function focused() { return shadow.activeElement || document.activeElement; }
+  suggest.addEventListener("keydown", function (e) { // arrows move through the list; down past it: the box
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    var all = Array.prototype.slice.call(suggest.querySelectorAll("button"));
+    var at = all.indexOf(focused());
+    if (at < 0) return;
+    e.preventDefault();
+    var next = at + (e.key === "ArrowDown" ? 1 : -1);
+    (next >= all.length ? input : all[Math.max(0, next)]).focus();
+  });
+
+  // ---- the reader: an article inside the panel, its HTML sanitised by the desk when saved
+  var readerGen = 0, readerAbort = null, opener = null;
+  var ARTICLE_PATH = /^\/help\/([a-z]{2})\/([a-z0-9][a-z0-9-]*)$/;
+  function plainClick(e) { return e.button === 0 && !e.ctrlKey && !e.metaKey && !e.shiftKey && !e.altKey; }
+  function openArticle(slug, url, from) {
+    if (reader.hasAttribute("hidden")) opener = from || null; // a link inside the reader keeps the first
+    readerGen += 1;
+    var gen = readerGen;
+    if (readerAbort) readerAbort.abort();
+    readerAbort = window.AbortController ? new AbortController() : null;
+    readerTitle.textContent = ""; articleBox.textContent = "";
+    readerStatus.textContent = t("loading");
+    helpAt(url);
+    panel.classList.add("reading");
+    reader.removeAttribute("hidden");
+    back.focus();
+    fetch(api + "/help/articles/" + encodeURIComponent(slug) + "?locale=" + lang, readerAbort ? { signal: readerAbort.signal } : {})
+      .then(function (r) { if (!r.ok) throw new Error("article " + r.status); return r.json(); })
+      .then(function (a) {
+        if (gen !== readerGen) return;
+        readerAbort = null;
+        readerStatus.textContent = "";
+        [readerTitle, articleBox].forEach(function (n) { n.setAttribute("lang", a.locale); n.setAttribute("dir", a.locale === "he" ? "rtl" : "ltr"); });
+        readerTitle.textContent = a.title;
+        articleBox.appendChild(articleContent(a.html, a.url));
+        helpAt(a.url);
+        readerBody.scrollTop = 0;
+        readerTitle.focus();
+      }, function () { if (gen === readerGen) readerStatus.textContent = t("articleError"); });
+  }
+  function helpAt(url) { // the article's page in the help center, in a new tab
+    if (typeof url === "string" && /^\/[^/\\]/.test(url)) { helpLink.href = api + url; helpLine.removeAttribute("hidden"); }
+    else helpLine.setAttribute("hidden", "");
+  }
+  function articleContent(html, url) {
+    var tpl = document.createElement("template"); // parsed inert: nothing loads or runs yet
+    tpl.innerHTML = html || "";
+    var content = tpl.content;
+    // The desk sanitised it; still, nothing in it may run, restyle the widget or take its ids.
+    Array.prototype.forEach.call(content.querySelectorAll("script,style,link,meta,base,iframe,frame,object,embed,form,input,button,textarea,select,svg,math"), function (n) { n.remove(); });
+    Array.prototype.forEach.call(content.querySelectorAll("*"), function (n) {
+      Array.prototype.slice.call(n.attributes).forEach(function (a) { if (/^(on|style$|id$|class$|for$)/i.test(a.name)) n.removeAttribute(a.name); });
+    });
+    var base = api + url;
+    Array.prototype.forEach.call(content.querySelectorAll("a"), function (a) {
+      var to = null;
+      try { to = new URL(a.getAttribute("href") || "", base); } catch (err) { /* left as text */ }
+      if (!a.hasAttribute("href") || !to || !/^(https?|mailto):$/.test(to.protocol)) { a.removeAttribute("href"); return; }
+      a.href = to.href;
+      var inner = to.origin === api && ARTICLE_PATH.exec(to.pathname);
+      if (inner) { // another article: opens here too
+        a.addEventListener("click", function (e) { if (plainClick(e)) { e.preventDefault(); openArticle(inner[2], to.pathname); } });
+      } else { a.target = "_blank"; a.rel = "noopener"; }
+    });
+    Array.prototype.forEach.call(content.querySelectorAll("img"), function (img) {
+      var src = null;
+      try { src = new URL(img.getAttribute("src") || "", base); } catch (err) { /* dropped below */ }
+      if (!src || !/^https?:$/.test(src.protocol)) { img.remove(); return; }
+      img.src = src.href;
+      if (!img.hasAttribute("alt")) img.alt = "";
+      img.loading = "lazy";
+    });
+    return content;
+  }
+  function closeReader() {
+    readerGen += 1;
+    if (readerAbort) { readerAbort.abort(); readerAbort = null; }
+    reader.setAttribute("hidden", "");
+    panel.classList.remove("reading");
+  }
+  back.addEventListener("click", function () {
+    closeReader();
+    (opener && opener.isConnected && opener.getClientRects().length ? opener : input).focus();
+  });
+  // "Still need help?": back to the chat, what they typed still there, ready to send as it is.
+  function backToChat() {
+    closeReader();
+    dismissed = question(); // not suggested again until they change it
+    stopSearch(); hideSuggestions();
+    input.focus();
+    try { input.setSelectionRange(input.value.length, input.value.length); } catch (err) { /* not a text field */ }
+  }
 
   rating.addEventListener("change", function () {
     var picked = rating.querySelector("input:checked");
