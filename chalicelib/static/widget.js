@@ -476,13 +476,13 @@
     var system = message.author_type === "system" && !message.author; // not a greeting in an agent's name
     var bot = message.author_type === "bot";
     if (message.author && message.author.role === "agent") showAgent(message.author);
-    if (message.author_type === "agent" || (message.author_type === "system" && message.event === "handoff")) personHere();
+    if (message.author_type === "agent" || message.marker === "handoff") personHere(); // the bot's hand-off note
     var name = mine ? t("you") : ((message.author && message.author.name) || message.author_name || (!bot && agent && agent.name) || t("support"));
     var item = el("li", { "data-seq": String(message.seq), "class": mine ? "desk-mine" : ("desk-theirs" + (system ? " desk-system" : "") + (bot ? " desk-bot" : "")) });
     var author = el("span", { "class": "author" }, name);
     if (bot) author.appendChild(el("span", { "class": "desk-label" }, t("bot"))); // in words, not only a colour
     item.appendChild(author);
-    item.appendChild(el("span", { "class": "desk-text" }, message.body));
+    item.appendChild(el("span", { "class": "desk-text" }, bot ? botWords(message) : message.body));
     if (bot) botExtras(item, message);
     var after = null;
     Array.prototype.forEach.call(log.children, function (li) { if (!after && Number(li.getAttribute("data-seq")) > message.seq) after = li; });
@@ -497,6 +497,11 @@
   // conversation (an agent wrote, or the desk confirmed a handoff), a way to ask for one.
   var human = false; // a person is in this conversation: no more "Talk to a person"
   var handoffAsked = false; // the handoff frame is on its way: one at a time
+  // The bot's text lists its articles' titles (for the agents' timeline and mail); here they are links.
+  function botWords(message) {
+    var titles = (message.articles || []).map(function (a) { return "- " + a.title; });
+    return message.body.split("\n").filter(function (line) { return titles.indexOf(line) < 0; }).join("\n").trim();
+  }
   function botExtras(item, message) {
     var articles = (message.articles || []).filter(function (a) { return a && a.slug && a.title; });
     if (articles.length) {

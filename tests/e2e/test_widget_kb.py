@@ -241,7 +241,7 @@ def test_a_bot_answer_is_labelled_links_its_articles_and_offers_a_person(browser
         conversation = widget_conversation(page, stack.api_url)
 
         socket.to_widget({"type": "message", "conversation_id": conversation, "message": bot_message(900, kb)})
-        answer = page.locator("#desk-widget-host li.desk-bot")
+        answer = page.locator("#desk-widget-host li.desk-bot[data-seq='900']")
         expect(answer.locator(".author")).to_contain_text("Lamps & Co. assistant")
         expect(answer.locator(".author .desk-label")).to_have_text("Bot")  # in words, not only a colour
         expect(answer.locator(".desk-label")).to_be_visible()
@@ -276,8 +276,9 @@ def test_a_bot_answer_is_labelled_links_its_articles_and_offers_a_person(browser
 
         # After a reload the history decides: a handoff the desk noted, so no button.
         socket.extra_history = [bot_message(900, kb), {
-            "seq": 901, "author_type": "system", "event": "handoff", "body": "A person will join you shortly.",
-            "kind": "reply", "created_at": "2026-12-01T10:00:01Z"}]
+            "seq": 901, "author_type": "bot", "marker": "handoff", "body": "A person will join you shortly.",
+            "author": {"role": "bot", "name": "Lamps & Co. assistant"}, "kind": "reply",
+            "created_at": "2026-12-01T10:00:01Z"}]
         page.reload()
         expect(answer.locator(".desk-text")).to_have_text("This article may help.")
         expect(page.locator("#desk-widget-host li .desk-text").last).to_have_text("A person will join you shortly.")
