@@ -397,7 +397,19 @@ def build(settings: Settings) -> Container:
                 sla_service.expected_first_response(ticket) or settings.expected_response_minutes
             ),
             out_of_hours=out_of_hours, clock=now, identity=lambda: built.desk_settings.identity(),
+            suggest_articles=_article_suggestions,
         )
+
+    def _article_suggestions(ticket: Any, text: str) -> list[tuple[str, str]]:
+        """Up to three articles the knowledge base is confident about, linked on the desk's
+        public address (none without one: a mail cannot link to a relative address)."""
+        from .domain.bot import THRESHOLD
+
+        if not settings.public_url:
+            return []
+        kb = built.kb
+        hits = kb.suggestions(text, ticket.language or kb.settings().default_locale, min_coverage=THRESHOLD)
+        return [(h.title, f"{settings.public_url}{h.url}") for h in hits]
 
     audit = AuditLog(DynamoAuditStore(), clock=now)
     privacy = PrivacyService(

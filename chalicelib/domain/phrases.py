@@ -108,6 +108,24 @@ def acknowledgement(language: str | None, *, number: int, subject: str, expected
     )
 
 
+# Up to three help-center articles an acknowledgement suggests (the knowledge base's search).
+ARTICLE_SUGGESTIONS: Mapping[str, str] = {
+    "en": "While you wait, these articles may already answer your question:",
+    "de": "Während Sie warten: Diese Artikel beantworten Ihre Frage vielleicht schon:",
+    "fr": "En attendant, ces articles répondent peut-être déjà à votre question :",
+    "es": "Mientras espera, estos artículos quizá ya respondan a su pregunta:",
+    "he": "בזמן ההמתנה, ייתכן שהמאמרים האלה כבר עונים על השאלה שלך:",
+    "et": "Seni kuni ootad, võivad need artiklid su küsimusele juba vastata:",
+}
+
+
+def article_suggestions(language: str | None, articles: list[tuple[str, str]]) -> str:
+    """The acknowledgement's paragraph naming articles: (title, address) each."""
+    lines = [ARTICLE_SUGGESTIONS[language_or_default(language)]]
+    lines += [f"- {title}: {url}" for title, url in articles]
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- out of hours
 
 OUT_OF_HOURS: Mapping[str, str] = {

@@ -174,6 +174,10 @@ class KnowledgeBase:
         index = self.index()
         return [] if index is None else index.search(query, locale, limit=limit, prefix=prefix)
 
+    def suggestions(self, text: str, locale: str, *, min_coverage: float, limit: int = 3) -> builtins.list[Hit]:
+        """Articles that confidently answer ``text`` (what an acknowledgement suggests)."""
+        return [h for h in self.search(text[:1000], locale, limit=limit) if h.coverage >= min_coverage]
+
     def listing(self, locale: str) -> tuple[builtins.list[IndexedArticle], builtins.list[Category]]:
         """What a help center shows in ``locale``: its published articles and the categories."""
         index = self.index()

@@ -28,7 +28,7 @@ from ..domain.mail.threading import (
     ticket_from_address,
 )
 from ..domain.mail.visible import visible_text
-from ..domain.phrases import RIGHT_TO_LEFT, acknowledgement, language_or_default
+from ..domain.phrases import RIGHT_TO_LEFT, acknowledgement, article_suggestions, language_or_default
 from ..domain.sending import MailIdentity
 from ..domain.storage import attachment_key, mail_html_key, mail_text_key, quarantine_key
 from ..domain.tickets import Attachment, AuthorType, Delivery, Message, Ticket
@@ -89,7 +89,9 @@ class MailService:
         out_of_hours: OutOfHours | None = None,
         clock: Callable[[], datetime] = utcnow,
         identity: Callable[[], MailIdentity] = MailIdentity,
+        suggest_articles: Callable[[Ticket, str], list[tuple[str, str]]] = lambda ticket, text: [],
     ) -> None:
+        self.suggest_articles = suggest_articles  # (ticket, its words) -> [(title, address)], at most 3
         self.tickets = tickets
         self.threads = threads
         self.customers = customers
@@ -403,9 +405,13 @@ class MailService:
                 ticket.language, number=ticket.number, subject=ticket.subject,
                 expected_minutes=self.expected_response_minutes(ticket),
             )
-            if notice is not None:  # before the sign-off
+            extra = [notice.text] if notice is not None else []
+            articles = self.suggest_articles(ticket, f"{ticket.subject}\n{message.body}")
+            if articles:
+                extra.append(article_suggestions(ticket.language, articles))
+            if extra:  # before the sign-off
                 body, _, signature = text.rstrip("\n").rpartition("\n\n")
-                text = f"{body}\n\n{notice.text}\n\n{signature}\n"
+                text = "\n\n".join([body, *extra, signature]) + "\n"
         elif message.auto_reply == AUTO_AWAY_NOTICE and notice is not None:
             text = notice.text
         else:

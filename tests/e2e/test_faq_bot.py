@@ -136,3 +136,18 @@ def test_with_the_bot_off_a_chat_goes_straight_to_the_agents(admin, anonymous, a
                     and f["message"]["author_type"] == "bot"]
     finally:
         visitor.close()
+
+
+def test_a_mails_acknowledgement_links_the_articles_that_answer_it(smtp, admin, unique, stack):
+    """Through SMTP: the acknowledgement suggests the published article on the desk's address."""
+    from tests.e2e.test_mail import mail, sent_to
+
+    word = f"zq{unique}"
+    publish(admin, f"mail-descale-{unique}", "en", f"Descaling the {word} humidifier lamp",
+            f"Fill the {word} tank with vinegar.")
+    settle()
+    customer = f"mia-{unique}@customer.example"
+    smtp(mail(customer, f"{word} humidifier lamp", f"descaling the {word} humidifier lamp"))
+    [ack] = sent_to(customer)
+    text = ack.get_body(("plain",)).get_content()
+    assert f"- Descaling the {word} humidifier lamp: {stack.api_url}/help/en/mail-descale-{unique}" in text

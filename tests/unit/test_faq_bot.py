@@ -154,3 +154,30 @@ def test_the_bots_answers_hand_offs_and_resolutions_are_counted_per_day():
     assert desk.kb_stats.report(day, day)["totals"]["bot_resolved"] == 1
     assert desk.kb_stats.tick() == 0  # decided once
     assert answered.bot == bot.ACTIVE
+
+
+def test_a_mails_acknowledgement_suggests_the_articles_that_answer_it():
+    from email.message import EmailMessage
+
+    desk = desk_with_articles()
+    desk.mail.suggest_articles = lambda ticket, text: [
+        (h.title, f"https://desk.example{h.url}")
+        for h in desk.kb.suggestions(text, ticket.language or "en", min_coverage=bot.THRESHOLD)]
+
+    def ask(sender: str, subject: str, body: str) -> str:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = sender, desk.SUPPORT, subject
+        message["Message-ID"] = f"<{sender}-1@customer.example>"
+        message.set_content(body)
+        desk.receive(message)
+        [ack] = desk.mailer.to(sender)
+        return ack.text
+
+    covered = ask("ann@customer.example", "Smart lamp reset", "How do I reset my smart lamp? It will not connect.")
+    assert "these articles may already answer your question:" in covered
+    assert "https://desk.example/help/en/smart-lamp-reset" in covered
+    assert covered.index("these articles") < covered.rindex("Your support team")  # before the sign-off
+    lines = [line for line in covered.splitlines() if line.startswith("- ")]
+    assert 1 <= len(lines) <= 3
+    uncovered = ask("bob@customer.example", "Berlin shop", "Can I pick up my order from your shop in Berlin?")
+    assert "these articles" not in uncovered
