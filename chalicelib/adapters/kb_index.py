@@ -30,6 +30,9 @@ MAX_QUERY_WORDS = 12
 MIN_TYPO_LENGTH = 4  # a shorter word is not corrected: too many words are one edit from it
 COMMON_SHARE = 0.5  # a term in more than this share of a language's articles narrows nothing
 SNIPPET_CHARS = 180
+PAD = "\u02ac\u02ac"  # the padding rows' one word (a letter no language here writes twice)
+PAD_ROWID = 10**15  # the padding rows' ids: no article has one this high
+MIN_PADS = 20
 FORMAT = 1  # the layout below; an index of another format is rebuilt, not read
 
 
@@ -76,6 +79,7 @@ def build(articles: Iterable[IndexedArticle], default_locale: str, categories: I
         members = [(ids[(locale, s)], a) for s, a in own.items()]
         members += [(ids[(default_locale, s)], a) for s, a in fallback.items() if s not in own]
         surface: dict[str, str] = {}
+        lengths = [0] * len(COLUMNS)
         for rowid, a in members:
             columns = [_terms(a.title, a.locale, surface), _terms(" ".join(a.keywords), a.locale, surface),
                        _terms(a.category_name, a.locale, surface), _terms(a.text, a.locale, surface),
@@ -83,6 +87,16 @@ def build(articles: Iterable[IndexedArticle], default_locale: str, categories: I
                                 for v in [kb_text.stem(w, a.locale), *kb_text.variants(w)])]
             db.execute(f"INSERT INTO {name} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
                        (rowid, *columns))
+            lengths = [total + column.count(" ") + bool(column) for total, column in zip(lengths, columns)]
+        # FTS5's BM25 gives a word in half the articles or more an IDF of nothing (log((N - n +
+        # 0.5) / (n + 0.5)) <= 0), so in a knowledge base of ten articles "return" in five of them
+        # would not count at all. As many padding rows as articles, of the average length and
+        # holding no word a query can ask for, make it log((2N - n + 0.5) / (n + 0.5)): positive
+        # below every article (Lucene's curve, near enough), lengths' normalisation unchanged.
+        pads = max(len(members), MIN_PADS)
+        average = [" ".join([PAD] * max(1, round(total / max(1, len(members))))) for total in lengths]
+        db.executemany(f"INSERT INTO {name} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                       [(PAD_ROWID + i, *average) for i in range(pads)])
         db.executemany("INSERT INTO words VALUES (?, ?, ?)", [(name, w, t) for w, t in surface.items()])
         db.execute(f"INSERT INTO {name} ({name}) VALUES ('optimize')")  # one b-tree per table: smaller
         db.execute("INSERT INTO tables VALUES (?, ?, ?)", (locale, name, len(members)))
@@ -165,6 +179,9 @@ class KbIndex:
             f"WHERE {table.name} MATCH ? ORDER BY bm25({table.name}, {', '.join(map(str, WEIGHTS))}) LIMIT ?",
             (expression, limit),
         ).fetchall()
+        if not rows:
+            return []
+        rows = [r for r in rows if int(r[0]) < PAD_ROWID]
         if not rows:
             return []
         ids = [int(r[0]) for r in rows]

@@ -113,3 +113,20 @@ def test_an_instance_looks_for_a_new_index_every_few_seconds_and_a_new_one_at_on
     assert [h.slug for h in reader.search("returning", "en")] == ["returns"]
     fresh = knowledge_base(store=store, files=files)  # a cold start reads the pointer first
     assert [h.slug for h in fresh.search("returning", "en")] == ["returns"]
+
+
+def test_a_word_in_half_of_a_small_knowledge_base_still_counts():
+    """FTS5's BM25 alone gives a word in half the articles no weight at all: "shade" would not
+    tell a lamp's shade article from its (shorter) glass one, and the glass one would win."""
+    from chalicelib.domain.kb import IndexedArticle
+
+    def article(slug: str, title: str, text: str) -> IndexedArticle:
+        return IndexedArticle(slug, "en", title, "care", "Care", (), text, f"/help/en/{slug}")
+
+    found = []
+    for lamp in ("aurora", "borealis", "cirrus"):
+        found.append(article(f"shade-{lamp}", f"Cleaning the {lamp} fabric shade",
+                             "Switch the lamp off and let it cool. Use a lint roller or a soft brush. See the glass guide."))
+        found.append(article(f"glass-{lamp}", f"Cleaning {lamp} glass", "Warm water and mild soap."))
+    index = kb_index.KbIndex(kb_index.build(found, "en"))
+    assert [h.slug for h in index.search("cirrus shade cleaning", "en")][:1] == ["shade-cirrus"]
