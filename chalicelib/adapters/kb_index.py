@@ -87,7 +87,7 @@ def build(articles: Iterable[IndexedArticle], default_locale: str, categories: I
                                 for v in [kb_text.stem(w, a.locale), *kb_text.variants(w)])]
             db.execute(f"INSERT INTO {name} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
                        (rowid, *columns))
-            lengths = [total + column.count(" ") + bool(column) for total, column in zip(lengths, columns)]
+            lengths = [total + column.count(" ") + bool(column) for total, column in zip(lengths, columns, strict=True)]
         # FTS5's BM25 gives a word in half the articles or more an IDF of nothing (log((N - n +
         # 0.5) / (n + 0.5)) <= 0), so in a knowledge base of ten articles "return" in five of them
         # would not count at all. As many padding rows as articles, of the average length and
