@@ -16,6 +16,9 @@ from chalice.local import (
 )
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+# As the deployed API (.chalice/config.json's minimum_compression_size): a body this long or
+# longer goes gzipped to a client that accepts it.
+MINIMUM_COMPRESSION_SIZE = 1024
 LISTEN_BACKLOG = 1024  # connections the kernel holds until accepted (socketserver's default: 5)
 
 
@@ -65,6 +68,18 @@ class DeskRequestHandler(ChaliceRequestHandler):
 
         converter.create_lambda_event = create_with_domain  # type: ignore[method-assign]
         converter.records_domain = True  # type: ignore[attr-defined]
+
+    def _send_http_response_with_body(self, code: int, headers: Any, body: str | bytes) -> None:
+        """API Gateway's compression: gzip when the client accepts it and the body is long
+        enough (and not already encoded)."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        accepts = "gzip" in (self.headers.get("accept-encoding") or "").lower()
+        if accepts and len(data) >= MINIMUM_COMPRESSION_SIZE and "Content-Encoding" not in headers:
+            import gzip
+
+            data = gzip.compress(data, compresslevel=6)
+            headers["Content-Encoding"] = "gzip"
+        super()._send_http_response_with_body(code, headers, data)
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 

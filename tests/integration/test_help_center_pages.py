@@ -96,3 +96,16 @@ def test_the_sitemap_lists_each_article_with_its_translations(admin, anonymous, 
     mine = {loc: langs for loc, langs in urls.items() if loc.endswith(f"/{slug}")}
     assert {loc.split("/help/")[1] for loc in mine} == {f"en/{slug}", f"es/{slug}"}
     assert all(sorted(langs) == ["en", "es"] for langs in mine.values())
+
+
+def test_pages_are_compressed_for_a_browser_that_accepts_it(admin, anonymous, unique):
+    import requests
+
+    publish(admin, f"gzip-{unique}", "en", f"Compressed {unique}", body="Words. " * 300)
+    settle()
+    raw = requests.get(f"{anonymous.base}/help/en/gzip-{unique}", headers={"Accept-Encoding": "gzip"}, stream=True,
+                       timeout=30)
+    assert raw.headers["Content-Encoding"] == "gzip"
+    compressed = raw.raw.read(decode_content=False)
+    plain = requests.get(f"{anonymous.base}/help/en/gzip-{unique}", headers={"Accept-Encoding": "identity"}, timeout=30)
+    assert "Content-Encoding" not in plain.headers and len(plain.content) > 2 * len(compressed)

@@ -661,3 +661,12 @@ def test_the_local_bucket_is_the_deployed_one(stack: Any, packages: dict[str, Pa
     except ClientError as error:  # e.g. no public access block configured at all
         pytest.fail(f"the local bucket lacks a setting: {error}")
     assert live == _deployed_bucket(template)
+
+
+def test_the_api_compresses_what_is_worth_it(template: dict[str, Any]) -> None:
+    """API Gateway gzips a response of 1 KB or more for a client that accepts it (the help
+    center's pages, the console's scripts), as the local server does (local/http.py)."""
+    from local.http import MINIMUM_COMPRESSION_SIZE
+
+    [api] = _of_type(template, "AWS::Serverless::Api").values()
+    assert api["Properties"]["MinimumCompressionSize"] == MINIMUM_COMPRESSION_SIZE == 1024
