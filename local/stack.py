@@ -266,8 +266,33 @@ class Stack:
             "Agent console": f"{self.api_url}/console",
             "Customer portal (web form: /portal/new)": f"{self.api_url}/portal",
             "Demo shop with the chat widget": self.demo.url,
+            "Help center (knowledge base)": f"{self.api_url}/help",
             "AWS emulator (DynamoDB, S3, SES, Cognito)": self.aws.endpoint,
         }
+
+
+def seed_knowledge_base() -> None:
+    """A new desk's knowledge base: ten articles of the demo shop in English and German
+    (local/demo/kb.json), published, so the help center, the widget's suggestions and the FAQ
+    bot have something to show. Editors change or delete them in the console."""
+    import json
+    from pathlib import Path
+
+    from chalicelib import bootstrap
+    from chalicelib.domain.people import Principal, Role
+
+    data = json.loads((Path(__file__).with_name("demo") / "kb.json").read_text())
+    kb = bootstrap.container().kb
+    seeder = Principal("local-seed", "admin@desk.localhost", Role.ADMIN)
+    if kb.list():
+        return
+    kb.put_settings({"name": "Lamps & Co.", "default_locale": "en"})
+    for position, slug in enumerate(sorted({c for names in data["categories"].values() for c in names})):
+        kb.put_category(slug, {locale: names[slug] for locale, names in data["categories"].items() if slug in names},
+                        position, seeder)
+    for a in data["articles"]:
+        kb.put(a["slug"], a["locale"], {"title": a["title"], "body": a["body"], "category": a["category"],
+                                        "keywords": a["keywords"], "status": "published"}, seeder)
 
 
 def _free_port(host: str) -> int:
@@ -302,6 +327,7 @@ def main() -> int:
         print(f"  {name:<42} {url}")
     print("\nPut the chat widget on a page of yours with:\n  " + stack.widget_snippet())
     if stack.admin.get("created"):
+        seed_knowledge_base()
         print("\nAdmin agent created (shown only this once, keep it):")
         print(f"  e-mail:   {stack.admin['email']}\n  password: {stack.admin['password']}")
     else:
