@@ -346,7 +346,8 @@
     li.message = m;
     if (m.author_type === "agent") unknownAgent(m.author_id);
     var agent = m.author_type === "agent" ? (agents[m.author_id] || {}) : null;
-    var author = agent ? (agent.name || t("message.agent")) : m.author_type === "system" ? t("message.system") : customerName(current.customer);
+    var author = agent ? (agent.name || t("message.agent")) : m.author_type === "system" ? t("message.system")
+      : m.author_type === "bot" ? t("message.bot") : customerName(current.customer);
     li.appendChild(avatar(author, agent && agent.avatar_url));
     var bubble = el("div", { "class": "bubble" });
     var head = el("div", { "class": "head" });
@@ -355,9 +356,21 @@
     head.appendChild(el("time", { datetime: m.created_at, title: FULL.format(new Date(m.created_at)) }, when(m.created_at)));
     bubble.appendChild(head);
     // The customer's and the agents' own words keep their own direction (German in a Hebrew console).
-    bubble.appendChild(el("div", { "class": "body", dir: "auto" }, m.body));
+    var titles = (m.articles || []).map(function (a) { return "- " + a.title; }); // shown as links below
+    var words = titles.length ? m.body.split("\n").filter(function (line) { return titles.indexOf(line) < 0; }).join("\n") : m.body;
+    bubble.appendChild(el("div", { "class": "body", dir: "auto" }, words));
     li.appendChild(bubble);
     var links = el("div", { "class": "links" });
+    if ((m.articles || []).length) { // the FAQ bot's answer: the help-center articles it offered
+      var offered = el("ul", { "class": "bot-articles", "aria-label": t("message.bot_articles") });
+      var base = location.pathname.replace(/\/console.*$/, "");
+      m.articles.forEach(function (a) {
+        var item = el("li");
+        item.appendChild(el("a", { href: base + a.url, rel: "noopener", target: "_blank" }, a.title));
+        offered.appendChild(item);
+      });
+      bubble.appendChild(offered);
+    }
     (m.attachments || []).forEach(function (a) {
       if (a.url) links.appendChild(el("a", { href: a.url, rel: "noopener noreferrer", target: "_blank" }, a.filename));
     });

@@ -151,3 +151,40 @@ def test_a_mails_acknowledgement_links_the_articles_that_answer_it(smtp, admin, 
     [ack] = sent_to(customer)
     text = ack.get_body(("plain",)).get_content()
     assert f"- Descaling the {word} humidifier lamp: {stack.api_url}/help/en/mail-descale-{unique}" in text
+
+
+def test_the_console_shows_the_bots_exchange_after_a_hand_off(browser, stack, admin, anonymous, ws_url, unique):
+    from playwright.sync_api import expect
+
+    from tests.e2e.browser import sign_in, violations
+
+    word = f"zq{unique}"
+    publish(admin, f"console-bot-{unique}", "en", f"Descaling the {word} humidifier lamp",
+            f"Fill the {word} tank with vinegar.")
+    settle()
+    with bot_on(admin):
+        visitor = visitor_client(anonymous, ws_url)
+        try:
+            conversation = visitor.say(f"descaling the {word} humidifier lamp", language="en")["conversation_id"]
+            visitor.wait_for("message", lambda f: f["conversation_id"] == conversation
+                             and f["message"]["author_type"] == "bot", timeout=30)
+            visitor.send(action="handoff", conversation_id=conversation)
+            visitor.wait_for("handoff")
+        finally:
+            visitor.close()
+    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    try:
+        page = context.new_page()
+        sign_in(page, stack.api_url)
+        page.goto(f"{stack.api_url}/console#ticket/{conversation}")
+        bot_says = page.locator("li.msg.from-bot")
+        expect(bot_says).to_have_count(2)
+        expect(bot_says.first.locator(".author")).to_have_text("Bot")
+        link = bot_says.first.get_by_role("link", name=f"Descaling the {word} humidifier lamp")
+        expect(link).to_have_attribute("href", f"/help/en/console-bot-{unique}")
+        expect(bot_says.first.locator(".body")).to_have_text("I'm the automated assistant. This article may answer "
+                                                             "your question:")
+        expect(bot_says.last.locator(".body")).to_contain_text("passed your conversation to our team")
+        assert violations(page) == []
+    finally:
+        context.close()
