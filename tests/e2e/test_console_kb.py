@@ -14,7 +14,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import WIDTHS, fits, screenshot, sign_in, violations
+from tests.e2e.browser import LIVE_TIMEOUT, WIDTHS, fits, screenshot, sign_in, violations
 
 
 def put_article(api, slug, locale, **fields):
@@ -166,6 +166,13 @@ def test_an_older_revision_goes_back_into_the_editor_and_a_crossing_save_is_a_co
         expect(body).to_have_value("First: hold the button.")
         expect(page.locator("#kb-unsaved")).to_have_text("Unsaved changes")
         expect(page.locator("#kb-preview")).to_contain_text("First: hold the button.")
+        # leaving with unsaved changes asks first: "stay" keeps the editor as it is
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.get_by_role("link", name="Back to the articles").click()
+        expect(body).to_have_value("First: hold the button.")
+        assert asked == ["This article has unsaved changes. Leave without saving?"]
+        expect(page).to_have_url(f"{stack.api_url}/console#settings/kb/article/{slug}/en")
 
         # meanwhile a colleague saves
         put_article(admin, slug, "en", title="Resetting the lamp", body="Theirs: unplug it first.", status="draft", rev=2)
@@ -312,3 +319,34 @@ def test_the_knowledge_base_fits_and_passes_axe(browser, stack, admin, unique, w
     finally:
         context.close()
     assert admin.request("DELETE", f"/kb/categories/care-{width}-{unique}").status_code == 204
+
+
+def test_in_hebrew_the_knowledge_base_mirrors_and_passes_axe(browser, stack, admin, unique):
+    slug = f"rtl-{unique}"
+    put_article(admin, slug, "en", title=f"Lamp care {unique}", body="Dust it **weekly**.")
+    agent = new_agent(admin, f"Noa Ivrit {unique}")
+    from tests.conftest import sign_in as api_sign_in
+
+    assert admin.as_token(api_sign_in(admin, agent["email"], agent["password"])).patch(
+        "/agents/me", json={"language": "he"}).status_code == 200
+    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{stack.api_url}/console")  # the form in English; the console then in Hebrew
+        page.locator("#signin-email").fill(agent["email"])
+        page.locator("#signin-password").fill(agent["password"])
+        page.locator("#signin-form button[type=submit]").click()
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("#connection")).to_have_text("מחובר", timeout=LIVE_TIMEOUT)
+        page.goto(f"{stack.api_url}/console#settings/kb")
+        expect(page.get_by_role("heading", name="מאגר ידע")).to_be_visible()
+        expect(page.locator("#kb-read-only")).to_contain_text("אפשר לקרוא את המאמרים")
+        row = page.locator(f'#kb-articles tr[data-slug="{slug}"]')
+        expect(row.locator(".kb-langs a")).to_have_text([re.compile("EN\\s+מפורסם")])
+        _check(page, "kb-list-he-1024")
+        row.get_by_role("link", name=f"Lamp care {unique}").click()
+        expect(page.get_by_label("טקסט (Markdown)")).to_have_attribute("dir", "ltr")  # the article's language, not the console's
+        expect(page.locator("#kb-preview strong")).to_have_text("weekly")
+        _check(page, "kb-editor-he-console-1024")
+    finally:
+        context.close()
