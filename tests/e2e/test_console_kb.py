@@ -142,6 +142,14 @@ def test_an_admin_writes_an_article_with_a_preview_publishes_it_and_translates_i
         expect(row.locator(".kb-langs a")).to_have_count(1)
         page.locator("#kb-filter-locale").select_option("")
         page.locator("#kb-filter-status").select_option("")
+
+        # the German version goes; the English one stays
+        row.locator('.kb-langs a[data-locale="de"]').click()
+        expect(page.get_by_role("heading", name=f"Wasserkocher entkalken {unique}")).to_be_visible()
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Delete").click()
+        expect(page).to_have_url(f"{stack.api_url}/console#settings/kb")
+        expect(row.locator(".kb-langs a")).to_have_text([re.compile("EN\\s+Published")])
     finally:
         context.close()
 

@@ -381,7 +381,7 @@
       }
 
       // ---- the preview: the desk's own rendering (sanitised, as readers will get it)
-      var timer = null, asked = 0;
+      var timer = null, asked = 0, rendered = null; // rendered: the last body the desk rendered, and its HTML
       function showHtml(title, html, lang) {
         Desk.clear(preview);
         var h = Desk.el("p", { "class": "kb-preview-title" }, title || "");
@@ -405,10 +405,12 @@
           preview.appendChild(Desk.el("p", { "class": "muted" }, t("kb.preview_empty")));
           return;
         }
-        var mine = ++asked;
+        var text = inputs.body.value, mine = ++asked;
+        if (rendered && rendered.body === text) { showHtml(inputs.title.value, rendered.html, langOfText()); return; } // the title changed
         preview.setAttribute("aria-busy", "true");
-        Desk.call("POST", "/kb/preview", { body: inputs.body.value }).then(function (r) {
+        Desk.call("POST", "/kb/preview", { body: text }).then(function (r) {
           if (mine !== asked) return; // a later keystroke asked again
+          rendered = { body: text, html: r.html };
           showHtml(inputs.title.value, r.html, langOfText());
         }).catch(function (e) {
           if (mine !== asked) return;
