@@ -5,12 +5,15 @@
  *   Desk.settings.register({
  *     id: "agents", title: "settings.agents.title",   // a key of i18n.js's tables
  *     admin: true,                                    // admin: shown to admins only
- *     render: function (panel) { ... }               // fills the panel; called on each visit
+ *     render: function (panel, path) { ... }         // fills the panel; called on each visit
  *   });
  *
  * A section finds the console's helpers on window.Desk (call, el, clear, toast, when, me, and
  * t: the agent's language, static/console/i18n.js).
- * The address is #settings/<id>, so a reload or a link opens the same section. */
+ * The address is #settings/<id>, so a reload or a link opens the same section. A section with
+ * pages of its own (a list and an item's editor) uses #settings/<id>/<a>/<b>...: render gets
+ * those segments as ``path`` (["a", "b"]; [] for the section itself), each lower-case letters,
+ * digits and '-', and is called again when they change. */
 (function () {
   "use strict";
   var Desk = window.Desk;
@@ -34,7 +37,7 @@
     });
   }
 
-  function show(id) {
+  function show(id, path) {
     var list = visible();
     var section = list.filter(function (s) { return s.id === id; })[0] || list[0];
     document.body.classList.add("in-settings");
@@ -48,7 +51,7 @@
     panel.appendChild(title);
     var body = Desk.el("div", { "class": "settings-body" });
     panel.appendChild(body);
-    try { section.render(body); } catch (e) { Desk.toast(Desk.t("settings.failed", { error: e.message }), "breach"); }
+    try { section.render(body, section.id === id ? path || [] : []); } catch (e) { Desk.toast(Desk.t("settings.failed", { error: e.message }), "breach"); }
     title.focus();
   }
 
@@ -59,8 +62,8 @@
   }
 
   function route() {
-    var m = /^#settings(?:\/([a-z0-9-]+))?$/.exec(location.hash);
-    if (m && Desk.me()) show(m[1]); else hide();
+    var m = /^#settings(?:\/([a-z0-9-]+)((?:\/[a-z0-9-]+)*))?$/.exec(location.hash);
+    if (m && Desk.me()) show(m[1], m[2] ? m[2].slice(1).split("/") : []); else hide();
   }
 
   // Field-level messages from an API error: details [{field: "policies/0/targets/resolution",
