@@ -99,13 +99,14 @@ def test_a_german_question_gets_a_german_answer_and_an_uncovered_one_a_person(ad
                                                                              ws_url, unique):
     word = f"zq{unique}"
     publish(admin, f"entkalken-{unique}", "en", f"Descaling the {word} lamp", f"Use vinegar on the {word}.")
-    publish(admin, f"entkalken-{unique}", "de", f"Die {word} Lampe entkalken",
-            f"Nehmen Sie Essig für die {word} Lampe und spülen Sie gründlich.")
+    publish(admin, f"entkalken-{unique}", "de", f"Wie kann ich die {word} Lampe entkalken?",
+            f"Nehmen Sie Essig für die {word} Lampe und spülen Sie danach gründlich mit Wasser.")
     settle()
     with bot_on(admin):
         visitor = visitor_client(anonymous, ws_url)
         try:
-            first = visitor.say(f"{word} Lampe entkalken", language="de")
+            # German enough for the language detector, whatever the test's random word
+            first = visitor.say(f"Wie kann ich die {word} Lampe mit Essig entkalken?", language="de")
             conversation = first["conversation_id"]
             answer = visitor.wait_for("message", lambda f: f["conversation_id"] == conversation
                                       and f["message"]["author_type"] == "bot", timeout=30)["message"]
