@@ -160,9 +160,10 @@ def _footer(site: Site, locale: str, scripts: bool = False) -> str:
     if site.widget_key:
         widget += (f'<script src="{escape(site.url("/widget.js"))}" data-key="{escape(site.widget_key)}" '
                   f'data-lang="{escape(locale)}" async></script>')
+    chat = (f'<a class="button" href="#chat" data-desk-open-chat>{escape(phrase(locale, "chat"))}</a> '
+            if site.widget_key else "")  # the widget opens on it (no widget, no link)
     return (
-        f'</main><footer class="contact"><h2>{escape(phrase(locale, "ask"))}</h2><p>'
-        f'<a class="button" href="#chat" data-desk-open-chat>{escape(phrase(locale, "chat"))}</a> '
+        f'</main><footer class="contact"><h2>{escape(phrase(locale, "ask"))}</h2><p>{chat}'
         f'<a class="button secondary" href="{escape(site.url("/portal/new"))}">{escape(phrase(locale, "contact"))}</a>'
         f"</p></footer>{widget}</body></html>"
     )

@@ -4,6 +4,7 @@
  *
  * Optional attributes: data-position="right|left", data-color="#1f4fd1" (the brand colour),
  * data-lang="en|de|fr|es|he|et" (default: the browser's), data-prechat="off|optional|required".
+ * Any element of the page with a data-desk-open-chat attribute opens the chat when clicked.
  * Optional, before the script: window.DeskWidget = { strings: { en: { launcher: "Help" } },
  *   user: { id, hash, email, emailHash, name } }  (hash: HMAC-SHA256 of id with the desk's identity
  *   secret; emailHash: of "email:" + the address in lower case, so transcripts may go there).
@@ -444,6 +445,11 @@
     state.open = open; save();
   }
   launcher.addEventListener("click", function () { setOpen(!isOpen()); });
+  // The page's own "Chat with us" links (the help center's, or a business's): data-desk-open-chat.
+  document.addEventListener("click", function (e) {
+    var link = e.target && e.target.closest ? e.target.closest("[data-desk-open-chat]") : null;
+    if (link && !preview) { e.preventDefault(); setOpen(true); }
+  });
   closeButton.addEventListener("click", function () { setOpen(false); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
 

@@ -61,6 +61,9 @@ def test_a_reader_searches_reads_and_votes(browser, stack, articles, width):
         expect(page.locator("article .body strong")).to_have_text("lint roller")
         expect(page.locator("article .body table")).to_be_visible()
         expect(page.get_by_role("link", name="Send us a message")).to_be_visible()
+        page.get_by_role("link", name="Start a chat").click()  # the widget opens, its box ready
+        expect(page.locator("#desk-widget-host").get_by_role("textbox", name="Your message")).to_be_focused()
+        page.keyboard.press("Escape")
         vote = page.get_by_role("region", name="Was this article helpful?")
         expect(vote).to_be_visible()
         fits(page)
