@@ -83,8 +83,7 @@ def build(articles: Iterable[IndexedArticle], default_locale: str, categories: I
         for rowid, a in members:
             columns = [_terms(a.title, a.locale, surface), _terms(" ".join(a.keywords), a.locale, surface),
                        _terms(a.category_name, a.locale, surface), _terms(a.text, a.locale, surface),
-                       " ".join(v for w in kb_text.words(" ".join((a.title, *a.keywords, a.text)))
-                                for v in [kb_text.stem(w, a.locale), *kb_text.variants(w)])]
+                       _alternatives(a)]
             db.execute(f"INSERT INTO {name} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
                        (rowid, *columns))
             lengths = [total + column.count(" ") + bool(column) for total, column in zip(lengths, columns, strict=True)]
@@ -103,6 +102,17 @@ def build(articles: Iterable[IndexedArticle], default_locale: str, categories: I
     db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("default_locale", default_locale)])
     db.commit()
     return zlib.compress(db.serialize(), 6)
+
+
+def _alternatives(article: IndexedArticle) -> str:
+    """The low-weight column: a Hebrew word's stem and its readings without prefix letters,
+    which a query's own variants match ("והמשלוח" finds "משלוח"); empty for other scripts,
+    which have no variants (it would only double the index)."""
+    found = []
+    for word in kb_text.words(" ".join((article.title, *article.keywords, article.text))):
+        if kb_text.has_variants(word):
+            found += [kb_text.stem(word, article.locale), *kb_text.variants(word)]
+    return " ".join(found)
 
 
 def _terms(text: str, locale: str, surface: dict[str, str]) -> str:

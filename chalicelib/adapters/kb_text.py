@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # The Snowball stemmers of the languages the desk speaks (locale -> snowballstemmer module).
@@ -73,6 +73,7 @@ def _hebrew_stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)  # a knowledge base repeats its words: a build stems each once, not each time
 def stem(word: str, locale: str) -> str:
     """One lower-case word as a term of ``locale``."""
     if _HEBREW.match(word):
@@ -84,6 +85,12 @@ def stem(word: str, locale: str) -> str:
 def terms(text: str, locale: str) -> list[str]:
     """The terms of ``text`` in order (a word as it is matched)."""
     return [stem(w, locale) for w in words(text)]
+
+
+def has_variants(word: str) -> bool:
+    """Whether a word's script reads prefixes into words (Hebrew): such words also go into
+    the index's low-weight column, where a query's variants find them."""
+    return bool(_HEBREW.match(word))
 
 
 def variants(word: str) -> list[str]:
