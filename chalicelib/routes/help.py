@@ -16,6 +16,7 @@ from ..domain import kb
 from ..domain.errors import NotFoundError
 from ..entrypoints import help_pages as pages
 from ..entrypoints.http import PUBLIC, Call, operation, public_base_url
+from ..entrypoints.openapi import HTML_PAGE
 
 bp = Blueprint(__name__)
 
@@ -40,13 +41,6 @@ def _split(base_url: str) -> tuple[str, str]:
     scheme, rest = base_url.split("://", 1)
     host, _, path = rest.partition("/")
     return f"{scheme}://{host}", f"/{path}".rstrip("/") if path else ""
-
-
-def _locale(value: str) -> str:
-    value = unquote(value)
-    if not kb.LOCALE.fullmatch(value):
-        raise NotFoundError("No help center in that language.", code="help_not_found")
-    return value
 
 
 def _page(call: Call, body: str, status: int = 200, content_type: str = "text/html; charset=utf-8",
@@ -172,23 +166,24 @@ def help_brand(call: Call) -> Any:
     return _page(call, pages.brand_css(container().kb.settings()), content_type="text/css; charset=utf-8")
 
 
-@operation(bp, "GET", "/help/{locale}", summary="The help center's home page in a language", auth=PUBLIC,
+@operation(bp, "GET", "/help/{locale}", summary="The help center's home page in a language", auth=PUBLIC, response=HTML_PAGE, errors=(404,),
            other_query=True)
 def help_home(call: Call, locale: str) -> Any:
     site = _site(call)
-    try:
-        locale = _locale(locale)
-    except NotFoundError:
+    if not kb.LOCALE.fullmatch(unquote(locale)):
         return _page(call, pages.not_found_page(site, site.settings.default_locale), status=404)
+    locale = unquote(locale)
     articles, categories = container().kb.listing(locale)
     return _page(call, pages.home_page(site, locale, articles, categories))
 
 
-@operation(bp, "GET", "/help/{locale}/search", summary="The help center's search page", auth=PUBLIC,
+@operation(bp, "GET", "/help/{locale}/search", summary="The help center's search page", auth=PUBLIC, response=HTML_PAGE, errors=(404,),
            query={"q": _QUERY}, other_query=True)
 def help_search_page(call: Call, locale: str) -> Any:
     site = _site(call)
-    locale = _locale(locale)
+    if not kb.LOCALE.fullmatch(unquote(locale)):
+        return _page(call, pages.not_found_page(site, site.settings.default_locale), status=404)
+    locale = unquote(locale)
     query = call.query.get("q", "")
     hits = container().kb.search(query, locale, limit=10) if query.strip() else []
     if query.strip():
@@ -196,11 +191,13 @@ def help_search_page(call: Call, locale: str) -> Any:
     return _page(call, pages.search_page(site, locale, query, hits))
 
 
-@operation(bp, "GET", "/help/{locale}/categories/{category}", summary="A category's articles", auth=PUBLIC,
+@operation(bp, "GET", "/help/{locale}/categories/{category}", summary="A category's articles", auth=PUBLIC, response=HTML_PAGE, errors=(404,),
            other_query=True)
 def help_category(call: Call, locale: str, category: str) -> Any:
     site = _site(call)
-    locale, category = _locale(locale), unquote(category)
+    if not kb.LOCALE.fullmatch(unquote(locale)):
+        return _page(call, pages.not_found_page(site, site.settings.default_locale), status=404)
+    locale, category = unquote(locale), unquote(category)
     articles, categories = container().kb.listing(locale)
     found = next((c for c in categories if c.slug == category), None)
     members = [a for a in articles if a.category == category]
@@ -209,11 +206,13 @@ def help_category(call: Call, locale: str, category: str) -> Any:
     return _page(call, pages.category_page(site, locale, found or kb.Category(category), members))
 
 
-@operation(bp, "GET", "/help/{locale}/{slug}", summary="A help-center article (a web page)", auth=PUBLIC,
+@operation(bp, "GET", "/help/{locale}/{slug}", summary="A help-center article (a web page)", auth=PUBLIC, response=HTML_PAGE, errors=(404,),
            other_query=True)
 def help_article(call: Call, locale: str, slug: str) -> Any:
     site = _site(call)
-    locale, slug = _locale(locale), unquote(slug)
+    if not kb.LOCALE.fullmatch(unquote(locale)):
+        return _page(call, pages.not_found_page(site, site.settings.default_locale), status=404)
+    locale, slug = unquote(locale), unquote(slug)
     if not kb.SLUG.fullmatch(slug):
         return _page(call, pages.not_found_page(site, locale), status=404)
     try:

@@ -6,6 +6,7 @@ the visitor's "talk to a person", hands the conversation to the agents, who hear
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -21,11 +22,12 @@ def ws_url(stack) -> str:
 
 @contextmanager
 def bot_on(admin):
+    before = admin.get("/kb/settings").json()
     assert admin.patch("/kb/settings", json={"bot_enabled": True, "name": "Lamps & Co."}).status_code == 200
     try:
         yield
     finally:
-        admin.patch("/kb/settings", json={"bot_enabled": False})
+        admin.patch("/kb/settings", json={"bot_enabled": False, "name": before["name"]})
 
 
 def publish(admin, slug, locale, title, body, keywords=()):
@@ -183,8 +185,8 @@ def test_the_console_shows_the_bots_exchange_after_a_hand_off(browser, stack, ad
         expect(bot_says.first.locator(".author")).to_have_text("Bot")
         link = bot_says.first.get_by_role("link", name=f"Descaling the {word} humidifier lamp")
         expect(link).to_have_attribute("href", f"/help/en/console-bot-{unique}")
-        expect(bot_says.first.locator(".body")).to_have_text("I'm the automated assistant. This article may answer "
-                                                             "your question:")
+        # (this stack's other tests' articles may be offered too: "These articles ...")
+        expect(bot_says.first.locator(".body")).to_have_text(re.compile(r"^I'm the automated assistant\. Th"))
         expect(bot_says.last.locator(".body")).to_contain_text("passed your conversation to our team")
         assert violations(page) == []
     finally:

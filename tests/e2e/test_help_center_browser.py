@@ -34,7 +34,7 @@ def articles(admin, unique):
     publish(admin, slug, "he", f"ניקוי אהיל בד {word}", "כבו את המנורה והניחו לה להתקרר.\n\n- השתמשו ב**רולר**",
             category=f"care-{unique}")
     settle()
-    return {"word": word, "slug": slug}
+    return {"word": word, "slug": slug, "name": admin.get("/kb/settings").json()["name"]}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -57,7 +57,7 @@ def test_a_reader_searches_reads_and_votes(browser, stack, articles, width):
         assert violations(page) == []
 
         first.click()
-        expect(page).to_have_title(f"Cleaning a {articles['word']} fabric shade – Help Center")
+        expect(page).to_have_title(f"Cleaning a {articles['word']} fabric shade – {articles['name']}")
         expect(page.locator("article .body strong")).to_have_text("lint roller")
         expect(page.locator("article .body table")).to_be_visible()
         expect(page.get_by_role("link", name="Send us a message")).to_be_visible()

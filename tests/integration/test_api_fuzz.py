@@ -36,12 +36,19 @@ def desk_left_as_found(stack, admin):
     def config_items() -> dict[str, dict]:
         return {i["sk"]["S"]: i for page in ddb.get_paginator("query").paginate(**config) for i in page["Items"]}
 
+    def kb_items() -> dict[str, dict]:  # the knowledge base: its settings (the bot!), articles, categories
+        query = {**config, "ExpressionAttributeValues": {":pk": {"S": "KB"}}}
+        return {i["sk"]["S"]: i for page in ddb.get_paginator("query").paginate(**query) for i in page["Items"]}
+
     profile = {"pk": {"S": "AGENTS"}, "sk": {"S": f"AGENT#{admin.get('/agents/me').json()['id']}"}}
     before, admin_before = config_items(), ddb.get_item(TableName=stack.table_name, Key=profile)["Item"]
+    kb_before = kb_items()
     yield
     for sk in config_items().keys() - before.keys():
         ddb.delete_item(TableName=stack.table_name, Key={"pk": {"S": "CONFIG"}, "sk": {"S": sk}})
-    for item in [*before.values(), admin_before]:
+    for sk in kb_items().keys() - kb_before.keys():
+        ddb.delete_item(TableName=stack.table_name, Key={"pk": {"S": "KB"}, "sk": {"S": sk}})
+    for item in [*before.values(), admin_before, *(i for sk, i in kb_before.items() if sk != "#INDEX")]:
         ddb.put_item(TableName=stack.table_name, Item=item)
     bootstrap.reset()  # a new cold start: no cached policies or agent cards from the fuzzing
 

@@ -41,7 +41,7 @@ def test_a_published_article_is_found_in_its_language_and_a_draft_is_not(admin, 
     assert search(anonymous, word, "fr") == [(slug, "en")]
     # as the widget asks while the visitor types: the last word is a prefix
     assert search(anonymous, f"vinega {word[:6]}", "en", prefix="1")[:1] == [(slug, "en")]
-    assert search(anonymous, f"{word} vinegra", "en") == [(slug, "en")]  # a typo
+    assert search(anonymous, f"{word} vinegra", "en")[:1] == [(slug, "en")]  # a typo
     # the widget reads an article as JSON; a draft is not there
     r = anonymous.get(f"/help/articles/{slug}", params={"locale": "de"})
     assert r.status_code == 200 and r.json()["locale"] == "de" and r.json()["locales"] == ["de", "en"]

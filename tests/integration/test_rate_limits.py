@@ -73,6 +73,7 @@ def test_the_defaults_are_the_documented_ones(behind_a_proxy):
         "portal_links": (10, 900), "portal_links_email": (3, 900), "portal_sign_in": (20, 900), "portal": (120, 60),
         "address_confirmations_per_visitor": (3, 3600),
         "address_confirmations_per_address": (3, 86400), "address_confirmation_links": (30, 60),
+        "help_feedback": (30, 3600),  # the help center's helpful votes (docs/knowledge-base.md)
     }
 
 
