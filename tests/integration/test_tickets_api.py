@@ -201,13 +201,17 @@ def test_activity_moves_a_ticket_to_the_top(agent, unique):
     assert ids(agent.get("/tickets", params={"team": team})) == [old["id"], new["id"]]
 
 
-def test_page_through_250_tickets(agent, unique):
+def test_page_through_tickets(agent, unique):
+    """Every ticket once, newest activity first, in pages of the size asked for (63 tickets
+    in pages of 25 walk the same cursors as 250 in pages of 100, in a quarter of the time)."""
     team = f"t{unique}"
     with ThreadPoolExecutor(8) as pool:
-        created = list(pool.map(lambda i: new_ticket(agent, f"{unique}-{i}", team=team), range(250)))
+        created = list(pool.map(lambda i: new_ticket(agent, f"{unique}-{i}", team=team), range(63)))
+    whole = agent.get("/tickets", params={"team": team, "limit": "100"}).json()
+    assert len(whole["items"]) == 63 and whole["next_cursor"] is None
     seen, pages, cursor = [], [], None
     while True:
-        params = {"team": team, "limit": "100"}
+        params = {"team": team, "limit": "25"}
         if cursor:
             params["cursor"] = cursor
         body = agent.get("/tickets", params=params).json()
@@ -216,7 +220,7 @@ def test_page_through_250_tickets(agent, unique):
         cursor = body["next_cursor"]
         if not cursor:
             break
-    assert sum(pages) == 250 and pages[:3] == [100, 100, 50]
+    assert sum(pages) == 63 and pages[:3] == [25, 25, 13]
     assert sorted(t["id"] for t in seen) == sorted(t["id"] for t in created)
     stamps = [t["last_activity_at"] for t in seen]
     assert stamps == sorted(stamps, reverse=True)
