@@ -138,6 +138,12 @@ class S3Files(LazyClient):
         )
 
 
+    def view_url(self, key: str) -> str:
+        """A link that shows the object in the browser (a picture in a page), for an hour."""
+        return self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.DOWNLOAD_SECONDS)
+
+
 def _disposition(filename: str) -> str:
     """An attachment header that survives any name: an ASCII fallback and the UTF-8 name
     (RFC 6266 / 5987)."""

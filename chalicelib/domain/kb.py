@@ -16,6 +16,12 @@ RESERVED_SLUGS = frozenset({"search", "categories", "assets", "sitemap"})
 DRAFT, PUBLISHED = "draft", "published"
 STATUSES = (DRAFT, PUBLISHED)
 MAX_KEYWORDS = 20
+# Pictures in articles: uploaded by editors straight to the bucket (a pre-signed POST fixes
+# the key, the type and the size), shown through the help center's own address.
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+IMAGE_ID = re.compile(r"[0-9a-f]{32}")
+IMAGE_PREFIX = "kb/images/"
 DEFAULT_LOCALE = "en"
 # Languages written right to left: their pages say dir="rtl".
 RIGHT_TO_LEFT = frozenset({"he", "ar", "fa", "ur", "yi"})

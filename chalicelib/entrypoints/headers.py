@@ -82,6 +82,8 @@ def secure(
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"
     headers["Content-Security-Policy"] = page_policy(settings) if content_type == "text/html" else API_POLICY
+    if content_type == "text/html" and path == "/console":  # editors upload articles' pictures to the bucket
+        headers["Content-Security-Policy"] = portal_policy(settings, framed=False)
     if content_type == "text/html" and is_portal_path(path):
         headers["Content-Security-Policy"] = portal_policy(settings, framed=path in FRAMEABLE_PAGES)
         if path in FRAMEABLE_PAGES:

@@ -108,6 +108,16 @@ def help_feedback(call: Call, slug: str) -> Any:
     return Response(body="", status_code=204)
 
 
+@operation(
+    bp, "GET", "/help/images/{image_id}/{filename}", summary="A picture of an article (a redirect to the bucket)",
+    auth=PUBLIC, errors=(404,), other_query=True,
+)
+def help_image(call: Call, image_id: str, filename: str) -> Any:
+    url = container().kb.image_view_url(unquote(image_id), unquote(filename))
+    # The link is good for an hour: browsers keep the redirect for less.
+    return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "public, max-age=1800"})
+
+
 @operation(bp, "GET", "/help", summary="The help center (redirects to its default language)", auth=PUBLIC,
            other_query=True)
 def help_root(call: Call) -> Any:

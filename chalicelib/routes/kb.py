@@ -104,6 +104,15 @@ def preview_kb_article(call: Call) -> Any:
     return {"html": render(call.body["body"])}
 
 
+@operation(
+    bp, "POST", "/kb/images", summary="Upload a picture for an article (editors): a pre-signed POST to the bucket",
+    auth=EDITOR, body="KbImageUpload", response="KbImage", status=201, errors=(400, 403, 422),
+)
+def upload_kb_image(call: Call) -> Any:
+    assert call.principal is not None
+    return container().kb.image_upload(call.body["filename"], call.body["content_type"], call.principal)
+
+
 @operation(bp, "GET", "/kb/categories", summary="The knowledge base's categories, in order", auth=AGENT,
            response="KbCategoryList")
 def list_kb_categories(call: Call) -> Any:

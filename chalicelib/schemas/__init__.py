@@ -1355,6 +1355,12 @@ REQUESTS.update({
                        "locale": {**_KB_LOCALE, "description": "The version the reader read."}},
         "additionalProperties": False,
     },
+    "KbImageUpload": {
+        "type": "object", "required": ["filename", "content_type"],
+        "properties": {"filename": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": VISIBLE_TEXT},
+                       "content_type": {"enum": ["image/png", "image/jpeg", "image/gif", "image/webp"]}},
+        "additionalProperties": False,
+    },
     "KbPreview": {
         "type": "object", "required": ["body"],
         "properties": {"body": {"type": "string", "maxLength": 40000}}, "additionalProperties": False,
@@ -1429,6 +1435,18 @@ RESPONSES.update({
             "unanswered": {"type": "array", "description": "Searches that found nothing, most asked first (20).",
                            "items": {"type": "object", "required": ["query", "count"],
                                      "properties": {"query": {"type": "string"}, "count": {"type": "integer"}}}},
+        },
+    },
+    "KbImage": {
+        "type": "object", "required": ["id", "url", "upload", "max_bytes"],
+        "properties": {
+            "id": {"type": "string"},
+            "url": {"type": "string", "description": "The picture's address for the article's Markdown: "
+                    "![what it shows](url)."},
+            "upload": {"type": "object", "required": ["url", "fields"], "description": "POST the file here "
+                       "(multipart, these fields first) within 10 minutes.",
+                       "properties": {"url": {"type": "string"}, "fields": {"type": "object"}}},
+            "max_bytes": {"type": "integer"},
         },
     },
     "KbPreviewHtml": {"type": "object", "required": ["html"], "properties": {"html": {"type": "string"}}},

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain import kb
-from ..domain.errors import NotFoundError, PermissionDeniedError
+from ..domain.errors import NotFoundError, PermissionDeniedError, UnprocessableError
 from ..domain.kb import Article, Category, Hit, IndexedArticle, IndexPointer, KbSettings, Revision
 from ..domain.people import Principal
 from .ports import KbIndexFiles, KbSearchIndex, KbStore, SettingStore
@@ -158,6 +158,30 @@ class KnowledgeBase:
         self.require_editor(by)
         if not self.store.delete_category(slug):
             raise NotFoundError(f"No category {slug!r}.", code="category_not_found")
+
+    def image_upload(self, filename: str, content_type: str, by: Principal) -> dict[str, Any]:
+        """A pre-signed POST for one picture of an article (editors), and the address the
+        article's Markdown names it by (``![...](/help/images/<id>/<name>)``)."""
+        import uuid
+
+        from ..domain.chat import safe_filename
+
+        self.require_editor(by)
+        if content_type not in kb.IMAGE_TYPES:
+            raise UnprocessableError("Pictures are PNG, JPEG, GIF or WebP.", code="image_refused",
+                                     details={"allowed": sorted(kb.IMAGE_TYPES)})
+        image_id, name = uuid.uuid4().hex, safe_filename(filename).replace(" ", "_")
+        post = self.files.presign_upload(f"{kb.IMAGE_PREFIX}{image_id}/{name}", content_type, kb.MAX_IMAGE_BYTES)
+        return {"id": image_id, "url": f"/help/images/{image_id}/{name}", "upload": {"url": post["url"],
+                "fields": post["fields"]}, "max_bytes": kb.MAX_IMAGE_BYTES}
+
+    def image_view_url(self, image_id: str, filename: str) -> str:
+        """Where a picture of an article is read from (a pre-signed link to the bucket)."""
+        from ..domain.chat import safe_filename
+
+        if not kb.IMAGE_ID.fullmatch(image_id) or safe_filename(filename).replace(" ", "_") != filename:
+            raise NotFoundError("No such picture.", code="image_not_found")
+        return self.files.view_url(f"{kb.IMAGE_PREFIX}{image_id}/{filename}")
 
     # ------------------------------------------------------------------ readers
 

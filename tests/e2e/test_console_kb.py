@@ -358,3 +358,35 @@ def test_in_hebrew_the_knowledge_base_mirrors_and_passes_axe(browser, stack, adm
         _check(page, "kb-editor-he-console-1024")
     finally:
         context.close()
+
+
+def test_an_editor_puts_a_picture_into_an_article_and_readers_see_it(browser, stack, unique, tmp_path):
+    import base64
+
+    slug, title = f"pictured-{unique}", f"Wiring a dimmer {unique}"
+    picture = tmp_path / "wiring.png"  # a 1x1 PNG
+    picture.write_bytes(base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="))
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    try:
+        page = context.new_page()
+        sign_in(page, stack.api_url)
+        page.goto(f"{stack.api_url}/console#settings/kb/new")
+        page.get_by_label("Address (slug)").fill(slug)
+        page.get_by_label("Title").fill(title)
+        page.get_by_label("Text (Markdown)").fill("The wiring:\n\n")
+        page.get_by_label("Insert a picture").set_input_files(str(picture))
+        expect(page.locator("#kb-picture-status")).to_have_text("The picture is in the text.")
+        expect(page.get_by_label("Text (Markdown)")).to_have_value(re.compile(r"!\[wiring\]\(/help/images/[0-9a-f]{32}/wiring\.png\)"))
+        expect(page.locator("#kb-preview img")).to_have_attribute("alt", "wiring")
+        page.get_by_role("button", name="Publish").click()
+        expect(page.locator(".toast")).to_contain_text(["Published."])
+        assert violations(page) == []
+
+        reader = context.new_page()
+        reader.goto(f"{stack.api_url}/help/en/{slug}")
+        image = reader.locator("article img")
+        expect(image).to_have_attribute("alt", "wiring")
+        reader.wait_for_function("() => document.querySelector('article img').naturalWidth === 1")
+    finally:
+        context.close()

@@ -111,3 +111,30 @@ def test_a_new_function_instance_finds_what_was_published_without_a_deploy(admin
     bootstrap.reset()  # as a new instance: nothing loaded yet
     hits = bootstrap.container().kb.search(word, "es")
     assert [(h.slug, h.locale) for h in hits] == [(f"cold-{unique}", "es")]
+
+
+def test_an_editor_uploads_a_picture_and_the_article_shows_it(admin, agent, anonymous, unique):
+    import requests
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    r = admin.post("/kb/images", json={"filename": "Dimmer wiring.png", "content_type": "image/png"})
+    assert r.status_code == 201, r.text
+    image = r.json()
+    assert image["url"] == f"/help/images/{image['id']}/Dimmer_wiring.png"
+    stored = requests.post(image["upload"]["url"], data=image["upload"]["fields"],
+                           files={"file": ("Dimmer wiring.png", png, "image/png")}, timeout=30)
+    assert stored.status_code in (200, 201, 204), stored.text
+    slug = f"picture-{unique}"
+    assert put(admin, slug, "en", body=f"The wiring:\n\n![Dimmer wiring]({image['url']})").status_code == 200
+    settle()
+    page = anonymous.get(f"/help/en/{slug}").text
+    assert f'<img src="{image["url"]}" alt="Dimmer wiring">' in page
+    shown = anonymous.get(image["url"], allow_redirects=False)
+    assert shown.status_code == 302 and shown.headers["Cache-Control"] == "public, max-age=1800"
+    assert requests.get(shown.headers["Location"], timeout=30).content == png
+    # not a picture, not an editor, not an id: refused
+    assert admin.post("/kb/images", json={"filename": "x.svg", "content_type": "image/svg+xml"}).status_code == 400
+    denied = agent.post("/kb/images", json={"filename": "x.png", "content_type": "image/png"})
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "editor_required"
+    assert anonymous.get("/help/images/not-an-id/x.png", allow_redirects=False).status_code == 404
+    assert anonymous.get(f"/help/images/{image['id']}/..%2Fsecret.png", allow_redirects=False).status_code == 404

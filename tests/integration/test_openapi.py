@@ -39,7 +39,7 @@ def test_agent_routes_declare_bearer_auth_and_the_schemas_are_the_enforced_ones(
         ("POST", "/portal/tickets/{number}/messages"), ("POST", "/portal/tickets/{number}/close"),
         ("POST", "/portal/tickets/{number}/uploads"),
         ("GET", "/widget/transcripts/confirm"),
-        ("GET", "/help"), ("GET", "/help/search"), ("GET", "/help/articles/{slug}"),
+        ("GET", "/help"), ("GET", "/help/search"), ("GET", "/help/articles/{slug}"), ("GET", "/help/images/{image_id}/{filename}"),
         ("POST", "/help/articles/{slug}/feedback"), ("GET", "/help/sitemap.xml"), ("GET", "/help/assets/help.css"), ("GET", "/help/assets/help.js"),
         ("GET", "/help/assets/brand.css"), ("GET", "/help/{locale}"), ("GET", "/help/{locale}/search"),
         ("GET", "/help/{locale}/categories/{category}"), ("GET", "/help/{locale}/{slug}"),

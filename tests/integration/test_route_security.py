@@ -62,6 +62,8 @@ PUBLIC_ROUTES = {
     ("GET", "/help/articles/{slug}"): "a published article as JSON (the widget's reader); a draft is a 404",
     ("POST", "/help/articles/{slug}/feedback"): "a reader's vote on a published article: a counter; "
     "rate-limited per IP",
+    ("GET", "/help/images/{image_id}/{filename}"): "an article's picture: a redirect to a pre-signed link "
+    "(an id of 128 random bits; editors upload them)",
     ("GET", "/help/search"): "published articles only, from the index in memory (no table read per request)",
     ("GET", "/help/sitemap.xml"): "the published articles' addresses",
     ("GET", "/help/assets/help.css"): "the help center's styles",

@@ -574,6 +574,12 @@ class FakeFiles:
     def download_url(self, key: str, filename: str) -> str:
         return f"https://files.example/{key}?as={filename}"
 
+    def view_url(self, key: str) -> str:
+        return f"https://files.example/{key}"
+
+    def presign_upload(self, key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
+        return {"url": "https://files.example/upload", "fields": {"key": key, "Content-Type": content_type}}
+
     def keys(self, prefix: str) -> list[str]:
         return sorted(k for k in self.objects if k.startswith(prefix))
 

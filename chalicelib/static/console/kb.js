@@ -245,7 +245,7 @@
       form.appendChild(toggle);
       var panes = Desk.el("div", { "class": "kb-panes" });
       var write = Desk.el("div", { "class": "kb-write" });
-      inputs.body = field(write, "kb-body", t("kb.body"), Desk.el("textarea", { "data-field": "body", rows: "18", maxlength: "60000", spellcheck: "true" }), t("kb.body_hint"));
+      inputs.body = field(write, "kb-body", t("kb.body"), Desk.el("textarea", { "data-field": "body", rows: "18", maxlength: "40000", spellcheck: "true" }), t("kb.body_hint"));
       var side = Desk.el("div", { "class": "kb-side" });
       var besideOptions = [["preview", t(can ? "kb.preview" : "kb.as_published")]];
       state.versions.filter(function (v) { return v.locale !== state.locale; }).forEach(function (v) {
@@ -256,6 +256,40 @@
       side.appendChild(preview);
       panes.appendChild(write); panes.appendChild(side);
       form.appendChild(panes);
+      if (can) write.appendChild(pictureInput());
+
+      // A picture: uploaded straight to the bucket (a pre-signed POST), then named in the text
+      // where the cursor is, as Markdown the help center shows.
+      function pictureInput() {
+        var box = Desk.el("div", { "class": "kb-picture" });
+        var input = Desk.el("input", { type: "file", id: "kb-picture", accept: "image/png,image/jpeg,image/gif,image/webp" });
+        var status = Desk.el("span", { role: "status", "class": "muted", id: "kb-picture-status" });
+        box.appendChild(Desk.el("label", { "for": "kb-picture" }, t("kb.picture")));
+        box.appendChild(input);
+        box.appendChild(status);
+        input.addEventListener("change", function () {
+          var file = input.files && input.files[0];
+          if (!file) return;
+          status.textContent = t("kb.picture_uploading");
+          Desk.call("POST", "/kb/images", { filename: file.name, content_type: file.type }).then(function (image) {
+            var data = new FormData();
+            Object.keys(image.upload.fields).forEach(function (k) { data.append(k, image.upload.fields[k]); });
+            data.append("file", file);
+            return fetch(image.upload.url, { method: "POST", body: data }).then(function (r) {
+              if (!r.ok) throw new Error(t("kb.picture_refused"));
+              var at = inputs.body.selectionStart === undefined ? inputs.body.value.length : inputs.body.selectionStart;
+              var text = "![" + file.name.replace(/\.[^.]+$/, "") + "](" + image.url + ")";
+              inputs.body.value = inputs.body.value.slice(0, at) + text + inputs.body.value.slice(at);
+              setDirty(true);
+              later();
+              status.textContent = t("kb.picture_done");
+            });
+          }).catch(function (e) {
+            status.textContent = t("kb.picture_failed", { error: e.message });
+          }).then(function () { input.value = ""; });
+        });
+        return box;
+      }
 
       var conflict = Desk.el("div", { "class": "kb-conflict", id: "kb-conflict", role: "alert", hidden: "" });
       form.appendChild(conflict);
