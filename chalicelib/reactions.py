@@ -73,7 +73,8 @@ REACTIONS: tuple[Reaction, ...] = (
     # ---- ticket.opened
     Reaction("push.ticket_opened", TicketOpened, REQUEST, lambda c: c.chat.delivery.on_ticket_opened,
              must_succeed=False, when=lambda e, c: e.ticket.bot != bot.ACTIVE),  # the bot's: agents hear at hand-off
-    Reaction("sla.start_clocks", TicketOpened, STREAM, lambda c: c.sla.on_ticket_opened),
+    Reaction("sla.start_clocks", TicketOpened, STREAM, lambda c: c.sla.on_ticket_opened,
+             when=lambda e, c: e.ticket.bot != bot.ACTIVE),  # the bot's chat: its clocks start at hand-off
     Reaction("audit.ticket_opened", TicketOpened, STREAM, lambda c: c.audit.on_ticket_opened,
              when=lambda e, c: e.by is not None, keyed=True),
     Reaction("chat.out_of_hours_on_open", TicketOpened, STREAM, lambda c: c.out_of_hours.on_chat_opened,
@@ -127,6 +128,8 @@ REACTIONS: tuple[Reaction, ...] = (
     Reaction("privacy.retention", TicketChanged, STREAM, lambda c: c.privacy.on_ticket_changed,
              when=lambda e, c: retention_move(e.changes) is not None),
     Reaction("push.handed_off", TicketChanged, REQUEST, lambda c: c.chat.delivery.on_handed_off, must_succeed=False,
+             when=lambda e, c: (e.changes.get("bot") or [None, None])[1] == bot.HANDED_OFF),
+    Reaction("sla.start_clocks_at_handoff", TicketChanged, STREAM, lambda c: c.sla.on_handed_off,
              when=lambda e, c: (e.changes.get("bot") or [None, None])[1] == bot.HANDED_OFF),
     Reaction("kb.count_handoff", TicketChanged, STREAM, lambda c: c.kb_stats.on_handed_off,
              when=lambda e, c: (e.changes.get("bot") or [None, None])[1] == bot.HANDED_OFF),

@@ -160,6 +160,16 @@ class SlaService:
             return
         self._change(ticket.id, lambda state, _policy, _ticket: sla.start(policy, self._calendar(policy), ticket.created_at))
 
+    def on_handed_off(self, event: TicketChanged) -> None:
+        """A chat the FAQ bot had is people's now: its clocks start at the hand-off (while the
+        bot answered, nobody was waiting for a person)."""
+        ticket = event.ticket
+        policy = sla.select_policy(self.policies(), ticket.priority.value, ticket.channel, ticket.tags)
+        if policy is None:
+            return
+        started = self.clock()
+        self._change(ticket.id, lambda state, _policy, _ticket: state or sla.start(policy, self._calendar(policy), started))
+
     def on_message_created(self, event: MessageCreated) -> None:
         message = event.message
         if not message.public or event.ticket.sla is None:

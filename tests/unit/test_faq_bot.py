@@ -181,3 +181,22 @@ def test_a_mails_acknowledgement_suggests_the_articles_that_answer_it():
     assert 1 <= len(lines) <= 3
     uncovered = ask("bob@customer.example", "Berlin shop", "Can I pick up my order from your shop in Berlin?")
     assert "these articles" not in uncovered
+
+
+def test_sla_clocks_start_when_people_get_the_chat_not_while_the_bot_answers():
+    desk = desk_with_articles()
+    desk.sla.put_policies([{
+        "id": "chats", "name": "Chats", "channels": ["chat"],
+        "targets": {"first_response": 5, "next_response": 10, "resolution": 60},
+        "business_hours": False, "warn_at_percent": 80, "on_warning": [], "on_breach": [],
+    }])
+    answered = chat(desk, "How long does delivery take?")
+    assert answered.sla is None  # the bot answered: nobody is waiting for a person
+    desk.clock.now += timedelta(minutes=30)
+    handed = desk.bot.hand_off(answered, "asked")
+    assert handed is not None
+    desk.deliver()
+    clocks = desk.tickets.get(answered.id).sla
+    assert clocks is not None
+    first = clocks.clocks[next(m for m in clocks.clocks if m.value == "first_response")]
+    assert first.started_at == desk.clock.now and not first.breached
