@@ -17,6 +17,7 @@ from ...domain.clock import to_iso
 from . import models as m
 
 STATS_PREFIX = "KBSTATS#"
+UNANSWERED_DAYS = 90
 DUE_PK = "KBBOT#due"
 COUNTERS = ("searches", "no_result", "views", "helpful", "unhelpful", "bot_answers", "handoffs", "bot_resolved",
             "answered")
@@ -35,7 +36,10 @@ class DynamoKbStats:
             m.KbStatsItem(*_keys(day, f"#A#{article[0]}#{article[1]}")).update(actions=actions)
 
     def count_unanswered(self, day: date, words: str) -> None:
-        m.KbStatsItem(*_keys(day, f"#Q#{words}")).update(actions=[m.KbStatsItem.times.add(1)])
+        """A search that found nothing: its words, kept 90 days (a reader may type anything)."""
+        expires = int(datetime.combine(day, datetime.min.time()).timestamp()) + UNANSWERED_DAYS * 86400
+        m.KbStatsItem(*_keys(day, f"#Q#{words}")).update(
+            actions=[m.KbStatsItem.times.add(1), m.KbStatsItem.expires_at.set(expires)])
 
     def month(self, year: int, month: int) -> Iterator[tuple[str, dict[str, int]]]:
         """Every counter item of a month: (sort key, counters)."""

@@ -665,6 +665,7 @@ class KbStatsItem(DeskModel):
     bot_resolved = NumberAttribute(null=True)
     answered = NumberAttribute(null=True)
     times = NumberAttribute(null=True)  # a search without results: how often
+    expires_at = NumberAttribute(null=True)  # a search's words go after 90 days (what a reader typed)
 
 
 class BotDueItem(DeskModel):
