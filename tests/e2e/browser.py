@@ -5,6 +5,7 @@ screenshots kept in test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,3 +69,37 @@ def fits(page) -> None:
                 (e.className && typeof e.className === 'string' ? '.' + e.className.trim().replace(/\\s+/g, '.') : '') +
                 ' right=' + Math.round(e.getBoundingClientRect().right))""")
         raise AssertionError(f"the page is {overflow}px wider than the window: {culprits}")
+
+
+def at_every_width(
+    page,
+    name: str | None = None,
+    *,
+    axe: bool = True,
+    fit: Iterable[int] = WIDTHS,
+    also: Callable[[int], None] | None = None,
+) -> None:
+    """The page's current state checked at a phone's, a laptop's and a desktop's width: axe
+    finds nothing, nothing scrolls sideways (at the widths in ``fit``), ``also(width)`` for
+    what a user needs at that width, and a screenshot ``<name>-<width>.png``.
+
+    The window is resized in place and put back as it was: a long flow runs once, and each
+    state it passes through is still seen at all three widths. The desk's pages lay out by
+    CSS alone (no script of theirs reads the window's width), so a page resized to a width
+    shows what one opened at that width shows."""
+    start = page.viewport_size
+    fit = tuple(fit)
+    try:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": start["height"]})
+            if axe:
+                found = violations(page)
+                assert found == [], f"at {width} px: {found}"
+            if width in fit:
+                fits(page)
+            if also is not None:
+                also(width)
+            if name:
+                screenshot(page, f"{name}-{width}")
+    finally:
+        page.set_viewport_size(start)

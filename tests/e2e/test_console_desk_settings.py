@@ -1,8 +1,9 @@
 """The desk's own settings in the console, as an admin who only uses the console meets them:
 business hours and a holiday with the server's week preview, SLA policies, canned responses,
 the signature of replies by mail (and the reply a customer gets carrying it), the DNS records
-SES still needs, retention and the privacy requests. Each at a phone's, a laptop's and a
-desktop's width, with axe; and the routes behind them on their own."""
+SES still needs, retention and the privacy requests. The set-up runs once, at a laptop's width;
+each section it leaves is checked at a phone's, a laptop's and a desktop's width, with axe
+(at_every_width). The fields' refusals at each width; and the routes behind them on their own."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.desk_env import settle
-from tests.e2e.browser import WIDTHS, fits, screenshot, sign_in, violations
+from tests.e2e.browser import WIDTHS, at_every_width, fits, screenshot, sign_in, violations
 from tests.e2e.test_mail import mail, tickets_of, wait_for
 
 ZONE = "Europe/Berlin"
@@ -45,6 +46,25 @@ def _open(page, base: str, section: str, heading: str) -> None:
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
 
 
+LAPTOP = 1024  # the set-up's width
+# The whole page at 390 px waits on the console's header (issue #13, defect 7, fixed in
+# console.css by its owner); the section never scrolls sideways inside its panel at any width.
+FITS = tuple(w for w in WIDTHS if w > 390)
+
+
+def _in_its_panel(page):
+    def check(width: int) -> None:
+        overflow = page.evaluate("(p => p.scrollWidth - p.clientWidth)(document.getElementById('settings-panel'))")
+        assert overflow <= 0, f"the section is {overflow}px wider than its panel at {width} px"
+    return check
+
+
+def _every_width(page, name: str) -> None:
+    """The section's state at all three widths: axe, within its panel, the page fits (wider
+    than a phone), a screenshot ``<name>-<width>``."""
+    at_every_width(page, name, fit=FITS, also=_in_its_panel(page))
+
+
 def _check(page, name: str, width: int) -> None:
     assert violations(page) == []
     # The section never scrolls sideways inside its panel. The whole page at 390 px waits on the
@@ -56,14 +76,11 @@ def _check(page, name: str, width: int) -> None:
     screenshot(page, name)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_an_admin_sets_the_desk_up_in_the_console(
-    browser, stack, admin, smtp, unique, desk_settings_restored, width
-):
+def test_an_admin_sets_the_desk_up_in_the_console(browser, stack, admin, smtp, unique, desk_settings_restored):
     admin.request("DELETE", "/calendars/desk")
     today = datetime.now(ZoneInfo(ZONE)).date()
     holiday = today + timedelta(days=2)  # never dated: always the day after tomorrow, in the desk's zone
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(viewport={"width": LAPTOP, "height": 900})
     context.on("page", lambda p: p.on("dialog", lambda d: d.accept()))
     try:
         page = context.new_page()
@@ -95,7 +112,7 @@ def test_an_admin_sets_the_desk_up_in_the_console(
         expect(day_after).to_contain_text("own holiday")
         tomorrow = page.locator(f'#hours-week li[data-date="{(today + timedelta(days=1)).isoformat()}"]')
         expect(tomorrow).to_contain_text("Open 09:00–12:00, 13:00–17:30")
-        _check(page, f"settings-hours-{width}", width)
+        _every_width(page, "settings-hours")
         stored = admin.get("/calendars/desk").json()
         assert stored["holidays"] == [holiday.isoformat()] and stored["timezone"] == ZONE
         assert stored["hours"]["monday"] == ["09:00-12:00", "13:00-17:30"]
@@ -117,7 +134,7 @@ def test_an_admin_sets_the_desk_up_in_the_console(
         card.get_by_label("Resolution (minutes)").fill("480")
         page.get_by_role("button", name="Save SLA policies").click()
         expect(page.locator(".toast").last).to_have_text("SLA policies saved.")
-        _check(page, f"settings-sla-{width}", width)
+        _every_width(page, "settings-sla")
         saved = next(p for p in admin.get("/sla/policies").json()["policies"] if p["id"] == policy_id)
         assert saved["targets"] == {"first_response": 45, "resolution": 480} and saved["priorities"] == ["urgent"]
 
@@ -133,7 +150,7 @@ def test_an_admin_sets_the_desk_up_in_the_console(
         page.get_by_label("Text", exact=True).fill("Hi {{customer.first_name}}, it ships tomorrow.")
         page.get_by_role("button", name="Save canned response").click()
         expect(row).to_contain_text("it ships tomorrow")
-        _check(page, f"settings-canned-{width}", width)
+        _every_width(page, "settings-canned")
         canned = [c for c in admin.get("/canned-responses").json()["items"] if c["title"] == title]
         assert [c["body"] for c in canned] == ["Hi {{customer.first_name}}, it ships tomorrow."]
         row.get_by_role("button", name=f"Delete {title}").click()
@@ -155,7 +172,7 @@ def test_an_admin_sets_the_desk_up_in_the_console(
         expect(records.filter(has_text="_domainkey.desk.localhost")).to_contain_text("Missing")  # no Easy DKIM locally
         expect(records.filter(has_text="_dmarc.desk.localhost")).to_contain_text("Not checked by SES")
         expect(records.filter(has_text="MX")).to_contain_text("Missing")  # no MAIL FROM domain set up locally
-        _check(page, f"settings-mail-{width}", width)
+        _every_width(page, "settings-mail")
 
         # ---- how long closed chats are kept, beside the privacy requests
         _open(page, stack.api_url, "privacy", "Retention and privacy")
@@ -164,7 +181,7 @@ def test_an_admin_sets_the_desk_up_in_the_console(
         page.get_by_role("button", name="Save retention").click()
         expect(page.locator(".toast").last).to_have_text("Retention saved.")
         expect(page.get_by_role("heading", name="Privacy requests")).to_be_visible()
-        _check(page, f"settings-privacy-{width}", width)
+        _every_width(page, "settings-privacy")
         assert admin.get("/settings/retention").json()["chats_days"] == 90
     finally:
         context.close()

@@ -7,10 +7,11 @@ with a campaign from the new agent (once: not after a reload, nor on a second vi
 removes the agent, who can then no longer sign in.
 
 Every admin step is done on screen; the API only reads results and the local outbox. The
-whole journey runs at a laptop's width (1024 px); the console's part of it at a phone's and a
-desktop's too (without the shop's 10-second waits, which the 1024 px run proves). axe on every
-new page and state, screenshots as ``journey-*.png``. The desk-wide settings the journey
-changes (the widget, the hours, its campaign) are put back afterwards."""
+whole journey runs once, at a laptop's width (1024 px); every page and state of the console's
+it passes through is checked at a phone's, a laptop's and a desktop's width (at_every_width),
+the shop's at the laptop's. axe on every new page and state, screenshots as ``journey-*.png``.
+The desk-wide settings the journey changes (the widget, the hours, its campaign) are put back
+afterwards."""
 
 from __future__ import annotations
 
@@ -23,11 +24,18 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.desk_env import settle
-from tests.e2e.browser import LIVE_TIMEOUT, fits, screenshot, sign_in, violations, widget_conversation
+from tests.e2e.browser import (
+    LIVE_TIMEOUT,
+    at_every_width,
+    fits,
+    screenshot,
+    sign_in,
+    violations,
+    widget_conversation,
+)
 from tests.e2e.test_console_agents import mailed_link
 
 FULL = 1024  # the whole journey, shop and campaign timing included
-CONSOLE_ONLY = (390, 1440)  # the console's part of it
 ZONE = "Europe/Berlin"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 SECONDS = 10  # the scenario's own: a greeting after 10 seconds on the lamps page
@@ -60,6 +68,12 @@ def checked(page, name: str, *, whole_page: bool = True) -> None:
     screenshot(page, f"journey-{name}")
 
 
+def checked_at_every_width(page, name: str, also=None) -> None:
+    """A new page or state of the console's, as checked() has it, at all three widths
+    (screenshots ``journey-<name>-<width>``)."""
+    at_every_width(page, f"journey-{name}", also=also)
+
+
 def settings_section(page, title: str, heading: str) -> None:
     """Open a settings section as a person does: Settings, then the section's link."""
     if not page.locator("#settings").is_visible():
@@ -68,16 +82,14 @@ def settings_section(page, title: str, heading: str) -> None:
     expect(page.locator("#settings-title")).to_have_text(heading)
 
 
-def journey(browser, stack, admin, width: int) -> None:
-    full = width == FULL
-    tag = f"{width}"
+def journey(browser, stack, admin) -> None:
     address = f"nora-{uuid.uuid4().hex[:8]}@tests.example"
     name, password = f"Nora {uuid.uuid4().hex[:4]}", f"Nora-{uuid.uuid4().hex[:8]}-Pw1!"
     campaign_name = f"Lamp help {uuid.uuid4().hex[:6]}"
     greeting_text = f"Hello from Lamps & Co. {uuid.uuid4().hex[:4]}! Ask us anything."
     campaign_text = f"Looking for a lamp? I can help you choose. {uuid.uuid4().hex[:4]}"
-    admin_context = browser.new_context(viewport={"width": width, "height": 900})
-    agent_context = browser.new_context(viewport={"width": width, "height": 900})
+    admin_context = browser.new_context(viewport={"width": FULL, "height": 900})
+    agent_context = browser.new_context(viewport={"width": FULL, "height": 900})
     shop_context = browser.new_context(viewport={"width": FULL, "height": 800})
     for context in (admin_context, agent_context):
         context.on("page", lambda p: p.on("dialog", lambda d: d.accept()))
@@ -85,15 +97,15 @@ def journey(browser, stack, admin, width: int) -> None:
         # ---- the admin signs in and invites an agent
         console = admin_context.new_page()
         sign_in(console, stack.api_url)
-        checked(console, f"console-{tag}")
+        checked_at_every_width(console, "console")
         settings_section(console, "Agents", "Agents")
         expect(console.get_by_role("heading", name="Invite an agent")).to_be_visible()
-        checked(console, f"agents-{tag}")
+        checked_at_every_width(console, "agents")
         console.get_by_label("Address to invite").fill(address)
         console.get_by_role("button", name="Send invitation").click()
         expect(console.locator(".toast").last).to_contain_text(f"Invitation sent to {address}.")
         expect(console.locator(".invites")).to_contain_text(address)
-        checked(console, f"agents-invited-{tag}")
+        checked_at_every_width(console, "agents-invited")
 
         # ---- the agent signs up from the e-mail link
         link = mailed_link(stack.api_url, address)
@@ -101,13 +113,13 @@ def journey(browser, stack, admin, width: int) -> None:
         desk.goto(link)
         expect(desk.get_by_role("heading", name="Join the support desk")).to_be_visible()
         expect(desk.locator("#invite-intro")).to_contain_text(address)
-        checked(desk, f"invite-{tag}")
+        checked_at_every_width(desk, "invite")
         desk.get_by_label("Your name").fill(name)
         desk.get_by_label("Choose a password").fill(password)
         desk.get_by_role("button", name="Join and sign in").click()
         expect(desk.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         expect(desk.locator("#me")).to_have_text(name)
-        checked(desk, f"agent-console-{tag}")
+        checked_at_every_width(desk, "agent-console")
         agent_id = next(a["id"] for a in admin.get("/agents").json()["items"] if a["email"] == address)
 
         # ---- a visitor on the demo shop asks in the widget; the new agent answers
@@ -127,9 +139,8 @@ def journey(browser, stack, admin, width: int) -> None:
         desk.get_by_role("button", name="Send", exact=True).click()
         expect(desk.locator("#timeline li", has_text=answer)).to_be_visible()
         expect(shopper.locator("li.desk-theirs .desk-text", has_text=answer)).to_be_visible()
-        checked(desk, f"agent-answered-{tag}")
-        if full:
-            checked(shopper, "shop-chat-answered")
+        checked_at_every_width(desk, "agent-answered")
+        checked(shopper, "shop-chat-answered")
         assert admin.get(f"/tickets/{conversation}").json()["assignee_id"] == agent_id
         shopper.close()
 
@@ -139,7 +150,7 @@ def journey(browser, stack, admin, width: int) -> None:
         console.locator(f'#tickets [data-ticket="{conversation}"]').click()
         answered = console.locator("#timeline li", has_text=answer)
         expect(answered.locator(".author")).to_have_text(name)
-        checked(console, f"admin-sees-answer-{tag}")
+        checked_at_every_width(console, "admin-sees-answer")
 
         # ---- business hours on weekdays and a closed day the day after tomorrow, in the week
         today = time_in_zone()
@@ -166,7 +177,7 @@ def journey(browser, stack, admin, width: int) -> None:
                 expect(shown).to_contain_text("Open 09:00–17:00")
             else:
                 expect(shown).to_contain_text("Closed")
-        checked(console, f"hours-{tag}")
+        checked_at_every_width(console, "hours")
         stored = admin.get("/calendars/desk").json()
         assert stored["closures"] == [{"date": closed.isoformat(), "reason": "Stocktaking"}]
 
@@ -180,18 +191,17 @@ def journey(browser, stack, admin, width: int) -> None:
         expect(preview.locator(".launcher")).to_have_css("background-color", "rgb(122, 46, 140)")
         console.get_by_role("button", name="Save widget").click()
         expect(console.locator(".toast").last).to_contain_text("Widget saved.")
-        checked(console, f"widget-{tag}")
-        if full:
-            shop = shop_context.new_page()
-            shop.goto(stack.demo.url)
-            launcher = shop.locator("#desk-widget-host .launcher")
-            expect(launcher).to_have_css("background-color", "rgb(122, 46, 140)")
-            box = launcher.bounding_box()
-            assert box is not None and box["x"] < FULL / 2  # on the left now
-            launcher.click()
-            expect(shop.locator("#desk-widget-host .desk-greeting")).to_have_text(greeting_text)
-            checked(shop, "shop-restyled")
-            shop.close()
+        checked_at_every_width(console, "widget")
+        shop = shop_context.new_page()
+        shop.goto(stack.demo.url)
+        launcher = shop.locator("#desk-widget-host .launcher")
+        expect(launcher).to_have_css("background-color", "rgb(122, 46, 140)")
+        box = launcher.bounding_box()
+        assert box is not None and box["x"] < FULL / 2  # on the left now
+        launcher.click()
+        expect(shop.locator("#desk-widget-host .desk-greeting")).to_have_text(greeting_text)
+        checked(shop, "shop-restyled")
+        shop.close()
 
         # ---- a campaign from the new agent on the lamps page, after 10 seconds
         settings_section(console, "Proactive chat", "Proactive chat")
@@ -206,21 +216,23 @@ def journey(browser, stack, admin, width: int) -> None:
         expect(row.locator(".from")).to_have_text(name)
         expect(row.locator(".shown")).to_have_text("0")
         campaign_id = row.get_attribute("data-campaign")
-        if width <= 700:  # stacked on a phone, each figure still says what it counts
-            assert [shown_label(row.locator(f".{c}")) for c in ("shown", "replied")] == ["Shown", "Replied"]
         assert admin.get(f"/campaigns/{campaign_id}").json()["agent_id"] == agent_id
-        checked(console, f"campaign-{tag}")
-        if full:
-            lamps_shopper = browser.new_context(viewport={"width": FULL, "height": 800})
-            try:
-                greeted_once(lamps_shopper, stack, name, campaign_text)
-            finally:
-                lamps_shopper.close()
-            settle()
-            console.get_by_role("link", name="Chat widget", exact=True).click()
-            console.get_by_role("link", name="Proactive chat", exact=True).click()
-            expect(row.locator(".shown")).to_have_text("1")
-            checked(console, f"campaign-shown-{tag}")
+
+        def labelled_on_a_phone(w):  # stacked on a phone, each figure still says what it counts
+            if w <= 700:
+                assert [shown_label(row.locator(f".{c}")) for c in ("shown", "replied")] == ["Shown", "Replied"]
+
+        checked_at_every_width(console, "campaign", also=labelled_on_a_phone)
+        lamps_shopper = browser.new_context(viewport={"width": FULL, "height": 800})
+        try:
+            greeted_once(lamps_shopper, stack, name, campaign_text)
+        finally:
+            lamps_shopper.close()
+        settle()
+        console.get_by_role("link", name="Chat widget", exact=True).click()
+        console.get_by_role("link", name="Proactive chat", exact=True).click()
+        expect(row.locator(".shown")).to_have_text("1")
+        checked_at_every_width(console, "campaign-shown")
 
         # ---- the admin removes the agent, who can then no longer sign in
         settings_section(console, "Agents", "Agents")
@@ -228,20 +240,20 @@ def journey(browser, stack, admin, width: int) -> None:
         card.get_by_role("button", name=f"Remove {name}").click()
         expect(console.locator(".toast").last).to_contain_text(f"{name} was removed.")
         expect(card).to_have_count(0)
-        checked(console, f"agent-removed-{tag}")
+        checked_at_every_width(console, "agent-removed")
         desk.reload()
         expect(desk.get_by_role("button", name="Sign in")).to_be_visible()
         desk.get_by_label("Email").fill(address)
         desk.get_by_label("Password").fill(password)
         desk.get_by_role("button", name="Sign in").click()
         expect(desk.locator("#signin-error")).to_have_text("The e-mail address or password is not right.")
-        checked(desk, f"removed-agent-sign-in-{tag}")
+        checked_at_every_width(desk, "removed-agent-sign-in")
 
         # ---- her campaign says it greets nobody now; the admin deletes it on screen
         settings_section(console, "Proactive chat", "Proactive chat")
         row = console.locator(f'#campaign-list tr[data-campaign="{campaign_id}"]')
         expect(row.locator(".from")).to_have_text(f"{name} (removed: greets nobody until you choose another agent)")
-        checked(console, f"campaign-sender-removed-{tag}")
+        checked_at_every_width(console, "campaign-sender-removed")
 
         console.locator(f'#campaign-list tr[data-campaign="{campaign_id}"]').get_by_role(
             "button", name=f"Delete {campaign_name}").click()
@@ -289,12 +301,7 @@ def greeted_once(context, stack, agent_name: str, text: str) -> None:
 
 
 def test_a_new_business_runs_its_desk_from_the_console(browser, stack, admin, desk_wide_settings_restored):
-    journey(browser, stack, admin, FULL)
-
-
-@pytest.mark.parametrize("width", CONSOLE_ONLY)
-def test_the_journeys_console_at_a_phones_and_a_desktops_width(browser, stack, admin, desk_wide_settings_restored, width):
-    journey(browser, stack, admin, width)
+    journey(browser, stack, admin)
 
 
 @pytest.mark.parametrize("section,title", [("agents", "Agents"), ("teams", "Teams")])
