@@ -193,6 +193,15 @@ def test_after_a_reply_the_header_stays_and_the_newest_message_shows(context_at,
         )
 
     assert uncovered("#timeline li:last-child", "bottom"), "the newest message is cut off or covered"
+    # a toast (the console says something) never stands between the agent and Send
+    page.evaluate("() => { for (let i = 0; i < 3; i++) Desk.toast('Saved: a note long enough to wrap on a phone.'); }")
+    expect(page.locator(".toast").first).to_be_visible()
+    send = page.get_by_role("button", name="Send", exact=True)
+    box = send.bounding_box()
+    assert box is not None
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('button, .toast')?.textContent",
+                        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    assert hit == send.text_content(), f"Send is under a toast ({hit!r})"
     assert uncovered("#conversation-title", "middle"), "the ticket's header scrolled away"
     expect(page.locator("#sla")).to_be_in_viewport()
     assert violations(page) == []
