@@ -446,10 +446,14 @@
   }
   launcher.addEventListener("click", function () { setOpen(!isOpen()); });
   // The page's own "Chat with us" links (the help center's, or a business's): data-desk-open-chat.
+  // One clicked before this script had loaded (it loads async) set the address to #chat: the
+  // chat opens when the script arrives, and whenever the address becomes #chat.
   document.addEventListener("click", function (e) {
     var link = e.target && e.target.closest ? e.target.closest("[data-desk-open-chat]") : null;
     if (link && !preview) { e.preventDefault(); setOpen(true); }
   });
+  function openByAddress() { if (!preview && location.hash === "#chat" && !isOpen()) setOpen(true); }
+  window.addEventListener("hashchange", openByAddress);
   closeButton.addEventListener("click", function () { setOpen(false); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
 
@@ -769,6 +773,7 @@
       save();
       if (state.conversation || state.open) connect();
       if (state.open) setOpen(true);
+      openByAddress(); // a "Chat with us" link clicked while this script was loading
     }).catch(function () { status.textContent = t("unavailable"); });
   }
 

@@ -5,6 +5,8 @@ own articles, with a word of its own)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -92,5 +94,22 @@ def test_a_missing_article_is_a_page_with_a_search_box(browser, stack, unique):
         expect(page.get_by_role("heading", level=1)).to_have_text("We could not find that page.")
         expect(page.get_by_role("searchbox")).to_be_visible()
         assert violations(page) == []
+    finally:
+        context.close()
+
+
+def test_start_a_chat_clicked_before_the_widget_has_loaded_still_opens_it(browser, stack, articles):
+    """The widget's script loads async: a reader quick to click gets the chat all the same."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-US")
+    try:
+        page = context.new_page()
+        held = []
+        page.route("**/widget.js", lambda route: held.append(route))  # the script is slow to come
+        page.goto(f"{stack.api_url}/help/en/{articles['slug']}", wait_until="domcontentloaded")
+        page.get_by_role("link", name="Start a chat").click()
+        expect(page).to_have_url(re.compile(r"#chat$"))
+        assert held, "the page asked for the widget's script"
+        held[0].continue_()
+        expect(page.locator("#desk-widget-host").get_by_role("textbox", name="Your message")).to_be_focused()
     finally:
         context.close()
