@@ -288,7 +288,10 @@
 
   // quiet: the address and the focus stay where they are (a ticket opened again behind the settings).
   function open(id, quiet) {
+    var from = location.hash;
     return call("GET", "/tickets/" + encodeURIComponent(id)).then(function (ticket) {
+      // The agent went elsewhere while it loaded (Back to the list on a phone): it opens behind.
+      if (location.hash !== from && location.hash !== "#ticket/" + ticket.id) quiet = true;
       if (current && current.id !== ticket.id && ws && ws.readyState === 1) {
         ws.send(JSON.stringify({ action: "leave", conversation_id: current.id }));
       }

@@ -50,7 +50,7 @@ def test_an_admin_restyles_the_widget_and_greets_lamp_shoppers_once(browser, sta
         page.get_by_role("button", name="Settings").click()
         page.get_by_role("link", name="Chat widget").click()
         expect(page.get_by_role("heading", name="Chat widget")).to_be_visible()
-        page.get_by_label("Colour").fill("#7a2e8c")
+        page.get_by_label("Colour", exact=True).fill("#7a2e8c")
         page.get_by_label("Position").select_option("left")
         page.get_by_label("Greeting").fill("Hello from Lamps & Co.! Ask us anything.")
         page.get_by_label("Expected reply time").select_option("minutes")

@@ -183,7 +183,7 @@ def journey(browser, stack, admin) -> None:
 
         # ---- the widget restyled, seen in the preview and then on the shop
         settings_section(console, "Chat widget", "Chat widget")
-        console.get_by_label("Colour").fill("#7a2e8c")
+        console.get_by_label("Colour", exact=True).fill("#7a2e8c")
         console.get_by_label("Position").select_option("left")
         console.get_by_label("Greeting").fill(greeting_text)
         preview = console.frame_locator("iframe[title='Widget preview']")
