@@ -2,7 +2,11 @@
 laptop's and a desktop's width, with axe: customer messages that vanished at 1100 px and less,
 agents' typing the visitor never saw, a header that scrolled away and a timeline that stopped
 short, a console wider than a phone, a session lost on reload or in a new tab, a rating
-without its comment, repeated page titles, and one customer known by two names."""
+without its comment, repeated page titles, and one customer known by two names.
+
+Each flow runs once, on a phone (where the list and the conversation take turns and the
+customer panel hides behind a button), and each state it reaches is checked at all three
+widths by resizing the page in place (at_every_width): the console lays out by CSS alone."""
 
 from __future__ import annotations
 
@@ -15,7 +19,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import sign_in as sign_in_api
-from tests.e2e.browser import LIVE_TIMEOUT, WIDTHS, fits, screenshot, sign_in, violations, widget_conversation
+from tests.e2e.browser import (
+    LIVE_TIMEOUT,
+    at_every_width,
+    fits,
+    screenshot,
+    sign_in,
+    violations,
+    widget_conversation,
+)
 from tests.e2e.chat_client import ChatClient
 
 PHONE = 390
@@ -76,9 +88,8 @@ def context_at(browser):
         context.close()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
 def test_customer_messages_show_at_every_width_under_one_name_in_bubbles(
-    context_at, stack, admin, anonymous, unique, width
+    context_at, stack, admin, anonymous, unique
 ):
     email, password, agent_id = new_agent(admin, "Dana Defects")
     dana = anonymous.as_token(sign_in_api(anonymous, email, password))
@@ -88,7 +99,7 @@ def test_customer_messages_show_at_every_width_under_one_name_in_bubbles(
     try:
         customer_id = admin.get(f"/tickets/{conversation}").json()["customer"]["id"]
         name = "Visitor " + customer_id[-4:].upper()  # no name, no e-mail: one name everywhere
-        page = context_at(width).new_page()
+        page = context_at(PHONE).new_page()
         page.route(picture, lambda route: route.fulfill(status=200, content_type="image/png", body=PNG))
         sign_in(page, stack.api_url, email, password)
         open_from_list(page, conversation)
@@ -109,18 +120,23 @@ def test_customer_messages_show_at_every_width_under_one_name_in_bubbles(
         page.wait_for_function("() => (document.querySelector('#timeline li:last-child img.avatar') || {}).naturalWidth === 1")
         expect(ours.locator("time")).to_be_visible()
 
-        panel = customer_panel(page, width)
-        expect(panel.get_by_role("heading", level=2)).to_have_text(name)
-        assert violations(page) == []
-        fits(page)
-        screenshot(page, f"console-defects-bubbles-{width}")
-        if width <= 1100:
-            page.get_by_role("button", name="Close customer details").click()
-            expect(panel).to_be_hidden()
+        def at(width: int) -> None:
+            expect(theirs).to_be_visible()
+            assert theirs.bounding_box()["height"] > 20
+            panel = customer_panel(page, width)
+            expect(panel.get_by_role("heading", level=2)).to_have_text(name)
+            assert violations(page) == [], f"at {width} px"
+            fits(page)
+            screenshot(page, f"console-defects-bubbles-{width}")
+            if width <= 1100:
+                page.get_by_role("button", name="Close customer details").click()
+                expect(panel).to_be_hidden()
+
+        # the panel's state at each width is checked by at() itself (axe with it open)
+        at_every_width(page, axe=False, fit=(), also=at)
 
         # The reply made the unassigned conversation Dana's.
-        if width == PHONE:
-            page.get_by_role("button", name="Back to the list").click()
+        page.get_by_role("button", name="Back to the list").click()
         page.get_by_role("button", name="Mine", exact=True).click()
         expect(page.locator(f'#tickets [data-ticket="{conversation}"]')).to_be_visible()
         assert admin.get(f"/tickets/{conversation}").json()["assignee_id"] == agent_id
@@ -128,8 +144,7 @@ def test_customer_messages_show_at_every_width_under_one_name_in_bubbles(
         visitor.close()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_the_visitor_sees_the_agent_typing_a_reply_but_not_a_note(context_at, stack, admin, width):
+def test_the_visitor_sees_the_agent_typing_a_reply_but_not_a_note(context_at, stack, admin):
     email, password, _ = new_agent(admin, "Tess Typist")
     shop = context_at(1280).new_page()
     shop.goto(stack.demo.url)
@@ -139,7 +154,7 @@ def test_the_visitor_sees_the_agent_typing_a_reply_but_not_a_note(context_at, st
     expect(shop.locator("li.desk-mine .desk-text")).to_have_text(["Hello, a question about lamps"])
     conversation = widget_conversation(shop, stack.api_url)
 
-    page = context_at(width).new_page()
+    page = context_at(PHONE).new_page()
     sign_in(page, stack.api_url, email, password)
     open_from_list(page, conversation)
     expect(page.locator("#conversation-title")).to_contain_text("Hello, a question about lamps")
@@ -155,18 +170,17 @@ def test_the_visitor_sees_the_agent_typing_a_reply_but_not_a_note(context_at, st
     page.get_by_label("Message", exact=True).press_sequentially("only for us", delay=30)
     shop.wait_for_timeout(1500)
     expect(status).not_to_have_text(re.compile("typing"))
-    assert violations(page) == []
+    at_every_width(page, fit=())
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_after_a_reply_the_header_stays_and_the_newest_message_shows(context_at, stack, admin, unique, width):
+def test_after_a_reply_the_header_stays_and_the_newest_message_shows(context_at, stack, admin, unique):
     email, password, _ = new_agent(admin, "Hal Header")
     ticket = api_ticket(admin, unique)
     for i in range(14):  # a long history: the timeline scrolls
         note = admin.post(f"/tickets/{ticket['id']}/messages",
                           json={"kind": "note", "body": f"Note {i}: checked the cable, the bulb and the socket."})
         assert note.status_code == 201, note.text
-    page = context_at(width).new_page()
+    page = context_at(PHONE).new_page()
     sign_in(page, stack.api_url, email, password)
     open_from_list(page, ticket["id"])
     expect(page.locator("#timeline li")).to_have_count(15)
@@ -192,59 +206,62 @@ def test_after_a_reply_the_header_stays_and_the_newest_message_shows(context_at,
             [selector, at],
         )
 
-    assert uncovered("#timeline li:last-child", "bottom"), "the newest message is cut off or covered"
-    # a toast (the console says something) never stands between the agent and Send
-    page.evaluate("() => { for (let i = 0; i < 3; i++) Desk.toast('Saved: a note long enough to wrap on a phone.'); }")
-    expect(page.locator(".toast").first).to_be_visible()
-    send = page.get_by_role("button", name="Send", exact=True)
-    box = send.bounding_box()
-    assert box is not None
-    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('button, .toast')?.textContent",
-                        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
-    assert hit == send.text_content(), f"Send is under a toast ({hit!r})"
-    assert uncovered("#conversation-title", "middle"), "the ticket's header scrolled away"
-    expect(page.locator("#sla")).to_be_in_viewport()
-    assert violations(page) == []
-    screenshot(page, f"console-defects-after-reply-{width}")
+    def at(width: int) -> None:
+        expect(newest).to_be_in_viewport()
+        assert uncovered("#timeline li:last-child", "bottom"), f"at {width} px the newest message is cut off or covered"
+        # a toast (the console says something) never stands between the agent and Send
+        page.evaluate("() => { for (let i = 0; i < 3; i++) Desk.toast('Saved: a note long enough to wrap on a phone.'); }")
+        expect(page.locator(".toast").first).to_be_visible()
+        send = page.get_by_role("button", name="Send", exact=True)
+        box = send.bounding_box()
+        assert box is not None
+        hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('button, .toast')?.textContent",
+                            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+        assert hit == send.text_content(), f"at {width} px Send is under a toast ({hit!r})"
+        assert uncovered("#conversation-title", "middle"), f"at {width} px the ticket's header scrolled away"
+        expect(page.locator("#sla")).to_be_in_viewport()
+
+    at_every_width(page, "console-defects-after-reply", fit=(), also=at)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_the_console_fits_the_screen_list_then_conversation_then_back(context_at, stack, admin, unique, width):
+def test_the_console_fits_the_screen_list_then_conversation_then_back(context_at, stack, admin, unique):
     email, password, _ = new_agent(admin, "Phil Phone")
     ticket = api_ticket(admin, unique)
-    page = context_at(width).new_page()
+    page = context_at(PHONE).new_page()
     sign_in(page, stack.api_url, email, password)
-    fits(page)
-    expect(page.get_by_role("button", name="Sign out")).to_be_in_viewport()
-    expect(page.get_by_role("button", name="Settings")).to_be_in_viewport()
-    assert violations(page) == []
-    screenshot(page, f"console-defects-list-{width}")
+
+    def header(width: int) -> None:
+        expect(page.get_by_role("button", name="Sign out")).to_be_in_viewport()
+        expect(page.get_by_role("button", name="Settings")).to_be_in_viewport()
+
+    at_every_width(page, "console-defects-list", also=header)
 
     open_from_list(page, ticket["id"])
     title = page.locator("#conversation-title")
     expect(title).to_contain_text(f"Lamp flickers {unique}")
-    expect(title).to_be_in_viewport()
-    expect(page.get_by_label("Message", exact=True)).to_be_in_viewport()
+    row = page.locator(f'#tickets [data-ticket="{ticket["id"]}"]')
+
+    def conversation(width: int) -> None:
+        expect(title).to_be_in_viewport()
+        expect(page.get_by_label("Message", exact=True)).to_be_in_viewport()
+        if width == PHONE:  # one thing at a time on a phone: the list is behind a Back button
+            expect(page.locator("#tickets")).to_be_hidden()
+        else:
+            expect(row).to_be_in_viewport()
+
+    at_every_width(page, "console-defects-conversation", also=conversation)
+    page.get_by_role("button", name="Back to the list").click()
+    expect(row).to_be_in_viewport()
+    expect(title).to_be_hidden()
     fits(page)
-    assert violations(page) == []
-    screenshot(page, f"console-defects-conversation-{width}")
-    if width == PHONE:  # one thing at a time on a phone: the list is behind a Back button
-        expect(page.locator("#tickets")).to_be_hidden()
-        page.get_by_role("button", name="Back to the list").click()
-        expect(page.locator(f'#tickets [data-ticket="{ticket["id"]}"]')).to_be_in_viewport()
-        expect(title).to_be_hidden()
-        fits(page)
-    else:
-        expect(page.locator(f'#tickets [data-ticket="{ticket["id"]}"]')).to_be_in_viewport()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
 def test_the_session_and_the_open_ticket_survive_a_reload_and_a_new_tab_until_signing_out(
-    context_at, stack, admin, unique, width
+    context_at, stack, admin, unique
 ):
     email, password, _ = new_agent(admin, "Rita Reload")
     ticket = api_ticket(admin, unique)
-    context = context_at(width)
+    context = context_at(PHONE)
     first = context.new_page()
     sign_in(first, stack.api_url, email, password)
     open_from_list(first, ticket["id"])
@@ -263,19 +280,18 @@ def test_the_session_and_the_open_ticket_survive_a_reload_and_a_new_tab_until_si
     expect(second.get_by_role("heading", name="My profile")).to_be_visible()
     second.get_by_role("button", name="Back to conversations").click()
     expect(second.locator("#settings")).to_be_hidden()
-    assert violations(second) == []
+    at_every_width(second, fit=())
 
     second.get_by_role("button", name="Sign out").click()
     expect(second.get_by_label("Password")).to_be_visible()
     expect(first.get_by_label("Password")).to_be_visible()  # signed out in every tab
     first.reload()
     expect(first.get_by_label("Password")).to_be_visible()
-    assert violations(first) == []
+    at_every_width(first, fit=())
 
 
-@pytest.mark.parametrize("width", WIDTHS)
 def test_the_rating_shows_its_comment_and_repeated_pages_are_counted(
-    context_at, stack, admin, anonymous, unique, width
+    context_at, stack, admin, anonymous, unique
 ):
     email, password, _ = new_agent(admin, "Cora Comment")
     visitor, conversation = visitor_chat(anonymous, stack, f"Where is my order? {unique}")
@@ -298,14 +314,21 @@ def test_the_rating_shows_its_comment_and_repeated_pages_are_counted(
         pages = [p["title"] for p in admin.get(f"/customers/{ticket.json()['customer']['id']}").json()["visit_pages"]]
         assert pages == ["Lamps", "Lamps", "Lamps", "Cart"]
 
-        page = context_at(width).new_page()
+        page = context_at(PHONE).new_page()
         sign_in(page, stack.api_url, email, password)
         open_from_list(page, conversation)
-        expect(page.locator("#sla")).to_contain_text("Rated 4/5")
-        expect(page.locator("#sla")).to_contain_text(f"Quick and kind {unique}")
-        panel = customer_panel(page, width)
-        expect(panel.locator("#pages li")).to_have_text(["Lamps (3 times)", "Cart"])
-        assert violations(page) == []
-        fits(page)
+
+        def at(width: int) -> None:
+            expect(page.locator("#sla")).to_contain_text("Rated 4/5")
+            expect(page.locator("#sla")).to_contain_text(f"Quick and kind {unique}")
+            panel = customer_panel(page, width)
+            expect(panel.locator("#pages li")).to_have_text(["Lamps (3 times)", "Cart"])
+            assert violations(page) == [], f"at {width} px"
+            fits(page)
+            if width <= 1100:  # closed again, for the next width's button
+                page.get_by_role("button", name="Close customer details").click()
+                expect(panel).to_be_hidden()
+
+        at_every_width(page, axe=False, fit=(), also=at)
     finally:
         visitor.close()
