@@ -43,6 +43,17 @@ def _split(base_url: str) -> tuple[str, str]:
     return f"{scheme}://{host}", f"/{path}".rstrip("/") if path else ""
 
 
+def _language(value: str) -> str | None:
+    """A path's language (two letters), or None: a page that is not there."""
+    value = unquote(value)
+    return value if kb.LOCALE.fullmatch(value) else None
+
+
+def _missing(call: Call, site: pages.Site, locale: str | None = None) -> Response:
+    """The help center's 404 page, in the reader's language when the path had one."""
+    return _page(call, pages.not_found_page(site, locale or site.settings.default_locale), status=404)
+
+
 def _page(call: Call, body: str, status: int = 200, content_type: str = "text/html; charset=utf-8",
           seconds: int = PAGE_SECONDS) -> Response:
     """A public page: cacheable for a minute, revalidated by its ETag."""
@@ -180,57 +191,57 @@ def help_brand(call: Call) -> Any:
            other_query=True)
 def help_home(call: Call, locale: str) -> Any:
     site = _site(call)
-    if not kb.LOCALE.fullmatch(unquote(locale)):
-        return _page(call, pages.not_found_page(site, site.settings.default_locale), status=404)
-    locale = unquote(locale)
-    articles, categories = container().kb.listing(locale)
-    return _page(call, pages.home_page(site, locale, articles, categories))
+    lang = _language(locale)
+    if lang is None:
+        return _missing(call, site)
+    articles, categories = container().kb.listing(lang)
+    return _page(call, pages.home_page(site, lang, articles, categories))
 
 
 @operation(bp, "GET", "/help/{locale}/search", summary="The help center's search page", auth=PUBLIC, response=HTML_PAGE, errors=(404,),
            query={"q": _QUERY}, other_query=True)
 def help_search_page(call: Call, locale: str) -> Any:
     site = _site(call)
-    if not kb.LOCALE.fullmatch(unquote(locale)):
-        return _page(call, pages.not_found_page(site, site.settings.default_locale), status=404)
-    locale = unquote(locale)
+    lang = _language(locale)
+    if lang is None:
+        return _missing(call, site)
     query = call.query.get("q", "")
-    hits = container().kb.search(query, locale, limit=10) if query.strip() else []
+    hits = container().kb.search(query, lang, limit=10) if query.strip() else []
     if query.strip():
         container().kb_stats.searched(query, len(hits))
-    return _page(call, pages.search_page(site, locale, query, hits))
+    return _page(call, pages.search_page(site, lang, query, hits))
 
 
 @operation(bp, "GET", "/help/{locale}/categories/{category}", summary="A category's articles", auth=PUBLIC, response=HTML_PAGE, errors=(404,),
            other_query=True)
 def help_category(call: Call, locale: str, category: str) -> Any:
     site = _site(call)
-    if not kb.LOCALE.fullmatch(unquote(locale)):
-        return _page(call, pages.not_found_page(site, site.settings.default_locale), status=404)
-    locale, category = unquote(locale), unquote(category)
-    articles, categories = container().kb.listing(locale)
+    lang, category = _language(locale), unquote(category)
+    if lang is None:
+        return _missing(call, site)
+    articles, categories = container().kb.listing(lang)
     found = next((c for c in categories if c.slug == category), None)
     members = [a for a in articles if a.category == category]
     if not members:
-        return _page(call, pages.not_found_page(site, locale), status=404)
-    return _page(call, pages.category_page(site, locale, found or kb.Category(category), members))
+        return _missing(call, site, lang)
+    return _page(call, pages.category_page(site, lang, found or kb.Category(category), members))
 
 
 @operation(bp, "GET", "/help/{locale}/{slug}", summary="A help-center article (a web page)", auth=PUBLIC, response=HTML_PAGE, errors=(404,),
            other_query=True)
 def help_article(call: Call, locale: str, slug: str) -> Any:
     site = _site(call)
-    if not kb.LOCALE.fullmatch(unquote(locale)):
-        return _page(call, pages.not_found_page(site, site.settings.default_locale), status=404)
-    locale, slug = unquote(locale), unquote(slug)
+    lang, slug = _language(locale), unquote(slug)
+    if lang is None:
+        return _missing(call, site)
     if not kb.SLUG.fullmatch(slug):
-        return _page(call, pages.not_found_page(site, locale), status=404)
+        return _missing(call, site, lang)
     try:
-        article, published_in = container().kb.published(slug, locale)
+        article, published_in = container().kb.published(slug, lang)
     except NotFoundError:
-        return _page(call, pages.not_found_page(site, locale), status=404)
+        return _missing(call, site, lang)
     articles, categories = container().kb.listing(article.locale)
     category = next((c for c in categories if c.slug == article.category), None) or kb.Category(article.category)
     related = [a for a in articles if a.category == article.category]
     container().kb_stats.viewed(article.slug, article.locale)
-    return _page(call, pages.article_page(site, locale, article, published_in, category, related))
+    return _page(call, pages.article_page(site, lang, article, published_in, category, related))

@@ -1315,8 +1315,9 @@ REQUESTS.update({
         "required": ["title", "body"],
         "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": VISIBLE_TEXT},
-            # 40,000 characters fit the API's 256 KB body even as JSON escapes (6 bytes each)
-            "body": {"type": "string", "maxLength": 40000, "description": "Markdown (CommonMark, tables)."},
+            # 20,000 characters (about 3,000 words) fit the API's 256 KB body even as JSON escapes
+            # (12 bytes for a character beyond the BMP, an emoji): a valid body is never a 413
+            "body": {"type": "string", "maxLength": 20000, "description": "Markdown (CommonMark, tables)."},
             "category": {**_KB_SLUG, "description": "A category's slug (PUT /kb/categories/{slug} names it)."},
             "keywords": {"type": "array", "maxItems": 20,
                          "items": {"type": "string", "minLength": 1, "maxLength": 60, "pattern": VISIBLE_TEXT}},
@@ -1363,7 +1364,7 @@ REQUESTS.update({
     },
     "KbPreview": {
         "type": "object", "required": ["body"],
-        "properties": {"body": {"type": "string", "maxLength": 40000}}, "additionalProperties": False,
+        "properties": {"body": {"type": "string", "maxLength": 20000}}, "additionalProperties": False,
     },
 })
 _KB_ARTICLE = {

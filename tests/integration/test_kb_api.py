@@ -80,6 +80,10 @@ def test_bad_input_is_a_clear_error(admin, agent, anonymous, unique):
     r = admin.request("PUT", f"/kb/articles/ok-{unique}/en", json={"title": "", "body": 3})
     assert r.status_code == 400 and r.json()["error"]["code"] == "validation_failed"
     assert admin.get(f"/kb/articles/missing-{unique}/en").status_code == 404
+    # the longest body the schema takes fits the API's body limit even escaped as JSON (an
+    # emoji is 12 bytes as \\ud83d\\ude00): one character more is a 400, never a 413
+    assert put(admin, f"long-{unique}", "en", body="\U0001F600" * 20000, status="draft").status_code == 200
+    assert put(admin, f"long-{unique}", "en", body="\U0001F600" * 20001, status="draft").status_code == 400
     # an agent the admins did not allow may read, not write
     denied = put(agent, f"agent-{unique}", "en")
     assert denied.status_code == 403 and denied.json()["error"]["code"] == "editor_required"

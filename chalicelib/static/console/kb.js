@@ -245,7 +245,7 @@
       form.appendChild(toggle);
       var panes = Desk.el("div", { "class": "kb-panes" });
       var write = Desk.el("div", { "class": "kb-write" });
-      inputs.body = field(write, "kb-body", t("kb.body"), Desk.el("textarea", { "data-field": "body", rows: "18", maxlength: "40000", spellcheck: "true" }), t("kb.body_hint"));
+      inputs.body = field(write, "kb-body", t("kb.body"), Desk.el("textarea", { "data-field": "body", rows: "18", maxlength: "20000", spellcheck: "true" }), t("kb.body_hint"));
       var side = Desk.el("div", { "class": "kb-side" });
       var besideOptions = [["preview", t(can ? "kb.preview" : "kb.as_published")]];
       state.versions.filter(function (v) { return v.locale !== state.locale; }).forEach(function (v) {
