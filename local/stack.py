@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,22 +236,31 @@ class Stack:
         while not self._stopping.wait(AUTOSAVE_SECONDS):
             self.aws.save()
 
-    def stop(self) -> None:
+    def stop(self) -> dict[str, float]:
+        """Stop every part, the emulator last; returns the seconds each part took."""
         self._stopping.set()
-        if self.scheduler is not None:
-            self.scheduler.stop()
-        if self.demo is not None:
-            self.demo.stop()
-        if self._http is not None:
+
+        def http() -> None:
+            assert self._http is not None
             self._http.server.shutdown()
             self._http.server.server_close()
-        if self.smtp is not None:
-            self.smtp.stop()
-        if self.streams is not None:
-            self.streams.stop()
-        if self.gateway is not None:
-            self.gateway.stop()
-        self.aws.stop()  # saves the state last, after the app has stopped writing
+
+        parts: list[tuple[str, Any]] = [
+            ("scheduler", self.scheduler and self.scheduler.stop),
+            ("demo shop", self.demo and self.demo.stop),
+            ("HTTP API", self._http and http),
+            ("SMTP inbound", self.smtp and self.smtp.stop),
+            ("stream consumer", self.streams and self.streams.stop),
+            ("websocket gateway", self.gateway and self.gateway.stop),
+            ("AWS emulator", self.aws.stop),  # saves the state last, after the app has stopped writing
+        ]
+        took = {}
+        for name, stop in parts:
+            if stop:
+                began = time.monotonic()
+                stop()
+                took[name] = time.monotonic() - began
+        return took
 
     def widget_snippet(self) -> str:
         """The tag a business pastes into its pages to put this desk's chat widget there."""
@@ -334,11 +345,14 @@ def main() -> int:
         print(f"\nAdmin agent: {stack.admin['email']} (password shown when it was created)")
     print("\nPress Ctrl-C to stop.", flush=True)
 
+    # `kill -USR1 <pid>` prints what every thread is doing (a stop that hangs, a slow request).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     print("\nStopping: saving data ...", flush=True)
-    stack.stop()
-    print("Stopped.", flush=True)
+    took = stack.stop()
+    slow = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in took.items() if seconds >= 2)
+    print(f"Stopped in {sum(took.values()):.1f} s" + (f" ({slow})." if slow else "."), flush=True)
     return 0

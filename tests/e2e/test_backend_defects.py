@@ -162,7 +162,9 @@ def signed_in_visitor(anonymous, stack, address: str) -> ChatClient:
 def transcript_text(address: str) -> str:
     from local.outbox import sent_mail
 
-    [sent] = [m for m in sent_mail() if m["to"] == [address]]
+    # The agent's reply may also be mailed there: the visitor closed the chat before the
+    # stream's "reply to an absent visitor" looked. The transcript is the mail of that subject.
+    [sent] = [m for m in sent_mail() if m["to"] == [address] and m["subject"].startswith("Your conversation #")]
     return sent["text"]
 
 

@@ -52,7 +52,16 @@ def start(data_dir: Path, http_port: int, aws_port: int) -> tuple[subprocess.Pop
 
 def stop(proc: subprocess.Popen) -> str:
     proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=30)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGUSR1)  # the stack prints every thread's stack: where it hangs
+        try:
+            out, _ = proc.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        raise AssertionError("the stack did not stop within 30 s of Ctrl-C:\n" + out[-12000:]) from None
     assert proc.returncode == 0, out
     return out
 
@@ -76,7 +85,7 @@ def test_the_stack_prints_urls_keeps_data_and_stops_cleanly(tmp_path):
         ).json()
     finally:
         out = stop(proc)
-    assert "Stopped." in out
+    assert "Stopped in " in out
     assert "Traceback" not in out
 
     proc, banner = start(tmp_path, http_port, aws_port)
