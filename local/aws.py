@@ -49,6 +49,21 @@ class _StateUnpickler(pickle.Unpickler):
         return RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
 
 
+def _remember_hosts(dispatcher: Any) -> None:
+    """moto finds the service of each request's host by listing its package's folders and
+    trying hundreds of URL patterns, on every request (a tenth of its time in the API fuzz).
+    The answer depends on the host alone, so each host's is kept."""
+    find = dispatcher.get_backend_for_host
+    known: dict[str | None, Any] = {}
+
+    def get_backend_for_host(host: str | None) -> Any:
+        if host not in known:
+            known[host] = find(host)
+        return known[host]
+
+    dispatcher.get_backend_for_host = get_backend_for_host
+
+
 class _OneAtATime:
     """Runs moto's WSGI app for one request at a time.
 
@@ -162,6 +177,7 @@ class AwsEmulator:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         _check_free(self.host, self.port)
         dispatcher = DomainDispatcherApplication(create_backend_app)
+        _remember_hosts(dispatcher)
         self._app = _OneAtATime(dispatcher, self._lock, self.dynamodb_calls, self.dynamodb_items_read)
         if self.state_path:
             self._hold_folder()

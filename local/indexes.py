@@ -7,7 +7,10 @@ entries: tens per message), so every list of tickets slowed as the data grew: fi
 ``GET /tickets`` took 0.27 s on an empty table and 3.2 s at 125,000 search entries, while the
 emulator, which runs one request at a time, held everyone else up.
 
-Here a table remembers which of its partitions hold no item with any GSI's hash key attribute
+A Query on the table's own key is worse: moto sorts the whole table to find one partition.
+Here it reads that partition alone (moto still checks each item's key and sorts the result).
+
+For GSI queries, a table remembers which of its partitions hold no item with any GSI's hash key attribute
 (an item without it is in no GSI), and a GSI query skips them. A partition is forgotten as
 index-free as soon as anything is put in it or updated in it (PutItem, UpdateItem, and what
 BatchWriteItem, TransactWriteItems and PartiQL do through them); a delete cannot put an item
@@ -39,7 +42,14 @@ def install() -> None:
     original_update = models.DynamoDBBackend.update_item
 
     def query(self: Any, *args: Any, **kwargs: Any) -> Any:
-        index_name = signature.bind(self, *args, **kwargs).arguments.get("index_name")
+        arguments = signature.bind(self, *args, **kwargs).arguments
+        index_name = arguments.get("index_name")
+        if index_name is None and arguments.get("hash_key") is not None and self.range_key_attr:
+            self._desk_partition = arguments["hash_key"]  # the table's own key: one partition
+            try:
+                return original_query(self, *args, **kwargs)
+            finally:
+                self._desk_partition = None
         if index_name not in {index.name for index in self.global_indexes}:
             return original_query(self, *args, **kwargs)
         self._desk_gsi_query = True
@@ -49,6 +59,9 @@ def install() -> None:
             self._desk_gsi_query = False
 
     def all_items(self: Any) -> list[Any]:
+        partition = getattr(self, "_desk_partition", None)
+        if partition is not None:
+            return list(self.items[partition].values()) if partition in self.items else []
         if not getattr(self, "_desk_gsi_query", False) or not self.range_key_attr:
             return original_all_items(self)
         free = _index_free(self)

@@ -103,3 +103,60 @@ def at_every_width(
                 screenshot(page, f"{name}-{width}")
     finally:
         page.set_viewport_size(start)
+
+
+class CampaignClock:
+    """The test runs a page's clock for a campaign's 'seconds on the page' (Playwright's fake
+    timers, installed on the context before the page opens), so a ten-second greeting takes no
+    ten seconds, and 'not before its time' is checked on that clock, not on a loaded machine's.
+    Every greeting the widget shows is first asked for (POST .../shown): those are counted."""
+
+    def __init__(self, context) -> None:
+        import time
+
+        self._time = time
+        context.clock.install()  # time still flows; the test jumps it forward
+        self.shown_asked: list[str] = []
+        context.on("request", lambda r: self.shown_asked.append(r.url) if r.url.endswith("/shown") else None)
+
+    def open(self, page, url: str) -> float:
+        """Open ``url`` and wait until the widget has its session (and so its campaigns' timers);
+        returns at most how many seconds the page has been open on its clock."""
+        began = self._time.time()
+        page.goto(url)
+        return self.started(page, began)
+
+    def started(self, page, began: float) -> float:
+        expect(page.locator("#desk-widget-host #desk-status")).not_to_have_text("Connecting\u2026")
+        return page.evaluate("Date.now()") / 1000 - began
+
+    def forward(self, page, seconds: float) -> None:
+        if seconds > 0:
+            page.clock.fast_forward(int(seconds * 1000))
+
+    def greets_after(self, page, url: str, seconds: int, greeting, text: str) -> None:
+        """On ``url`` the greeting comes after ``seconds`` on the page, and not before."""
+        asked = len(self.shown_asked)
+        on_page = self.open(page, url)
+        self.forward(page, seconds - 2 - on_page)  # two seconds before its time: nothing
+        page.wait_for_timeout(300)
+        assert len(self.shown_asked) == asked, "greeted before its seconds on the page"
+        expect(greeting).to_have_count(0)
+        self.forward(page, 3)
+        expect(greeting).to_contain_text(text)
+        assert len(self.shown_asked) == asked + 1
+
+    def not_again(self, page, url: str, seconds: int, greeting) -> None:
+        """After a reload, and on coming back to ``url``, no greeting, however long."""
+        asked = len(self.shown_asked)
+        page.reload()
+        self.started(page, self._time.time())
+        self.forward(page, seconds + 2)
+        page.wait_for_timeout(1000)  # a greeting is asked for as soon as its timer fires
+        expect(greeting).to_have_count(0)
+        page.goto(url.rsplit("/", 1)[0] + "/")
+        self.open(page, url)
+        self.forward(page, seconds + 2)
+        page.wait_for_timeout(1000)
+        expect(greeting).to_have_count(0)
+        assert len(self.shown_asked) == asked, "greeted again"

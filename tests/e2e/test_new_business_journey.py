@@ -15,7 +15,6 @@ afterwards."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from playwright.sync_api import expect
 from tests.desk_env import settle
 from tests.e2e.browser import (
     LIVE_TIMEOUT,
+    CampaignClock,
     at_every_width,
     fits,
     screenshot,
@@ -278,26 +278,17 @@ def time_in_zone():
 
 
 def greeted_once(context, stack, agent_name: str, text: str) -> None:
-    """A new visitor on the lamps page is greeted after the campaign's seconds, once: not after
-    a reload, nor when they come back to the page."""
+    """A new visitor on the lamps page is greeted after the campaign's seconds (on the page's
+    clock, which the test runs), once: not after a reload, nor when they come back to the page."""
+    clock = CampaignClock(context)
     page = context.new_page()
-    page.goto(stack.demo.url + "lamps.html")
-    opened = time.monotonic()
+    lamps = stack.demo.url + "lamps.html"
     greeting = page.locator("#desk-widget-host .desk-campaign")
-    expect(greeting).to_contain_text(text, timeout=(SECONDS + 15) * 1000)
-    waited = time.monotonic() - opened
-    assert waited >= SECONDS - 0.5, f"greeted after {waited:.1f} s"
+    clock.greets_after(page, lamps, SECONDS, greeting, text)
     expect(greeting.locator(".author")).to_have_text(agent_name)
     expect(page.locator("#desk-widget-host #desk-panel")).to_be_visible()
     checked(page, "shop-lamps-greeted")
-
-    page.reload()  # once: not again after a reload...
-    page.wait_for_timeout((SECONDS + 2) * 1000)
-    expect(greeting).to_have_count(0)
-    page.goto(stack.demo.url)
-    page.goto(stack.demo.url + "lamps.html")  # ...nor on coming back to the page
-    page.wait_for_timeout((SECONDS + 2) * 1000)
-    expect(greeting).to_have_count(0)
+    clock.not_again(page, lamps, SECONDS, greeting)
 
 
 def test_a_new_business_runs_its_desk_from_the_console(browser, stack, admin, desk_wide_settings_restored):

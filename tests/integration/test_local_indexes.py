@@ -62,3 +62,27 @@ def test_a_partition_skipped_as_index_free_is_read_again_after_any_write(table):
     # A partition that lost its last indexed item is found free again, and read again on a write
     ddb.put_item(TableName=name, Item={"pk": {"S": "A"}, "sk": {"S": "9"}, "g": {"S": "x"}, "gs": {"S": "9"}})
     assert ("A", "9") in _found(ddb, name)
+
+
+def test_a_query_on_the_tables_key_reads_its_partition_as_dynamodb_answers_it(table):
+    """The emulator reads one partition for a Query on the table's own key (moto sorted the
+    whole table); what comes back is still DynamoDB's answer: order, key conditions, paging."""
+    name, ddb = table
+    for pk in ("P", "Q"):
+        for n in (3, 1, 10, 2):
+            ddb.put_item(TableName=name, Item={"pk": {"S": pk}, "sk": {"S": f"{pk}#{n:02}"}, "n": {"N": str(n)}})
+
+    def sks(**kwargs):
+        values = {":p": {"S": "P"}, **kwargs.pop("values", {})}
+        items = ddb.query(TableName=name, ExpressionAttributeValues=values, **kwargs)
+        return [i["sk"]["S"] for i in items["Items"]], items.get("LastEvaluatedKey")
+
+    assert sks(KeyConditionExpression="pk = :p") == (["P#01", "P#02", "P#03", "P#10"], None)
+    assert sks(KeyConditionExpression="pk = :p", ScanIndexForward=False)[0] == ["P#10", "P#03", "P#02", "P#01"]
+    assert sks(KeyConditionExpression="pk = :p AND sk > :s", values={":s": {"S": "P#02"}})[0] == ["P#03", "P#10"]
+    assert sks(KeyConditionExpression="pk = :p", FilterExpression="n > :n", values={":n": {"N": "2"}})[0] == [
+        "P#03", "P#10"]
+    first, after = sks(KeyConditionExpression="pk = :p", Limit=3)
+    assert first == ["P#01", "P#02", "P#03"] and after == {"pk": {"S": "P"}, "sk": {"S": "P#03"}}
+    assert sks(KeyConditionExpression="pk = :p", ExclusiveStartKey=after)[0] == ["P#10"]
+    assert sks(KeyConditionExpression="pk = :p", values={":p": {"S": "nobody"}}) == ([], None)
