@@ -28,6 +28,15 @@ class DeskHTTPServer(ThreadedHTTPServer):
     # macOS resets the connections.
     request_queue_size = LISTEN_BACKLOG
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-request (a browser leaving a page, a closed tab) is
+        no error of the desk's: socketserver would print a traceback for it."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class DeskRequestHandler(ChaliceRequestHandler):
     route_matcher: RouteMatcher | None = None
