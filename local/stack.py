@@ -321,6 +321,13 @@ def _with_port(settings: LocalSettings, name: str, port: int) -> LocalSettings:
 
 
 def main() -> int:
+    # Ctrl-C from the start: one during start-up stops the desk once it is up, cleanly (with
+    # Python's default, the KeyboardInterrupt could leave the parts' threads running).
+    # `kill -USR1 <pid>` prints what every thread is doing (a stop that hangs, a slow request).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     settings = LocalSettings.from_env()
     stack = Stack(settings)
     try:
@@ -345,12 +352,10 @@ def main() -> int:
         print(f"\nAdmin agent: {stack.admin['email']} (password shown when it was created)")
     print("\nPress Ctrl-C to stop.", flush=True)
 
-    # `kill -USR1 <pid>` prints what every thread is doing (a stop that hangs, a slow request).
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    # Woken twice a second: the kernel may deliver Ctrl-C to any of the parts' threads, and
+    # then only a main thread that wakes runs Python's handler (a wait without a timeout hung).
+    while not stop.wait(0.5):
+        pass
     print("\nStopping: saving data ...", flush=True)
     took = stack.stop()
     slow = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in took.items() if seconds >= 2)
