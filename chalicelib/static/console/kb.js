@@ -116,12 +116,15 @@
     var status = Desk.el("p", { "class": "muted", role: "status", id: "kb-count" });
     panel.appendChild(status);
 
+    var asked = 0; // filters changed quickly: only the answer to the last one is drawn
     function load() {
       filters = { locale: byLocale.value, status: byStatus.value };
       var query = [];
       if (filters.locale) query.push("locale=" + encodeURIComponent(filters.locale));
       if (filters.status) query.push("status=" + encodeURIComponent(filters.status));
+      var mine = ++asked;
       Desk.call("GET", "/kb/articles" + (query.length ? "?" + query.join("&") : "")).then(function (data) {
+        if (mine !== asked) return;
         Desk.clear(body);
         var groups = [], bySlug = {};
         data.items.forEach(function (a) {

@@ -54,9 +54,13 @@
           event.preventDefault();
           error.textContent = "";
           Desk.settings.fieldErrors(form, null);
-          var id = editing ? editing.id : slug(title.value);
+          var saving = editing, id = editing ? editing.id : slug(title.value);
           Desk.call("PUT", "/canned-responses/" + encodeURIComponent(id), { title: title.value.trim(), body: text.value })
-            .then(function () { Desk.toast(t("canned.saved")); startEdit(null); load(); })
+            .then(function () {
+              Desk.toast(t("canned.saved"));
+              if (editing === saving) startEdit(null); // not when another one was opened meanwhile
+              load();
+            })
             .catch(function (e) { error.textContent = e.message; Desk.settings.fieldErrors(form, e); });
         });
       }

@@ -50,11 +50,14 @@
     var out = Desk.el("div", { id: "kbn-report", "aria-live": "polite" });
     panel.appendChild(out);
 
+    var asked = 0; // the period changed quickly: only the answer to the last one is drawn
     function load() {
+      var mine = ++asked;
       var days = Number(period.value);
       var to = new Date();
       var from = new Date(to.getTime() - (days - 1) * 86400000);
       Desk.call("GET", "/kb/report?from=" + utcDay(from) + "&to=" + utcDay(to)).then(function (report) {
+        if (mine !== asked) return;
         Desk.clear(out);
         var totals = report.totals || {};
         var summary = Desk.el("section", { "class": "kbn-part", "aria-labelledby": "kbn-totals-title" });
@@ -92,6 +95,7 @@
                     NUMBER.format(d.bot_answers || 0), NUMBER.format(d.handoffs || 0)];
           }), "kbn-days"));
       }).catch(function (e) {
+        if (mine !== asked) return;
         Desk.clear(out);
         out.appendChild(Desk.el("p", { "class": "error", role: "alert" }, e.message));
       });

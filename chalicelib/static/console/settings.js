@@ -61,9 +61,16 @@
     $("open-settings").setAttribute("aria-expanded", "false");
   }
 
-  function route() {
+  // The address drawn last: the console's start (its agents' list loads after the agent's
+  // own profile) routes again when ready, and a section already open at that address is not
+  // drawn again, or what the agent has begun typing there would be wiped.
+  var drawn = null;
+  function route(force) {
     var m = /^#settings(?:\/([a-z0-9-]+)((?:\/[a-z0-9-]+)*))?$/.exec(location.hash);
-    if (m && Desk.me()) show(m[1], m[2] ? m[2].slice(1).split("/") : []); else hide();
+    if (!(m && Desk.me())) { drawn = null; hide(); return; }
+    if (force !== true && drawn === location.hash && !$("settings").hidden) return;
+    drawn = location.hash;
+    show(m[1], m[2] ? m[2].slice(1).split("/") : []);
   }
 
   // Field-level messages from an API error: details [{field: "policies/0/targets/resolution",
@@ -121,8 +128,8 @@
     .observe($("settings-panel"), { childList: true, subtree: true });
 
   Desk.settings = {
-    register: function (section) { sections.push(section); if (Desk.me()) route(); },
-    route: route,
+    register: function (section) { sections.push(section); if (Desk.me()) route(true); },
+    route: function () { route(true); },
     fieldErrors: fieldErrors
   };
   $("open-settings").addEventListener("click", function () {
