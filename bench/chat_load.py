@@ -126,7 +126,9 @@ async def _run(stack: Any, conversations: int, messages: int, agents: int, admin
         # What follows from the table's stream (clocks, notices, mail, the reactions' ledger).
         stream_before = Counter(stack.aws.dynamodb_calls)
         pause.__exit__(None, None, None)
-        await asyncio.get_running_loop().run_in_executor(None, stack.settle)
+        # the whole run's stream at once: a few seconds per hundred messages on the emulator
+        backlog = max(30.0, 0.2 * conversations * messages)
+        await asyncio.get_running_loop().run_in_executor(None, lambda: stack.settle(backlog))
         from_stream = Counter(stack.aws.dynamodb_calls) - stream_before
         posts = _posts(stack, elsewhere) - posts_before
         invocations = stack.streams.invocations - invocations_before
