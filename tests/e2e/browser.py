@@ -4,7 +4,9 @@ screenshots kept in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import json
 import os
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,8 +32,6 @@ _AXE_OPTIONS = {
 def violations(page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA findings on the page, shadow DOM included, as readable lines.
     axe is put into a page once (a state checked at three widths runs it three times)."""
-    import json
-
     if not page.evaluate("typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
         page.evaluate(Axe().axe_script)
     found = page.evaluate(f"axe.run(document, {json.dumps(_AXE_OPTIONS)}).then(r => r.violations)")
@@ -68,6 +68,14 @@ def sign_in(page, base: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PAS
     # answers one request at a time, and on a busy 2-core run a console's first requests
     # (its lists, then the websocket's $connect) have waited over 5 s behind other work.
     expect(page.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
+
+
+def settings_section(page, title: str, heading: str) -> None:
+    """Open a settings section as a person does: Settings, then the section's link."""
+    if not page.locator("#settings").is_visible():
+        page.get_by_role("button", name="Settings").click()
+    page.get_by_role("link", name=title, exact=True).click()
+    expect(page.locator("#settings-title")).to_have_text(heading)
 
 
 def fits(page) -> None:
@@ -123,9 +131,6 @@ class CampaignClock:
     Every greeting the widget shows is first asked for (POST .../shown): those are counted."""
 
     def __init__(self, context) -> None:
-        import time
-
-        self._time = time
         context.clock.install()  # time still flows; the test jumps it forward
         self.shown_asked: list[str] = []
         context.on("request", lambda r: self.shown_asked.append(r.url) if r.url.endswith("/shown") else None)
@@ -133,7 +138,7 @@ class CampaignClock:
     def open(self, page, url: str) -> float:
         """Open ``url`` and wait until the widget has its session (and so its campaigns' timers);
         returns at most how many seconds the page has been open on its clock."""
-        began = self._time.time()
+        began = time.time()
         page.goto(url)
         return self.started(page, began)
 
@@ -161,7 +166,7 @@ class CampaignClock:
         """After a reload, and on coming back to ``url``, no greeting, however long."""
         asked = len(self.shown_asked)
         page.reload()
-        self.started(page, self._time.time())
+        self.started(page, time.time())
         self.forward(page, seconds + 2)
         page.wait_for_timeout(1000)  # a greeting is asked for as soon as its timer fires
         expect(greeting).to_have_count(0)

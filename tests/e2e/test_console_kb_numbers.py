@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 
 from tests.desk_env import desk_clock, settle
-from tests.e2e.browser import at_every_width, sign_in
+from tests.e2e.browser import at_every_width, settings_section, sign_in
 
 
 def test_an_agent_reads_what_readers_did_on_a_day_and_the_reports_lists(browser, stack, admin, agent, anonymous, unique):
@@ -36,9 +36,7 @@ def test_an_agent_reads_what_readers_did_on_a_day_and_the_reports_lists(browser,
     try:
         page = context.new_page()
         sign_in(page, stack.api_url)
-        page.get_by_role("button", name="Settings").click()
-        page.get_by_role("link", name="Help center numbers").click()
-        expect(page.get_by_role("heading", name="Help center numbers")).to_be_visible()
+        settings_section(page, "Help center numbers", "Help center numbers")
         expect(page.get_by_label("Period")).to_have_value("30")
         page.get_by_label("Period").select_option(label="Last 90 days")
 

@@ -25,6 +25,14 @@ def held_requests(page, pattern: str, wanted) -> list:
     return held
 
 
+def signed_in(browser, stack):
+    """A laptop-wide browser context with the admin's console open in it."""
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    page = context.new_page()
+    sign_in(page, stack.api_url)
+    return context, page
+
+
 def until_held(page, held: list, seconds: float = 15) -> None:
     """Wait (letting Playwright deliver the page's events) until a request is held."""
     import time
@@ -39,10 +47,8 @@ def test_a_save_that_returns_after_another_response_was_opened_keeps_that_one_in
     opened_title = f"Opened {unique}"
     assert admin.request("PUT", f"/canned-responses/opened-{unique}",
                          json={"title": opened_title, "body": "The first text."}).status_code == 200
-    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    context, page = signed_in(browser, stack)
     try:
-        page = context.new_page()
-        sign_in(page, stack.api_url)
         page.goto(f"{stack.api_url}/console#settings/canned")
         opened = page.locator("#canned-list tr", has_text=opened_title)
         expect(opened).to_be_visible()
@@ -70,10 +76,8 @@ def test_a_save_that_returns_after_another_response_was_opened_keeps_that_one_in
 def test_the_articles_list_shows_the_answer_to_the_last_filters_chosen(browser, stack, admin, unique):
     put_article(admin, f"race-en-{unique}", "en", title=f"Only in English {unique}")
     put_article(admin, f"race-de-{unique}", "de", title=f"Nur auf Deutsch {unique}", status="draft")
-    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    context, page = signed_in(browser, stack)
     try:
-        page = context.new_page()
-        sign_in(page, stack.api_url)
         # the list's first answer (every article) is held back ...
         held = held_requests(page, "**/kb/articles*", lambda r: r.method == "GET" and r.url.endswith("/kb/articles"))
         page.goto(f"{stack.api_url}/console#settings/kb")
@@ -97,10 +101,8 @@ def test_the_articles_list_shows_the_answer_to_the_last_filters_chosen(browser, 
 
 
 def test_a_section_opened_while_the_console_starts_keeps_what_was_typed_when_it_is_ready(browser, stack, unique):
-    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    context, page = signed_in(browser, stack)
     try:
-        page = context.new_page()
-        sign_in(page, stack.api_url)
         # the console starts again; the list of agents (its last step before it is ready) is held
         held = held_requests(page, "**/agents", lambda r: r.method == "GET" and r.url.endswith("/agents"))
         page.goto(f"{stack.api_url}/console#")

@@ -29,6 +29,7 @@ from tests.e2e.browser import (
     at_every_width,
     fits,
     screenshot,
+    settings_section,
     sign_in,
     violations,
     widget_conversation,
@@ -72,14 +73,6 @@ def checked_at_every_width(page, name: str, also=None) -> None:
     """A new page or state of the console's, as checked() has it, at all three widths
     (screenshots ``journey-<name>-<width>``)."""
     at_every_width(page, f"journey-{name}", also=also)
-
-
-def settings_section(page, title: str, heading: str) -> None:
-    """Open a settings section as a person does: Settings, then the section's link."""
-    if not page.locator("#settings").is_visible():
-        page.get_by_role("button", name="Settings").click()
-    page.get_by_role("link", name=title, exact=True).click()
-    expect(page.locator("#settings-title")).to_have_text(heading)
 
 
 def journey(browser, stack, admin) -> None:
