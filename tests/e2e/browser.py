@@ -61,8 +61,8 @@ LIVE_TIMEOUT = 20_000
 
 def sign_in(page, base: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
     page.goto(f"{base}/console")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     # Live once signed in and connected. How fast is for bench/, not for a test: the emulator
     # answers one request at a time, and on a busy 2-core run a console's first requests

@@ -129,8 +129,8 @@ def test_an_admin_invites_an_agent_who_answers_a_chat_and_is_removed(browser, st
         expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
         expect(page.locator("#signin-error")).to_have_text(
             "You were signed out: this account is not active any more.")
-        page.get_by_label("Email").fill(address)
-        page.get_by_label("Password").fill(password)
+        page.get_by_label("Email", exact=True).fill(address)
+        page.get_by_label("Password", exact=True).fill(password)
         page.get_by_role("button", name="Sign in").click()
         expect(page.locator("#signin-error")).to_have_text("The e-mail address or password is not right.")
         at_every_width(page, "removed-agent-sign-in")

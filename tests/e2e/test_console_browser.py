@@ -38,8 +38,8 @@ def test_guesses_at_an_agents_password_do_not_lock_her_own_browser_out(browser, 
                 assert anonymous.post("/auth/login", json={"email": email, "password": "Guess-1234"}).status_code == 401
             elsewhere = stranger.new_page()
             elsewhere.goto(f"{stack.api_url}/console")
-            elsewhere.get_by_label("Email").fill(email)
-            elsewhere.get_by_label("Password").fill(password)
+            elsewhere.get_by_label("Email", exact=True).fill(email)
+            elsewhere.get_by_label("Password", exact=True).fill(password)
             elsewhere.get_by_role("button", name="Sign in").click()
             expect(elsewhere.locator("#signin-error")).to_have_text("Too many requests; try again later.")
             at_every_width(elsewhere, fit=())
@@ -312,8 +312,8 @@ def test_canned_responses_and_the_agent_card_reach_both_sides(browser, stack, ad
         expect(shop.locator("#desk-agent")).to_contain_text("local time")
 
         console.goto(f"{stack.api_url}/console")
-        console.get_by_label("Email").fill(agent_account["email"])
-        console.get_by_label("Password").fill(agent_account["password"])
+        console.get_by_label("Email", exact=True).fill(agent_account["email"])
+        console.get_by_label("Password", exact=True).fill(agent_account["password"])
         console.get_by_role("button", name="Sign in").click()
         expect(console.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         console.get_by_role("button", name="Chat", exact=True).click()
@@ -366,8 +366,8 @@ def test_an_agent_answers_an_email_ticket_from_the_console_and_the_customer_gets
     console = context.new_page()
     try:
         console.goto(f"{stack.api_url}/console")
-        console.get_by_label("Email").fill(agent_account["email"])
-        console.get_by_label("Password").fill(agent_account["password"])
+        console.get_by_label("Email", exact=True).fill(agent_account["email"])
+        console.get_by_label("Password", exact=True).fill(agent_account["password"])
         console.get_by_role("button", name="Sign in").click()
         expect(console.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
         console.get_by_role("button", name="Email", exact=True).click()

@@ -270,7 +270,7 @@ def test_the_session_and_the_open_ticket_survive_a_reload_and_a_new_tab_until_si
     first.reload()
     expect(first.locator("#connection")).to_have_text("Live", timeout=LIVE_TIMEOUT)
     expect(first.locator("#conversation-title")).to_contain_text(f"Lamp flickers {unique}")
-    expect(first.get_by_label("Password")).to_be_hidden()
+    expect(first.get_by_label("Password", exact=True)).to_be_hidden()
 
     second = context.new_page()  # a new tab: signed in, straight to a ticket's address
     second.goto(f"{stack.api_url}/console#ticket/{ticket['id']}")
@@ -283,10 +283,10 @@ def test_the_session_and_the_open_ticket_survive_a_reload_and_a_new_tab_until_si
     at_every_width(second, fit=())
 
     second.get_by_role("button", name="Sign out").click()
-    expect(second.get_by_label("Password")).to_be_visible()
-    expect(first.get_by_label("Password")).to_be_visible()  # signed out in every tab
+    expect(second.get_by_label("Password", exact=True)).to_be_visible()
+    expect(first.get_by_label("Password", exact=True)).to_be_visible()  # signed out in every tab
     first.reload()
-    expect(first.get_by_label("Password")).to_be_visible()
+    expect(first.get_by_label("Password", exact=True)).to_be_visible()
     at_every_width(first, fit=())
 
 
